@@ -1,0 +1,69 @@
+# Làng Số — two commands: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PWA_STAMP := pwa/node_modules/.installed
+PWA_DIST := pwa/dist/index.html
+CHROMIUM ?= /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run serve db seed test test-fast check lint typecheck pwa browser bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-virtualenv -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(PWA_STAMP): pwa/package.json pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund
+	@touch $@
+
+$(PWA_DIST): $(PWA_STAMP) $(shell find pwa/src pwa/public pwa/index.html pwa/vite.config.ts -type f 2>/dev/null)
+	cd pwa && npm run build
+
+setup: $(STAMP) $(PWA_DIST) ## virtualenv, Python and npm packages, PWA build
+
+pwa: $(PWA_DIST) ## build the PWA into pwa/dist
+
+db: $(STAMP) ## migrate the database to the latest schema
+	$(BIN)/langso db upgrade
+
+seed: db ## load the demo commune (once)
+	$(BIN)/langso seed-demo
+
+run: setup seed ## set everything up and serve on http://127.0.0.1:8000
+	$(BIN)/langso serve
+
+serve: ## serve without setting up
+	$(BIN)/langso serve
+
+browser: ## make sure Debian's Chromium is installed (browser tests)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null); \
+	  else echo "Chromium missing: run 'sudo apt-get install chromium'"; [ "$$CI" != true ] || exit 1; fi; fi
+
+check: $(STAMP) $(PWA_STAMP) ## linters and type checkers (ruff, mypy, import rules, tsc)
+	$(BIN)/ruff check backend sync tests bench migrations/env.py
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	cd pwa && npm run --silent typecheck
+
+test: setup browser check ## set up and run every test (SQLite, PostgreSQL, Chromium)
+	cd pwa && npm test --silent
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: $(STAMP) ## Python tests without the browser
+	$(BIN)/pytest -m "not e2e"
+
+bench: setup ## run the benchmarks (prints figures for docs/benchmarks.md)
+	$(BIN)/python bench/sync_throughput.py
+
+clean: ## remove build output and local state (keeps nothing in var/)
+	rm -rf $(VENV) pwa/node_modules pwa/dist var

@@ -1,0 +1,52 @@
+"""Login, logout and "who am I"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie, State
+from sqlmodel import Session
+
+from backend.accounts import service
+from backend.accounts.schemas import LoginRequest, LoginResponse, UserOut
+from backend.lib.auth import COOKIE_NAME, Principal
+from backend.lib.clock import utcnow
+
+
+def _user_out(p: Principal) -> UserOut:
+    return UserOut(**p.as_json())
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post("/login", opt={"public": True}, sync_to_thread=True, status_code=200)
+    def login(self, data: LoginRequest, db: Session, state: State) -> Response[LoginResponse]:
+        settings = state.settings
+        ttl = timedelta(hours=settings.session_ttl_hours)
+        token, principal, expires = service.login(
+            db, state.session_secret, data.username, data.password, utcnow(), ttl
+        )
+        body = LoginResponse(token=token, expires_at=expires.isoformat(), user=_user_out(principal))
+        cookie = Cookie(
+            key=COOKIE_NAME,
+            value=token,
+            httponly=True,
+            samesite="strict",
+            secure=False,  # served over plain HTTP on 127.0.0.1 in development; TLS proxy in prod
+            max_age=int(ttl.total_seconds()),
+            path="/",
+        )
+        return Response(body, cookies=[cookie])
+
+    @post("/logout", sync_to_thread=True, status_code=204)
+    def logout(self, db: Session, principal: Principal) -> Response[None]:
+        service.logout(db, principal, utcnow())
+        return Response(None, status_code=204, cookies=[Cookie(key=COOKIE_NAME, value="", max_age=0, path="/")])
+
+    @get("/me", sync_to_thread=False)
+    def me(self, principal: Principal, request: Request[Any, Any, Any]) -> UserOut:
+        return _user_out(principal)

@@ -1,0 +1,25 @@
+"""What goes over the wire for accounts."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+    username: str = msgspec.field()
+    password: str = msgspec.field()
+
+
+class UserOut(msgspec.Struct):
+    id: str
+    username: str
+    full_name: str
+    role: str
+    commune_id: str | None
+    village_ids: list[str]
+
+
+class LoginResponse(msgspec.Struct):
+    token: str
+    expires_at: str
+    user: UserOut

@@ -1,0 +1,101 @@
+"""Log in, log out, create users. The transaction boundary for accounts."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from backend.db.models import AuthToken, User, UserVillage, Village
+from backend.lib.auth import ROLES, Principal, issue_token, load_principal
+from backend.lib.clock import new_id
+from backend.lib.errors import AppError
+from backend.lib.passwords import hash_password, password_problems, verify_password
+
+BAD_LOGIN = AppError(
+    "bad_credentials",
+    "Tên đăng nhập hoặc mật khẩu không đúng.",
+    "Wrong username or password.",
+    401,
+)
+
+
+def login(
+    session: Session, secret: bytes, username: str, password: str, now: datetime, ttl: timedelta
+) -> tuple[str, Principal, datetime]:
+    name = unicodedata.normalize("NFC", username.strip()).lower()
+    user = session.exec(select(User).where(User.username == name)).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        raise BAD_LOGIN
+    token = issue_token(session, secret, user.id, now, ttl)
+    principal = load_principal(session, user)
+    session.commit()
+    return token, principal, now + ttl
+
+
+def logout(session: Session, principal: Principal, now: datetime) -> None:
+    row = session.get(AuthToken, principal.token_hash)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now
+        session.add(row)
+        session.commit()
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    role: str,
+    commune_id: str | None,
+    village_codes: list[str],
+    now: datetime,
+    enforce_policy: bool = True,
+) -> User:
+    """Create an account. Only the demo seed passes `enforce_policy=False`."""
+    name = unicodedata.normalize("NFC", username.strip()).lower()
+    if not name or not name.replace("_", "").replace(".", "").isalnum() or len(name) > 64:
+        raise AppError(
+            "bad_username",
+            "Tên đăng nhập chỉ gồm chữ, số, dấu chấm hoặc gạch dưới (tối đa 64 ký tự).",
+            "Username may hold letters, digits, dots and underscores (max 64).",
+        )
+    if role not in ROLES:
+        raise AppError("bad_role", f"Vai trò không hợp lệ: {role}.", f"Unknown role {role}.")
+    if role != "admin" and not commune_id:
+        raise AppError("commune_required", "Cần chỉ định xã.", "A commune is required.")
+    if enforce_policy:
+        problems = password_problems(password, name)
+        if problems:
+            raise AppError(
+                "weak_password",
+                " ".join(problems),
+                "Password does not meet the policy.",
+                errors=[{"message_vi": p} for p in problems],
+            )
+    if session.exec(select(User).where(User.username == name)).first() is not None:
+        raise AppError("username_taken", "Tên đăng nhập đã tồn tại.", "Username taken.", 409)
+    user = User(
+        id=new_id(),
+        username=name,
+        full_name=unicodedata.normalize("NFC", full_name.strip()),
+        password_hash=hash_password(password),
+        role=role,
+        commune_id=commune_id,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    for code in village_codes:
+        village = session.exec(select(Village).where(Village.code == code)).first()
+        if village is None or village.commune_id != commune_id:
+            raise AppError(
+                "unknown_village",
+                f"Không có thôn/bản mã {code} trong xã này.",
+                f"No village {code} in this commune.",
+            )
+        session.add(UserVillage(user_id=user.id, village_id=village.id))
+    return user

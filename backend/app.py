@@ -1,0 +1,101 @@
+"""create_app(settings): the one place where the application is wired together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from backend.accounts.routes import AuthController
+from backend.catalog.loader import load_catalog
+from backend.db.engine import make_engine
+from backend.health import health
+from backend.households.routes import HouseholdController, MemberController
+from backend.lib.deps import provide_db, provide_principal
+from backend.lib.errors import AppError, app_error_handler, http_error_handler, internal_error_handler
+from backend.lib.middleware import SessionAuthMiddleware
+from backend.lib.secrets import session_secret
+from backend.settings import Settings
+from backend.units.routes import UnitController
+
+ROOT = Path(__file__).resolve().parent.parent
+PWA_DIST = ROOT / "pwa" / "dist"
+
+
+def route_handlers() -> list[Any]:
+    from backend.catalog.routes import CatalogController
+    from backend.dossiers.routes import DossierController
+
+    return [
+        health,
+        AuthController,
+        UnitController,
+        HouseholdController,
+        MemberController,
+        CatalogController,
+        DossierController,
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    catalog = load_catalog(settings.catalog_dir) if settings.catalog_dir else load_catalog()
+    engine = make_engine(settings.database_url)
+    state = State(
+        {
+            "settings": settings,
+            "engine": engine,
+            "session_secret": session_secret(settings.data_dir),
+            "catalog": catalog,
+        }
+    )
+    handlers: list[Any] = [Router(path="/", route_handlers=route_handlers())]
+    static_dir = settings.static_dir or PWA_DIST
+    if static_dir.is_dir():
+        handlers.append(
+            create_static_files_router(
+                path="/",
+                directories=[static_dir],
+                html_mode=True,
+                opt={"public": True},
+                include_in_schema=False,
+                name="pwa",
+            )
+        )
+    auth = DefineMiddleware(
+        SessionAuthMiddleware,
+        exclude_from_auth_key="public",
+        exclude=["^/schema", "^/health"],
+    )
+    return Litestar(
+        route_handlers=handlers,
+        state=state,
+        dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal, sync_to_thread=False)},
+        middleware=[auth],
+        exception_handlers={
+            AppError: app_error_handler,
+            HTTPException: http_error_handler,
+            Exception: internal_error_handler,
+        },
+        compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Làng Số API",
+            version="1",
+            description="Offline-first signed administrative dossiers. Errors are RFC 9457 problem+json.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        on_shutdown=[lambda: engine.dispose()],
+        debug=False,
+    )

@@ -1,0 +1,48 @@
+"""Households and their members: offline-first entities with client-generatable UUIDs.
+
+`version` counts accepted changes; `search_key` is the accent-folded text searched with LIKE.
+`commune_id` and `village_id` are copied onto members so that scoping is one indexed filter.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column
+from sqlmodel import Field, SQLModel
+
+from backend.db.types import UTCDateTime
+
+
+class Household(SQLModel, table=True):
+    __tablename__ = "households"
+    id: str = Field(primary_key=True, max_length=36)
+    village_id: str = Field(foreign_key="villages.id", index=True, max_length=36)
+    commune_id: str = Field(foreign_key="communes.id", index=True, max_length=16)
+    address: str = Field(max_length=300)
+    head_member_id: str | None = Field(default=None, max_length=36)
+    notes: str = Field(default="", max_length=2000)
+    search_key: str = Field(default="", max_length=2000, index=True)
+    version: int = Field(default=1)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "members"
+    id: str = Field(primary_key=True, max_length=36)
+    household_id: str = Field(foreign_key="households.id", index=True, max_length=36)
+    village_id: str = Field(foreign_key="villages.id", index=True, max_length=36)
+    commune_id: str = Field(foreign_key="communes.id", index=True, max_length=16)
+    full_name: str = Field(max_length=120)
+    search_key: str = Field(default="", max_length=120, index=True)
+    date_of_birth: date | None = Field(default=None)
+    sex: str | None = Field(default=None, max_length=8, description="male | female")
+    cccd: str | None = Field(default=None, max_length=12, index=True)
+    phone: str | None = Field(default=None, max_length=10)
+    relationship: str = Field(max_length=16, description="relationship to the head, e.g. chu_ho")
+    ethnicity: str = Field(default="", max_length=40)
+    notes: str = Field(default="", max_length=2000)
+    version: int = Field(default=1)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,59 @@
+"""All SQL for households and members. Every read is scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from backend.db.models import Household, Member
+from backend.lib.auth import Principal
+from sync.identity import search_key
+
+
+def _scope_households(stmt, principal: Principal):  # type: ignore[no-untyped-def]
+    if principal.role == "admin":
+        return stmt
+    if principal.role == "officer":
+        return stmt.where(Household.commune_id == principal.commune_id)
+    return stmt.where(col(Household.village_id).in_(sorted(principal.village_ids)))
+
+
+def list_households(
+    session: Session,
+    principal: Principal,
+    *,
+    village_id: str | None,
+    query: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Household], int]:
+    stmt = _scope_households(select(Household), principal)
+    if village_id:
+        stmt = stmt.where(Household.village_id == village_id)
+    for token in search_key(query or "").split():
+        escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(col(Household.search_key).like(f"%{escaped}%", escape="\\"))
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(Household.address, Household.id).offset(offset).limit(limit))
+    return rows.all(), int(total)
+
+
+def members_of(session: Session, household_ids: Sequence[str]) -> dict[str, list[Member]]:
+    out: dict[str, list[Member]] = {hid: [] for hid in household_ids}
+    if not household_ids:
+        return out
+    rows = session.exec(
+        select(Member)
+        .where(col(Member.household_id).in_(list(household_ids)))
+        .order_by(Member.date_of_birth, Member.id)
+    )
+    for m in rows:
+        out[m.household_id].append(m)
+    return out
+
+
+def household_search_key(household: Household, members: Sequence[Member]) -> str:
+    parts = [household.address, *(m.full_name for m in members)]
+    return search_key(" ".join(parts))[:2000]

@@ -1,0 +1,137 @@
+"""Validation of household and member fields, shared by the REST routes, CSV import and sync.
+
+Returns cleaned values (NFC names, normalised phones) or a list of issues, each with a
+field, a machine code and Vietnamese/English messages. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from datetime import date
+from typing import Any
+
+from sync.identity import check_cccd, check_phone, normalise_name, normalise_phone
+
+RELATIONSHIPS = (
+    "chu_ho", "vo", "chong", "con", "bo", "me", "ong", "ba", "chau", "anh_chi_em", "khac",
+)
+SEXES = ("male", "female")
+
+Issue = dict[str, str]
+
+
+def issue(field: str, code: str, vi: str, en: str) -> Issue:
+    return {"field": field, "code": code, "message_vi": vi, "message_en": en}
+
+
+def valid_uuid(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def _text(value: Any, field: str, max_len: int, issues: list[Issue], required: bool) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        issues.append(issue(field, "wrong_type", "Phải là chuỗi ký tự.", "Must be text."))
+        return ""
+    text = unicodedata.normalize("NFC", " ".join(value.split()))
+    if required and not text:
+        issues.append(issue(field, "required", "Không được để trống.", "Required."))
+    if len(text) > max_len:
+        issues.append(
+            issue(field, "too_long", f"Tối đa {max_len} ký tự.", f"At most {max_len} characters.")
+        )
+    return text
+
+
+def _date(value: Any, field: str, today: date, issues: list[Issue]) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            issues.append(issue(field, "bad_date", "Ngày không hợp lệ (YYYY-MM-DD).", "Bad date."))
+            return None
+    if not isinstance(value, date):
+        issues.append(issue(field, "bad_date", "Ngày không hợp lệ.", "Bad date."))
+        return None
+    if value > today:
+        issues.append(
+            issue(field, "date_in_future", "Ngày sinh không được ở tương lai.", "Date in future.")
+        )
+    if value.year < 1900:
+        issues.append(issue(field, "date_too_old", "Ngày sinh quá xa.", "Date before 1900."))
+    return value
+
+
+def clean_member(fields: dict[str, Any], today: date, partial: bool = False) -> tuple[dict[str, Any], list[Issue]]:
+    """Validate member fields. With `partial`, only the fields present are checked,
+    except that CCCD consistency always uses the full record the caller merged in."""
+    issues: list[Issue] = []
+    out: dict[str, Any] = {}
+    if "full_name" in fields or not partial:
+        name = _text(fields.get("full_name"), "full_name", 120, issues, required=True)
+        out["full_name"] = normalise_name(name) if name else name
+    if "relationship" in fields or not partial:
+        rel = fields.get("relationship")
+        if rel not in RELATIONSHIPS:
+            issues.append(
+                issue(
+                    "relationship",
+                    "bad_relationship",
+                    "Quan hệ với chủ hộ không hợp lệ.",
+                    "Unknown relationship to the head.",
+                )
+            )
+        out["relationship"] = rel
+    if "sex" in fields or not partial:
+        sex = fields.get("sex")
+        if sex is not None and sex not in SEXES:
+            issues.append(issue("sex", "bad_sex", "Giới tính phải là nam hoặc nữ.", "Bad sex."))
+        out["sex"] = sex
+    if "date_of_birth" in fields or not partial:
+        out["date_of_birth"] = _date(fields.get("date_of_birth"), "date_of_birth", today, issues)
+    if "ethnicity" in fields or not partial:
+        out["ethnicity"] = _text(fields.get("ethnicity"), "ethnicity", 40, issues, required=False)
+    if "notes" in fields or not partial:
+        out["notes"] = _text(fields.get("notes"), "notes", 2000, issues, required=False)
+    if "phone" in fields or not partial:
+        raw = fields.get("phone")
+        if raw in (None, ""):
+            out["phone"] = None
+        elif not isinstance(raw, str):
+            issues.append(issue("phone", "wrong_type", "Số điện thoại phải là chuỗi.", "Bad phone."))
+        else:
+            phone = normalise_phone(raw)
+            for it in check_phone(phone):
+                issues.append(issue("phone", it.code, it.message_vi, it.message_en))
+            out["phone"] = phone
+    if "cccd" in fields or not partial:
+        raw = fields.get("cccd")
+        if raw in (None, ""):
+            out["cccd"] = None
+        elif not isinstance(raw, str):
+            issues.append(issue("cccd", "wrong_type", "Số CCCD phải là chuỗi.", "CCCD as text."))
+        else:
+            dob = out.get("date_of_birth", fields.get("date_of_birth"))
+            if isinstance(dob, str):
+                dob = date.fromisoformat(dob) if _iso(dob) else None
+            for it in check_cccd(raw, dob, out.get("sex", fields.get("sex"))):
+                issues.append(issue("cccd", it.code, it.message_vi, it.message_en))
+            out["cccd"] = raw
+    return out, issues
+
+
+def _iso(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

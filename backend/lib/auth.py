@@ -1,0 +1,151 @@
+"""Who is asking, and what they may see.
+
+A session token is accepted from the `Authorization: Bearer` header (API clients, the
+PWA's sync loop) or from the HttpOnly `langso_session` cookie (the web UI). Only an HMAC
+of the token is stored, keyed with the server's session secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from backend.db.models import AuthToken, User, UserVillage, Village
+from backend.lib.errors import AppError
+
+COOKIE_NAME = "langso_session"
+ROLES = ("admin", "officer", "volunteer")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated user and the scope of their data, resolved once per request."""
+
+    user_id: str
+    username: str
+    full_name: str
+    role: str
+    commune_id: str | None
+    village_ids: frozenset[str] = field(default_factory=frozenset)
+    token_hash: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def can_see_village(self, village_id: str, commune_id: str) -> bool:
+        if self.role == "admin":
+            return True
+        if self.role == "officer":
+            return commune_id == self.commune_id
+        return village_id in self.village_ids
+
+    def can_see_commune(self, commune_id: str) -> bool:
+        return self.role == "admin" or commune_id == self.commune_id
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.user_id,
+            "username": self.username,
+            "full_name": self.full_name,
+            "role": self.role,
+            "commune_id": self.commune_id,
+            "village_ids": sorted(self.village_ids),
+        }
+
+
+def token_hash(secret: bytes, token: str) -> str:
+    return hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
+
+
+def issue_token(session: Session, secret: bytes, user_id: str, now: datetime, ttl: timedelta) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(
+        AuthToken(
+            token_hash=token_hash(secret, token),
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
+    return token
+
+
+def load_principal(session: Session, user: User, token_hash_: str = "") -> Principal:
+    if user.role == "volunteer":
+        rows = session.exec(select(UserVillage.village_id).where(UserVillage.user_id == user.id))
+        villages = frozenset(rows.all())
+    elif user.role == "officer" and user.commune_id:
+        rows2 = session.exec(select(Village.id).where(Village.commune_id == user.commune_id))
+        villages = frozenset(rows2.all())
+    else:
+        villages = frozenset()
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
+        commune_id=user.commune_id,
+        village_ids=villages,
+        token_hash=token_hash_,
+    )
+
+
+def token_from_connection(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = connection.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return connection.cookies.get(COOKIE_NAME) or None
+
+
+NOT_AUTHENTICATED = AppError(
+    "not_authenticated",
+    "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.",
+    "Not authenticated, or the session has expired.",
+    401,
+)
+
+
+def authenticate(
+    engine: Engine, secret: bytes, token: str | None, now: datetime
+) -> Principal:
+    if not token:
+        raise NOT_AUTHENTICATED
+    digest = token_hash(secret, token)
+    with Session(engine) as session:
+        row = session.get(AuthToken, digest)
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
+            raise NOT_AUTHENTICATED
+        user = session.get(User, row.user_id)
+        if user is None or not user.is_active:
+            raise NOT_AUTHENTICATED
+        return load_principal(session, user, digest)
+
+
+def require_roles(*roles: str) -> Any:
+    """A guard: the route is open only to these roles (authentication is checked first)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal = connection.scope.get("state", {}).get("principal")
+        if principal is None:
+            principal = connection.state.get("principal")
+        if principal is None:
+            raise NOT_AUTHENTICATED
+        if principal.role not in roles:
+            raise AppError(
+                "forbidden_role",
+                "Vai trò của bạn không được phép thực hiện thao tác này.",
+                "Your role may not do this.",
+                403,
+            )
+
+    return guard

@@ -1,0 +1,12 @@
+"""Turns the sync core's typed errors into problem+json errors."""
+
+from __future__ import annotations
+
+from sync.errors import SyncError
+
+from backend.lib.errors import AppError
+
+
+def from_sync_error(exc: SyncError, status: int = 422) -> AppError:
+    vi, _, en = exc.message.partition(" / ")
+    return AppError(exc.code, vi, en or vi, status)

@@ -1,0 +1,100 @@
+"""Shared fixtures: every integration test runs on real SQLite and real PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import Engine, delete
+from sqlmodel import SQLModel
+
+import backend.db.models  # noqa: F401
+from backend.app import create_app
+from backend.db.engine import make_engine
+from backend.db.migrate import upgrade
+from backend.settings import Settings
+from tests.support.databases import create_database, drop_database, require_postgres
+from tests.support.world import PASSWORD, build_world
+
+WORLD_TABLES = {"provinces", "communes", "villages", "users", "user_villages"}
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database holding the two-commune test world."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "langso.sqlite3"
+        url = f"sqlite:///{path}"
+        upgrade(url)
+        engine = make_engine(url)
+        build_world(engine)
+        engine.dispose()
+        yield url
+        return
+    require_postgres()
+    url = create_database()
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        build_world(engine)
+        engine.dispose()
+        yield url
+    finally:
+        drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Any:
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def engine(app: Any) -> Engine:
+    return app.state.engine  # type: ignore[no-any-return]
+
+
+@pytest.fixture()
+def clean_db(engine: Engine) -> Iterator[Engine]:
+    """Empties every data table after the test, keeping the world (units and users)."""
+    yield engine
+    with engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table.name not in WORLD_TABLES:
+                conn.execute(delete(table))
+
+
+@pytest.fixture()
+def client(app: Any, clean_db: Engine) -> Iterator[TestClient[Any]]:
+    with TestClient(app=app) as c:
+        yield c
+
+
+def login(client: TestClient[Any], username: str, password: str = PASSWORD) -> dict[str, str]:
+    """Logs in and returns bearer headers (the cookie jar is left empty on purpose)."""
+    response = client.post("/api/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    client.cookies.clear()
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@pytest.fixture()
+def as_user(client: TestClient[Any]) -> Any:
+    cache: dict[str, dict[str, str]] = {}
+
+    def headers(username: str) -> dict[str, str]:
+        if username not in cache:
+            cache[username] = login(client, username)
+        return cache[username]
+
+    return headers
+
+
+ROOT = Path(__file__).resolve().parent.parent
