@@ -18,7 +18,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         load_catalog(settings.catalog_dir) if settings.catalog_dir else load_catalog()
     except CatalogError as exc:
-        print(f"langso: danh mục thủ tục lỗi / broken procedure catalogue:\n  {exc}", file=sys.stderr)
+        print(
+            f"langso: danh mục thủ tục lỗi / broken procedure catalogue:\n  {exc}", file=sys.stderr
+        )
         return 2
     uvicorn.run(
         "backend.app:create_app",
@@ -78,12 +80,13 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
                 now=utcnow(),
             )
             session.commit()
+            created = f"created {user.role} {user.username}"
         except AppError as exc:
             print(f"langso: {exc.message_vi} ({exc.message_en})", file=sys.stderr)
             for err in exc.errors or []:
                 print(f"  - {err.get('message_vi')}", file=sys.stderr)
             return 2
-    print(f"created {user.role} {user.username}")
+    print(created)
     return 0
 
 

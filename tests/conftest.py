@@ -23,7 +23,9 @@ WORLD_TABLES = {"provinces", "communes", "villages", "users", "user_villages"}
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database holding the two-commune test world."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("sqlite") / "langso.sqlite3"

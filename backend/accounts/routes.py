@@ -45,7 +45,9 @@ class AuthController(Controller):
     @post("/logout", sync_to_thread=True, status_code=204)
     def logout(self, db: Session, principal: Principal) -> Response[None]:
         service.logout(db, principal, utcnow())
-        return Response(None, status_code=204, cookies=[Cookie(key=COOKIE_NAME, value="", max_age=0, path="/")])
+        return Response(
+            None, status_code=204, cookies=[Cookie(key=COOKIE_NAME, value="", max_age=0, path="/")]
+        )
 
     @get("/me", sync_to_thread=False)
     def me(self, principal: Principal, request: Request[Any, Any, Any]) -> UserOut:

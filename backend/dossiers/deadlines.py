@@ -17,7 +17,9 @@ from sync.working_days import deadline_with_pauses
 
 
 @cache
-def calendar(first_year: int, last_year: int, extra: tuple[str, ...] = ()) -> tuple[frozenset[date], frozenset[date]]:
+def calendar(
+    first_year: int, last_year: int, extra: tuple[str, ...] = ()
+) -> tuple[frozenset[date], frozenset[date]]:
     vn = holidays.country_holidays("VN", years=range(first_year, last_year + 1))
     days_off = set(vn.keys()) | {date.fromisoformat(d) for d in extra}
     workdays = frozenset(d for d in vn.weekend_workdays if first_year <= d.year <= last_year)

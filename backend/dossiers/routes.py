@@ -102,7 +102,13 @@ class DossierController(Controller):
         self, dossier_id: str, data: ActionIn, db: Session, principal: Principal, state: State
     ) -> DossierOut:
         d = service.apply_action(
-            db, principal, state.catalog, dossier_id, data.action, data.reason, utcnow(),
+            db,
+            principal,
+            state.catalog,
+            dossier_id,
+            data.action,
+            data.reason,
+            utcnow(),
             data.expected_version,
         )
         return dossier_out(d)

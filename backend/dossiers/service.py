@@ -157,7 +157,10 @@ def apply_action(
         procedure = catalog.get(dossier.procedure_code, dossier.procedure_version)
         dossier.due_date = deadlines.due_date(now, procedure.processing_days, [])
         due = dossier.due_date
-        data = {"official_code": dossier.official_code, "due_date": due.isoformat() if due else None}
+        data = {
+            "official_code": dossier.official_code,
+            "due_date": due.isoformat() if due else None,
+        }
     _audit(session, dossier, action, source, step.target, principal, now, reason, data)
     if action == "receive":
         # Receipt starts processing at once: the clock runs from receipt (system step).
@@ -168,7 +171,9 @@ def apply_action(
         # Leaving a pause: the days spent waiting for the supplement do not count.
         procedure = catalog.get(dossier.procedure_code, dossier.procedure_version)
         pauses = supplement_pauses(session, dossier.id, now)
-        dossier.due_date = deadlines.due_date(dossier.received_at, procedure.processing_days, pauses)
+        dossier.due_date = deadlines.due_date(
+            dossier.received_at, procedure.processing_days, pauses
+        )
     dossier.version += 1
     dossier.updated_at = now
     session.add(dossier)
@@ -209,5 +214,9 @@ def audit_log(session: Session, principal: Principal, dossier_id: str) -> list[D
     )
 
 
-def applicant_and_household(session: Session, dossier: Dossier) -> tuple[Member | None, Household | None]:
-    return session.get(Member, dossier.applicant_member_id), session.get(Household, dossier.household_id)
+def applicant_and_household(
+    session: Session, dossier: Dossier
+) -> tuple[Member | None, Household | None]:
+    return session.get(Member, dossier.applicant_member_id), session.get(
+        Household, dossier.household_id
+    )

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import Controller, Request, get, patch, post
 from litestar.params import Parameter
 from sqlmodel import Session
 
 from backend.db.models import Household, Member
 from backend.households import queries, service
+from backend.households.importer import import_into
 from backend.households.schemas import (
     HouseholdIn,
     HouseholdOut,
     HouseholdPatch,
+    ImportReport,
     MemberIn,
     MemberOut,
     MemberPatch,
 )
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.errors import AppError
 from backend.lib.pagination import check_page, page_body
 
 
@@ -41,7 +45,9 @@ def member_out(m: Member) -> MemberOut:
     )
 
 
-def household_out(h: Household, head_name: str | None, members: list[Member] | None) -> HouseholdOut:
+def household_out(
+    h: Household, head_name: str | None, members: list[Member] | None
+) -> HouseholdOut:
     return HouseholdOut(
         id=h.id,
         village_id=h.village_id,
@@ -56,9 +62,7 @@ def household_out(h: Household, head_name: str | None, members: list[Member] | N
 
 
 def _fields(struct: msgspec.Struct) -> dict[str, Any]:
-    return {
-        k: v for k, v in msgspec.structs.asdict(struct).items() if v is not msgspec.UNSET
-    }
+    return {k: v for k, v in msgspec.structs.asdict(struct).items() if v is not msgspec.UNSET}
 
 
 class HouseholdController(Controller):
@@ -84,7 +88,9 @@ class HouseholdController(Controller):
         return page_body(items, total, page, page_size)
 
     @post("/", sync_to_thread=True, guards=[require_roles("admin", "officer", "volunteer")])
-    def create_household(self, data: HouseholdIn, db: Session, principal: Principal) -> HouseholdOut:
+    def create_household(
+        self, data: HouseholdIn, db: Session, principal: Principal
+    ) -> HouseholdOut:
         payload = _fields(data)
         payload["members"] = [_fields(m) for m in data.members]
         h = service.create_household(db, principal, payload, utcnow())
@@ -112,6 +118,29 @@ class HouseholdController(Controller):
         self, household_id: str, data: MemberIn, db: Session, principal: Principal
     ) -> MemberOut:
         return member_out(service.add_member(db, principal, household_id, _fields(data), utcnow()))
+
+    @post(
+        "/import",
+        guards=[require_roles("admin", "officer")],
+        request_max_body_size=6_000_000,
+        status_code=201,
+    )
+    async def import_csv(
+        self,
+        request: Request[Any, Any, Any],
+        db: Session,
+        principal: Principal,
+        commune_id: str | None = None,
+    ) -> ImportReport:
+        """Body: the CSV file itself (`Content-Type: text/csv`). All rows or none."""
+        target = principal.commune_id if principal.role == "officer" else commune_id
+        if not target:
+            raise AppError("commune_required", "Cần chỉ định xã.", "commune_id is required.")
+        data = await request.body()
+        report = await anyio.to_thread.run_sync(import_into, db, data, target, utcnow())
+        return ImportReport(
+            imported_households=report["households"], imported_members=report["members"]
+        )
 
 
 class MemberController(Controller):

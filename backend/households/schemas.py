@@ -22,10 +22,10 @@ class MemberIn(msgspec.Struct, forbid_unknown_fields=True):
 class MemberPatch(msgspec.Struct, forbid_unknown_fields=True):
     full_name: str | msgspec.UnsetType = msgspec.UNSET
     relationship: str | msgspec.UnsetType = msgspec.UNSET
-    date_of_birth: date | None | msgspec.UnsetType = msgspec.UNSET
-    sex: str | None | msgspec.UnsetType = msgspec.UNSET
-    cccd: str | None | msgspec.UnsetType = msgspec.UNSET
-    phone: str | None | msgspec.UnsetType = msgspec.UNSET
+    date_of_birth: date | msgspec.UnsetType | None = msgspec.UNSET
+    sex: str | msgspec.UnsetType | None = msgspec.UNSET
+    cccd: str | msgspec.UnsetType | None = msgspec.UNSET
+    phone: str | msgspec.UnsetType | None = msgspec.UNSET
     ethnicity: str | msgspec.UnsetType = msgspec.UNSET
     notes: str | msgspec.UnsetType = msgspec.UNSET
 

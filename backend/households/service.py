@@ -82,8 +82,14 @@ def create_household(
     address = " ".join(str(data.get("address") or "").split())
     if not address or len(address) > 300:
         raise _invalid(
-            [{"field": "address", "code": "required", "message_vi": "Cần địa chỉ (tối đa 300 ký tự).",
-              "message_en": "Address required (max 300)."}]
+            [
+                {
+                    "field": "address",
+                    "code": "required",
+                    "message_vi": "Cần địa chỉ (tối đa 300 ký tự).",
+                    "message_en": "Address required (max 300).",
+                }
+            ]
         )
     household = Household(
         id=hid,
@@ -187,8 +193,14 @@ def update_household(
         address = " ".join(str(patch["address"] or "").split())
         if not address or len(address) > 300:
             raise _invalid(
-                [{"field": "address", "code": "required",
-                  "message_vi": "Cần địa chỉ (tối đa 300 ký tự).", "message_en": "Address required."}]
+                [
+                    {
+                        "field": "address",
+                        "code": "required",
+                        "message_vi": "Cần địa chỉ (tối đa 300 ký tự).",
+                        "message_en": "Address required.",
+                    }
+                ]
             )
         household.address = address
     if "notes" in patch:
@@ -213,4 +225,3 @@ def head_names(session: Session, households: list[Household]) -> dict[str, str]:
         return {}
     rows = session.exec(select(Member.id, Member.full_name).where(col(Member.id).in_(ids)))
     return {mid: name for mid, name in rows}
-

@@ -11,11 +11,10 @@ import uuid
 from datetime import date
 from typing import Any
 
+from backend.households.csv_import import RELATIONSHIP_CODES
 from sync.identity import check_cccd, check_phone, normalise_name, normalise_phone
 
-RELATIONSHIPS = (
-    "chu_ho", "vo", "chong", "con", "bo", "me", "ong", "ba", "chau", "anh_chi_em", "khac",
-)
+RELATIONSHIPS = tuple(RELATIONSHIP_CODES)
 SEXES = ("male", "female")
 
 Issue = dict[str, str]
@@ -71,7 +70,9 @@ def _date(value: Any, field: str, today: date, issues: list[Issue]) -> date | No
     return value
 
 
-def clean_member(fields: dict[str, Any], today: date, partial: bool = False) -> tuple[dict[str, Any], list[Issue]]:
+def clean_member(
+    fields: dict[str, Any], today: date, partial: bool = False
+) -> tuple[dict[str, Any], list[Issue]]:
     """Validate member fields. With `partial`, only the fields present are checked,
     except that CCCD consistency always uses the full record the caller merged in."""
     issues: list[Issue] = []
@@ -107,7 +108,9 @@ def clean_member(fields: dict[str, Any], today: date, partial: bool = False) -> 
         if raw in (None, ""):
             out["phone"] = None
         elif not isinstance(raw, str):
-            issues.append(issue("phone", "wrong_type", "Số điện thoại phải là chuỗi.", "Bad phone."))
+            issues.append(
+                issue("phone", "wrong_type", "Số điện thoại phải là chuỗi.", "Bad phone.")
+            )
         else:
             phone = normalise_phone(raw)
             for it in check_phone(phone):

@@ -67,7 +67,9 @@ def token_hash(secret: bytes, token: str) -> str:
     return hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
 
 
-def issue_token(session: Session, secret: bytes, user_id: str, now: datetime, ttl: timedelta) -> str:
+def issue_token(
+    session: Session, secret: bytes, user_id: str, now: datetime, ttl: timedelta
+) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         AuthToken(
@@ -115,9 +117,7 @@ NOT_AUTHENTICATED = AppError(
 )
 
 
-def authenticate(
-    engine: Engine, secret: bytes, token: str | None, now: datetime
-) -> Principal:
+def authenticate(engine: Engine, secret: bytes, token: str | None, now: datetime) -> Principal:
     if not token:
         raise NOT_AUTHENTICATED
     digest = token_hash(secret, token)
@@ -135,10 +135,8 @@ def require_roles(*roles: str) -> Any:
     """A guard: the route is open only to these roles (authentication is checked first)."""
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        principal = connection.scope.get("state", {}).get("principal")
-        if principal is None:
-            principal = connection.state.get("principal")
-        if principal is None:
+        principal = connection.scope.get("user")
+        if not isinstance(principal, Principal):
             raise NOT_AUTHENTICATED
         if principal.role not in roles:
             raise AppError(

@@ -88,7 +88,11 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     404: ("not_found", "Không tìm thấy.", "Not found."),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed."),
     413: ("body_too_large", "Dữ liệu gửi lên quá lớn.", "Request body too large."),
-    415: ("unsupported_media_type", "Định dạng dữ liệu không được hỗ trợ.", "Unsupported media type."),
+    415: (
+        "unsupported_media_type",
+        "Định dạng dữ liệu không được hỗ trợ.",
+        "Unsupported media type.",
+    ),
     429: ("rate_limited", "Quá nhiều yêu cầu, vui lòng thử lại sau.", "Too many requests."),
 }
 

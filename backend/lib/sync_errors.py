@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sync.errors import SyncError
-
 from backend.lib.errors import AppError
+from sync.errors import SyncError
 
 
 def from_sync_error(exc: SyncError, status: int = 422) -> AppError:

@@ -17,9 +17,11 @@ class UnitController(Controller):
 
     @get("/villages", sync_to_thread=True)
     def villages(self, db: Session, principal: Principal) -> list[dict[str, Any]]:
-        stmt = select(Village, Commune, Province).join(
-            Commune, col(Commune.id) == Village.commune_id
-        ).join(Province, col(Province.id) == Commune.province_id)
+        stmt = (
+            select(Village, Commune, Province)
+            .join(Commune, col(Commune.id) == Village.commune_id)
+            .join(Province, col(Province.id) == Commune.province_id)
+        )
         if principal.role == "officer":
             stmt = stmt.where(Village.commune_id == principal.commune_id)
         elif principal.role == "volunteer":

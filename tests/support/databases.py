@@ -14,9 +14,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-ADMIN_URL = os.environ.get(
-    "LANGSO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+ADMIN_URL = os.environ.get("LANGSO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def in_ci() -> bool:

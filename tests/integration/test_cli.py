@@ -1,0 +1,77 @@
+"""The `langso` command on a real database: migrate, seed once, create users with a real
+password policy, import households all-or-nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+from backend.cli import main
+from backend.db.engine import make_engine
+from backend.db.models import Household, Member, User, Village
+from backend.lib.passwords import verify_password
+
+
+@pytest.fixture()
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("LANGSO_DATABASE_URL", url)
+    monkeypatch.setenv("LANGSO_DATA_DIR", str(tmp_path / "data"))
+    assert main(["db", "upgrade"]) == 0
+    return url
+
+
+def test_seed_demo_once(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["seed-demo"]) == 0
+    assert main(["seed-demo"]) == 0
+    assert "already present" in capsys.readouterr().out
+    with Session(make_engine(env)) as s:
+        households = s.exec(select(func.count()).select_from(Household)).one()
+        members = s.exec(select(func.count()).select_from(Member)).one()
+        assert 140 <= households <= 160
+        assert 550 <= members <= 650
+        users = {u.username: u for u in s.exec(select(User))}
+        assert set(users) == {"admin", "officer", "volunteer1", "volunteer2", "volunteer3"}
+        assert all(verify_password(u.password_hash, "demo") for u in users.values())
+        assert len(s.exec(select(Village)).all()) == 3
+
+
+def test_create_user_enforces_the_password_policy(
+    env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["seed-demo"])
+    capsys.readouterr()
+    weak = ["create-user", "lan", "--role", "officer", "--full-name", "Lò Thị Lan",
+            "--commune", "03532", "--password", "demo"]
+    assert main(weak) == 2
+    assert "ít nhất 10 ký tự" in capsys.readouterr().err
+    strong = weak[:-1] + ["Bản-Nậm-Khăn-2026"]
+    assert main(strong) == 0
+    with Session(make_engine(env)) as s:
+        user = s.exec(select(User).where(User.username == "lan")).one()
+        assert user.role == "officer" and user.full_name == "Lò Thị Lan"
+
+
+def test_import_households_all_or_nothing(
+    env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["seed-demo"])
+    with Session(make_engine(env)) as s:
+        before = s.exec(select(func.count()).select_from(Household)).one()
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "household_ref,village_code,address,full_name,date_of_birth,sex,cccd,phone,relationship,ethnicity\n"
+        "H1,03532-01,Bản Nậm Khăn,Giàng A Tủa,1991-02-03,nam,,0386123456,chủ hộ,Mông\n"
+        "H1,03532-01,,Lý Thị Pằng,1994-04-05,nữ,,,vợ,Mông\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(good.read_text(encoding="utf-8") + "H2,03532-09,Bản ?,Ai Đó,1990-01-01,nam,,,chủ hộ,Mông\n", encoding="utf-8")
+    assert main(["import-households", str(bad), "--commune", "03532"]) == 2
+    err = capsys.readouterr().err
+    assert "dòng 4" in err
+    assert main(["import-households", str(good), "--commune", "03532"]) == 0
+    with Session(make_engine(env)) as s:
+        assert s.exec(select(func.count()).select_from(Household)).one() == before + 1
