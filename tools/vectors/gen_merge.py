@@ -1,0 +1,92 @@
+import sys, dataclasses; sys.path.insert(0, "/tmp/gen"); sys.path.insert(0, "/work/main")
+from common import write
+from sync.merge import *
+from sync.errors import SyncError
+
+A = "0b6f1c52-7a3e-4d2b-9c1f-2f4e8a9d0c11"
+B = "f3a9e0d4-11b2-4c6e-8e7a-5d4c3b2a1f00"
+def h(ms, c=0, node=A): return f"{ms:015d}-{c:05d}-{node}"
+T0, T1, T2, T3 = h(1000, 0, "server"), h(2000, 0, B), h(3000), h(4000)
+RULES = {"ho_ten": "identity", "so_cccd": "identity", "ngay_sinh": "identity", "gioi_tinh": "identity",
+         "ghi_chu": "lww", "so_dien_thoai": "lww", "thanh_vien": "union", "trang_thai": "server", "ket_qua": "server"}
+cases = []; n = 0
+def nid():
+    global n; n += 1; return f"MRG-{n:03d}"
+def out(o):
+    return {"values": o.values, "clocks": o.clocks, "verdict": o.verdict, "outcomes": o.outcomes, "applied": o.applied,
+            "losers": [dataclasses.asdict(x) for x in o.losers], "conflicts": [dataclasses.asdict(x) for x in o.conflicts],
+            "rejected": o.rejected}
+def case(rule, comment, base, current, clocks, proposed, phlc, rules=RULES, default_rule="lww"):
+    c = {"id": nid(), "rule": rule, "op": "merge", "comment": comment, "base": base, "current": current, "current_clocks": clocks,
+         "proposed": proposed, "proposed_hlc": phlc, "rules": rules, "default_rule": default_rule}
+    try: c["expected"] = out(merge_fields(base, current, clocks, proposed, phlc, rules, default_rule))
+    except SyncError as e: c["error"] = e.code
+    cases.append(c)
+
+base = {"ho_ten": "Nguyễn Văn An", "ghi_chu": "cũ", "so_dien_thoai": "0912345678", "thanh_vien": ["m1", "m2"], "trang_thai": "draft"}
+clk = {k: T1 for k in base}
+case("MRG4", "no concurrent change: proposal applies (verdict applied)", base, base, clk, {"ghi_chu": "mới", "ho_ten": "Nguyễn Văn Ân"}, T2)
+case("MRG3", "proposed equals current: no-op (verdict applied, nothing changes)", base, base, clk, {"ghi_chu": "cũ"}, T2)
+case("MRG3", "empty proposal", base, base, clk, {}, T2)
+cur = {**base, "ghi_chu": "server sửa"}
+case("MRG6", "lww: both changed the note; the proposal's HLC is later so it wins, server value recorded as loser", base, cur, {**clk, "ghi_chu": T2}, {"ghi_chu": "máy sửa"}, T3)
+case("MRG6", "lww: the server's write is later; the proposal loses and is recorded", base, cur, {**clk, "ghi_chu": T3}, {"ghi_chu": "máy sửa"}, T2)
+case("MRG6", "lww: equal ms and counter, node id breaks the tie (f3a9… > 0b6f…)", base, cur, {**clk, "ghi_chu": h(3000, 0, B)}, {"ghi_chu": "máy sửa"}, h(3000, 0, A))
+case("MRG6", "lww: equal ms and counter, the proposal's node sorts higher and wins", base, cur, {**clk, "ghi_chu": h(3000, 0, A)}, {"ghi_chu": "máy sửa"}, h(3000, 0, B))
+case("MRG6", "lww: identical HLC strings: current wins", base, cur, {**clk, "ghi_chu": T3}, {"ghi_chu": "máy sửa"}, T3)
+case("MRG6", "lww: the field has no clock yet (written before clocks were kept): proposal wins", base, cur, {}, {"ghi_chu": "máy sửa"}, T2)
+case("MRG2", "field absent from base and current: treated as null, proposal applies", base, base, clk, {"email": "an@example.vn"}, T2)
+case("MRG2", "field absent from base, added concurrently on both sides: lww by default", base, {**base, "email": "a@x.vn"}, {**clk, "email": T2}, {"email": "b@x.vn"}, T3)
+case("MRG2", "proposal clears a field (null) without concurrency: applied, value null kept explicitly", base, base, clk, {"so_dien_thoai": None}, T2)
+case("MRG2", "proposal null, server changed concurrently and later: server wins", base, {**base, "so_dien_thoai": "0987654321"}, {**clk, "so_dien_thoai": T3}, {"so_dien_thoai": None}, T2)
+case("MRG2", "explicit null in base equals absent", {**base, "email": None}, base, clk, {"email": "x@y.vn"}, T2)
+case("MRG5", "identity: concurrent different changes to a name open a conflict; server value stays (verdict conflict)", base,
+     {**base, "ho_ten": "Nguyễn Văn Bình"}, {**clk, "ho_ten": T2}, {"ho_ten": "Nguyễn Văn Ân"}, T3)
+case("MRG5", "identity: conflict even when the proposal's HLC is later; other fields still merge", base,
+     {**base, "ho_ten": "Nguyễn Văn Bình", "ghi_chu": "server"}, {**clk, "ho_ten": T2, "ghi_chu": T2}, {"ho_ten": "Nguyễn Văn Ân", "ghi_chu": "máy"}, T3)
+case("MRG5", "identity: both sides made the same change: no-op, no conflict", base, {**base, "ho_ten": "Nguyễn Văn Ân"}, {**clk, "ho_ten": T2}, {"ho_ten": "Nguyễn Văn Ân"}, T3)
+case("MRG3", "identity: client re-sends the base value while the server changed it: server kept, no conflict (verdict merged)", base,
+     {**base, "ho_ten": "Nguyễn Văn Bình"}, {**clk, "ho_ten": T2}, {"ho_ten": "Nguyễn Văn An"}, T3)
+case("MRG5", "identity: field absent in base, both sides set different CCCD numbers: conflict with base null", base,
+     {**base, "so_cccd": "001203012345"}, {**clk, "so_cccd": T2}, {"so_cccd": "001203054321"}, T3)
+case("MRG7", "union: concurrent additions on both sides are kept, sorted", base, {**base, "thanh_vien": ["m1", "m2", "m3"]}, {**clk, "thanh_vien": T2},
+     {"thanh_vien": ["m0", "m1", "m2"]}, T3)
+case("MRG7", "union: a concurrent removal wins over keeping (m2 removed by server, m4 added by client)", base, {**base, "thanh_vien": ["m1"]}, {**clk, "thanh_vien": T3},
+     {"thanh_vien": ["m1", "m2", "m4"]}, T2)
+case("MRG7", "union: both remove different members", base, {**base, "thanh_vien": ["m2"]}, {**clk, "thanh_vien": T2}, {"thanh_vien": ["m1"]}, T3)
+case("MRG7", "union: no concurrent change: the proposal applies, deduplicated and sorted", base, base, clk, {"thanh_vien": ["m3", "m1", "m3"]}, T2)
+case("MRG7", "union: same set in a different order is a no-op", base, base, clk, {"thanh_vien": ["m2", "m1"]}, T2)
+case("MRG7", "union: base null, both sides add", {}, {"thanh_vien": ["b"]}, {"thanh_vien": T2}, {"thanh_vien": ["a"]}, T3)
+case("MRG7", "union: sort is by UTF-16 code units (U+1F600 before U+FF21)", {"thanh_vien": []}, {"thanh_vien": ["\uff21"]}, {"thanh_vien": T2},
+     {"thanh_vien": ["\U0001F600"]}, T3)
+case("MRG7", "union: a non-list value is an input error", base, base, clk, {"thanh_vien": "m1"}, T2)
+case("MRG8", "server field: a client change is rejected; every field refused → verdict rejected", base, base, clk, {"trang_thai": "done"}, T2)
+case("MRG8", "server field rejected but another field applied → verdict applied with rejected list", base, base, clk, {"trang_thai": "done", "ghi_chu": "x"}, T2)
+case("MRG8", "server field echoed unchanged: no-op, not rejected", base, base, clk, {"trang_thai": "draft"}, T2)
+case("MRG8", "server field re-sent at its base value after the server moved it: kept, not rejected", base, {**base, "trang_thai": "submitted"},
+     {**clk, "trang_thai": T2}, {"trang_thai": "draft"}, T3)
+case("MRG9", "mixed: conflict outranks merged and rejected", base, {**base, "ho_ten": "B", "ghi_chu": "s"}, {**clk, "ho_ten": T2, "ghi_chu": T2},
+     {"ho_ten": "C", "ghi_chu": "c", "trang_thai": "done", "so_dien_thoai": "0900000000"}, T3)
+case("MRG9", "default_rule applies to fields without a rule", {"x": 1}, {"x": 2}, {"x": T2}, {"x": 3}, T3, rules={}, default_rule="identity")
+case("MRG3", "unknown rule name is an input error", base, base, clk, {"ghi_chu": "x"}, T2, rules={"ghi_chu": "newest"})
+case("MRG3", "values are compared as JSON values: objects with equal members are equal", {"dia_chi": {"thon": "Đông", "xa": "Yên Lạc"}},
+     {"dia_chi": {"xa": "Yên Lạc", "thon": "Đông"}}, {"dia_chi": T1}, {"dia_chi": {"thon": "Đông", "xa": "Yên Lạc"}}, T2)
+
+case("MRG2", "true and 1 are different JSON values: not a no-op", {"co_bhyt": 1}, {"co_bhyt": 1}, {"co_bhyt": T1}, {"co_bhyt": True}, T2)
+
+def resolve(comment, conflict, current, clocks, chosen, rhlc):
+    c = {"id": nid(), "rule": "MRG10", "op": "resolve", "comment": comment, "conflict": dataclasses.asdict(conflict), "current": current,
+         "current_clocks": clocks, "chosen": chosen, "resolver_hlc": rhlc}
+    try:
+        v, k = resolve_conflict(conflict, current, clocks, chosen, rhlc); c["expected"] = {"values": v, "clocks": k}
+    except SyncError as e: c["error"] = e.code
+    cases.append(c)
+conf = Conflict("ho_ten", "Nguyễn Văn An", "Nguyễn Văn Bình", "Nguyễn Văn Ân", T2, T3)
+cur = {**base, "ho_ten": "Nguyễn Văn Bình"}
+resolve("a person picks the proposed value: it applies with the resolver's clock", conf, cur, {**clk, "ho_ten": T2}, "Nguyễn Văn Ân", h(5000, 0, "server"))
+resolve("a person types a third value", conf, cur, {**clk, "ho_ten": T2}, "Nguyễn Văn Ánh", h(5000, 0, "server"))
+resolve("the field changed after the conflict was opened: conflict_stale", conf, {**cur, "ho_ten": "Khác"}, {**clk, "ho_ten": T3}, "Nguyễn Văn Ân", h(5000, 0, "server"))
+write("merge", "Three-way per-field merge. op=merge: merge_fields(base, current, current_clocks, proposed, proposed_hlc, rules, default_rule) → expected "
+      "{values, clocks, verdict, outcomes, applied, losers, conflicts, rejected} (lists in UTF-16 order of field name) or error code. "
+      "op=resolve: resolve_conflict(conflict, current, current_clocks, chosen, resolver_hlc) → {values, clocks} or error. HLCs are wire strings.",
+      "mrg-merge", cases)
