@@ -1,0 +1,175 @@
+"""End-to-end fixtures: a real server process and Debian's Chromium driven by Playwright.
+
+The server runs as a subprocess so a test can stop it (proving the PWA works with the
+server truly unreachable, which the browser's offline switch alone does not prove for a
+service worker) and start it again on the same port and database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from backend.db.engine import make_engine
+from backend.db.migrate import upgrade
+from backend.demo.seed import seed_demo
+from tests.support.databases import in_ci
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("LANGSO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+            # one server and one browser per worker: keep e2e tests together
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """`langso serve` on a free loopback port, restartable on the same port and database."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = f"sqlite:///{tmp / 'e2e.sqlite3'}"
+        self.data_dir = tmp / "data"
+        self.log = tmp / "server.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        upgrade(self.database_url)
+        engine = make_engine(self.database_url)
+        seed_demo(engine)
+        engine.dispose()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "LANGSO_DATABASE_URL": self.database_url,
+            "LANGSO_DATA_DIR": str(self.data_dir),
+            "LANGSO_PORT": str(self.port),
+            "LANGSO_HOST": "127.0.0.1",
+        }
+
+    def start(self) -> None:
+        if self.process is not None:
+            return
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "backend.cli", "serve"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("server exited:\n" + self.log.read_text()[-3000:])
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("server did not start:\n" + self.log.read_text()[-3000:])
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+        # The port must really be closed before a test claims "server unreachable".
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(self.url + "/health", timeout=1)
+
+    def api(
+        self, method: str, path: str, token: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return httpx.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
+
+    def login(self, username: str, password: str = "demo") -> str:
+        response = self.api(
+            "POST", "/api/auth/login", json={"username": username, "password": password}
+        )
+        response.raise_for_status()
+        return str(response.json()["token"])
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    if not (ROOT / "pwa" / "dist" / "index.html").exists():
+        pytest.fail("pwa/dist is missing: run `make pwa` (make test builds it)", pytrace=False)
+    live = LiveServer(tmp_path)
+    live.start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture()
+def context(browser: Any) -> Iterator[Any]:
+    """A fresh profile per test, phone-sized, Vietnamese."""
+    ctx = browser.new_context(
+        viewport={"width": 360, "height": 640}, locale="vi-VN", device_scale_factor=2
+    )
+    try:
+        yield ctx
+    finally:
+        ctx.close()

@@ -1,0 +1,39 @@
+"""The PWA's shell is installed by the service worker on the first online visit and keeps
+working when the server process is gone, not only when the browser says "offline"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import LiveServer
+
+
+def install_app(page: Any) -> None:
+    """Waits until the service worker is active, then reloads so it controls the page."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+
+
+def test_shell_loads_after_the_server_is_stopped(server: LiveServer, context: Any) -> None:
+    page = context.new_page()
+    page.goto(server.url + "/")
+    page.wait_for_selector("#login-username")
+    # the manifest is linked and served
+    manifest = page.evaluate("document.querySelector('link[rel=manifest]')?.href")
+    assert manifest and server.api("GET", manifest.removeprefix(server.url)).status_code == 200
+    install_app(page)
+
+    server.stop()
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#login-username")
+    assert page.locator("html").get_attribute("lang") == "vi"
+
+
+def test_login_page_is_vietnamese_first(server: LiveServer, context: Any) -> None:
+    page = context.new_page()
+    page.goto(server.url + "/")
+    page.wait_for_selector("#login-username")
+    text = page.inner_text("body")
+    assert "Đăng nhập" in text
