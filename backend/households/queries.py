@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from backend.db.models import Household, Member
@@ -32,9 +32,13 @@ def list_households(
     stmt = _scope_households(select(Household), principal)
     if village_id:
         stmt = stmt.where(Household.village_id == village_id)
+    # SPEC NAM3: every query token is a prefix of some word of the key.
     for token in search_key(query or "").split():
         escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(col(Household.search_key).like(f"%{escaped}%", escape="\\"))
+        key = col(Household.search_key)
+        stmt = stmt.where(
+            or_(key.like(f"{escaped}%", escape="\\"), key.like(f"% {escaped}%", escape="\\"))
+        )
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(Household.address, Household.id).offset(offset).limit(limit))
     return rows.all(), int(total)
