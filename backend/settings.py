@@ -43,6 +43,8 @@ class Settings:
     catalog_dir: Path | None = None
     extra_holidays: tuple[str, ...] = field(default_factory=tuple)
     static_dir: Path | None = None
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    max_dossier_attachment_bytes: int = 30 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -64,4 +66,8 @@ class Settings:
             session_ttl_hours=_int("LANGSO_SESSION_TTL_HOURS", 24 * 30),
             extra_holidays=tuple(d.strip() for d in extra.split(",") if d.strip()),
             static_dir=Path(static) if static else None,
+            max_attachment_bytes=_int("LANGSO_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024),
+            max_dossier_attachment_bytes=_int(
+                "LANGSO_MAX_DOSSIER_ATTACHMENT_BYTES", 30 * 1024 * 1024
+            ),
         )

@@ -1,0 +1,1 @@
+"""Attachments: content-addressed blobs, resumable (tus-like) uploads, type checks by content."""
