@@ -1,0 +1,175 @@
+import type { ComponentType, JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { onLangChange, t } from './i18n';
+import { applyUpdate, dismiss, usePwaState } from './pwa';
+import { href, match, navigate, queryParam, useHashPath } from './router';
+import { Dossiers } from './screens/Dossiers';
+import { Household } from './screens/Household';
+import { Households } from './screens/Households';
+import { Login } from './screens/Login';
+import { MemberEdit } from './screens/MemberEdit';
+import { ProcedurePreview, Procedures } from './screens/Procedures';
+import { Settings } from './screens/Settings';
+import { Villages } from './screens/Villages';
+import { isOfficer } from './session';
+import { clearSession, ensureDeviceId, getSession, saveSession } from './store/repo';
+import type { Session, SessionUser } from './store/types';
+import { Screen } from './ui/common';
+import { useOnline } from './ui/hooks';
+
+
+type OfficerModule = { default: ComponentType<{ user: SessionUser }> };
+
+/** Loads the officer chunk on first use. Only reachable for officer/admin sessions. */
+function OfficerRoute(props: { user: SessionUser }): JSX.Element {
+  const [mod, setMod] = useState<OfficerModule | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    import('./officer/index').then(setMod, (e: unknown) => setError(String(e)));
+  }, []);
+  if (error) return <p class="error" role="alert">{t('common.error', { message: error })}</p>;
+  if (!mod) return <p class="muted">{t('common.loading')}</p>;
+  const Console = mod.default;
+  return <Console user={props.user} />;
+}
+
+function Route(props: { path: string; user: SessionUser }): JSX.Element {
+  const { user } = props;
+  const path = props.path.split('?')[0]!;
+  const household = queryParam(props.path, 'household');
+  let m: Record<string, string> | undefined;
+  if (path === '/' || path === '') return <Villages user={user} />;
+  if ((m = match('/villages/:id', path))) return <Households villageId={m.id!} />;
+  if ((m = match('/households/:id', path))) return <Household householdId={m.id!} />;
+  if ((m = match('/households/:id/members/new', path))) return <MemberEdit householdId={m.id!} />;
+  if ((m = match('/households/:id/members/:mid', path))) return <MemberEdit householdId={m.id!} memberId={m.mid!} />;
+  if (path === '/dossiers') return <Dossiers />;
+  if (path === '/procedures') return <Procedures householdId={household} />;
+  if ((m = match('/procedures/:code/:version', path))) {
+    return <ProcedurePreview code={m.code!} version={Number(m.version)} householdId={household} />;
+  }
+  if (path === '/officer') {
+    return isOfficer(user) ? (
+      <OfficerRoute user={user} />
+    ) : (
+      <Screen title={t('officer.title')} back="/">
+        <p class="error">{t('officer.forbidden')}</p>
+      </Screen>
+    );
+  }
+  return (
+    <Screen title={t('common.not_found')} back="/">
+      <p class="muted">{t('common.not_found')}</p>
+    </Screen>
+  );
+}
+
+function Banners(): JSX.Element {
+  const pwa = usePwaState();
+  const online = useOnline();
+  return (
+    <div class="banners" aria-live="polite">
+      {!online ? <p class="banner banner--offline">{t('net.offline')}</p> : null}
+      {pwa.dbOutdated ? (
+        <div class="banner banner--update">
+          <p>{t('update.db_outdated')}</p>
+          <button class="button" type="button" onClick={() => location.reload()}>
+            {t('update.reload_page')}
+          </button>
+        </div>
+      ) : null}
+      {pwa.needRefresh ? (
+        <div class="banner banner--update">
+          <p>{t('update.available')}</p>
+          <div class="actions">
+            <button class="button" type="button" onClick={applyUpdate}>
+              {t('update.reload')}
+            </button>
+            <button class="button button--secondary" type="button" onClick={() => dismiss('needRefresh')}>
+              {t('update.later')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {pwa.offlineReady ? (
+        <div class="banner">
+          <p>{t('update.offline_ready')}</p>
+          <button class="button button--ghost" type="button" onClick={() => dismiss('offlineReady')}>
+            OK
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function Nav(props: { path: string }): JSX.Element {
+  const items: [string, string][] = [
+    ['/', t('nav.villages')],
+    ['/dossiers', t('nav.dossiers')],
+    ['/procedures', t('nav.procedures')],
+    ['/settings', t('nav.settings')],
+  ];
+  const section = '/' + (props.path.split('/')[1] ?? '');
+  const active = (p: string): boolean =>
+    p === '/' ? ['/', '/villages', '/households'].includes(section) : section === p;
+  return (
+    <nav class="nav" aria-label={t('nav.main')}>
+      {items.map(([p, label]) => (
+        <a key={p} href={href(p)} class="nav-item" aria-current={active(p) ? 'page' : undefined}>
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+export function App(): JSX.Element {
+  const [, setLangTick] = useState(0);
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const path = useHashPath();
+
+  useEffect(() => onLangChange(() => setLangTick((n) => n + 1)), []);
+  useEffect(() => {
+    void ensureDeviceId();
+    getSession().then(
+      (s) => setSession(s ?? null),
+      () => setSession(null),
+    );
+  }, []);
+
+  const onLoggedIn = async (s: Session): Promise<void> => {
+    await saveSession(s);
+    // Best effort: ask the browser not to evict the outbox under storage pressure.
+    void navigator.storage?.persist?.().catch(() => false);
+    setSession(s);
+    navigate('/');
+  };
+  const onLogout = (): void => {
+    void clearSession().then(() => setSession(null));
+  };
+
+  return (
+    <>
+      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        {t('app.skip_to_content')}
+      </a>
+      <header class="topbar">
+        <span class="brand">{t('app.name')}</span>
+      </header>
+      <Banners />
+      <main id="main" tabIndex={-1}>
+        {session === undefined ? (
+          <p class="muted">{t('common.loading')}</p>
+        ) : session === null ? (
+          <Login onLoggedIn={onLoggedIn} />
+        ) : path === '/settings' ? (
+          <Settings user={session.user} onLogout={onLogout} />
+        ) : (
+          <Route path={path} user={session.user} />
+        )}
+      </main>
+      {session ? <Nav path={path} /> : null}
+    </>
+  );
+}

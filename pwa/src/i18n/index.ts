@@ -1,0 +1,67 @@
+/**
+ * Tiny i18n: `t(key, params)` looks the key up in the current language and fills `{name}`
+ * placeholders. Vietnamese is the default and the fallback. The chosen language lives in
+ * localStorage so the first render is already in the right language (IndexedDB is async).
+ */
+import { en } from './en';
+import { vi, type MessageKey } from './vi';
+
+export type { MessageKey };
+export type Lang = 'vi' | 'en';
+export const LANGS: readonly Lang[] = ['vi', 'en'];
+export const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { vi, en };
+
+const STORAGE_KEY = 'langso.lang';
+let current: Lang = readStoredLang();
+const listeners = new Set<(lang: Lang) => void>();
+
+function readStoredLang(): Lang {
+  try {
+    const stored = globalThis.localStorage?.getItem(STORAGE_KEY);
+    return stored === 'en' || stored === 'vi' ? stored : 'vi';
+  } catch {
+    return 'vi'; // storage blocked (private mode): stay on the default
+  }
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+export function setLang(lang: Lang): void {
+  current = lang;
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* not persisted; the choice still applies to this session */
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+  for (const listener of listeners) listener(lang);
+}
+
+/** Subscribe to language changes; returns the unsubscribe function. */
+export function onLangChange(listener: (lang: Lang) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export type Params = Record<string, string | number>;
+
+/** Unknown placeholders are left as `{name}` so a missing parameter is visible, not silent. */
+export function format(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+export function t(key: MessageKey, params?: Params): string {
+  return format(CATALOGUES[current][key] ?? vi[key], params);
+}
+
+/** Pick the current language from a catalogue text object such as `{vi, en}`; falls back to vi. */
+export function localized(text: { vi: string; en?: string } | string | undefined): string {
+  if (text === undefined) return '';
+  if (typeof text === 'string') return text;
+  return (current === 'en' ? text.en : undefined) ?? text.vi;
+}

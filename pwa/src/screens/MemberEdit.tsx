@@ -1,0 +1,89 @@
+import type { JSX } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { fieldElementId, FormRenderer } from '../forms/FormRenderer';
+import { issuesByPath, localToday } from '../forms/messages';
+import type { FormValues } from '../forms/schema';
+import { t } from '../i18n';
+import { navigate } from '../router';
+import { getMember, saveMember } from '../store/repo';
+import { validateForm } from '../sync/forms';
+import { Screen } from '../ui/common';
+import { memberFormFields, memberToValues, valuesToMember } from './memberForm';
+
+/** Add (memberId undefined) or edit a member; saving writes the row and an outbox draft locally. */
+export function MemberEdit(props: { householdId: string; memberId?: string }): JSX.Element {
+  const { householdId, memberId } = props;
+  const fields = useMemo(memberFormFields, []);
+  const [values, setValues] = useState<FormValues | undefined>(memberId ? undefined : {});
+  const [missing, setMissing] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | undefined>();
+  const back = `/households/${encodeURIComponent(householdId)}`;
+
+  useEffect(() => {
+    if (!memberId) return;
+    void getMember(memberId).then((m) => {
+      if (!m || m.household_id !== householdId) setMissing(true);
+      else setValues(memberToValues(m));
+    });
+  }, [householdId, memberId]);
+
+  const title = memberId ? t('member.title_edit') : t('member.title_new');
+  if (missing) {
+    return (
+      <Screen title={title} back={back}>
+        <p class="muted">{t('member.not_found')}</p>
+      </Screen>
+    );
+  }
+  if (!values) {
+    return (
+      <Screen title={title} back={back}>
+        <p class="muted">{t('common.loading')}</p>
+      </Screen>
+    );
+  }
+
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const issues = validateForm(fields, values, localToday());
+    setErrors(issuesByPath(issues));
+    if (issues.length > 0) {
+      document.getElementById(fieldElementId('m', issues[0]!.path))?.focus();
+      return;
+    }
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await saveMember(householdId, memberId, valuesToMember(values));
+      navigate(back);
+    } catch (err) {
+      setFailure(t('common.error', { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Screen title={title} back={back}>
+      <form class="stack" onSubmit={submit} noValidate>
+        <FormRenderer fields={fields} values={values} onChange={(fn) => setValues((prev) => fn(prev ?? {}))} errors={errors} idPrefix="m" />
+        {failure ? (
+          <p class="error" role="alert">
+            {failure}
+          </p>
+        ) : null}
+        <p class="muted">{t('member.save_hint')}</p>
+        <div class="actions">
+          <button class="button" type="submit" disabled={busy}>
+            {busy ? t('common.saving') : t('common.save')}
+          </button>
+          <a class="button button--secondary" href={`#${back}`}>
+            {t('common.cancel')}
+          </a>
+        </div>
+      </form>
+    </Screen>
+  );
+}

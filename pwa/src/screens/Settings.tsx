@@ -1,0 +1,83 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { getLang, LANGS, setLang, t, type Lang } from '../i18n';
+import { ensureDeviceId, pendingCount } from '../store/repo';
+import type { SessionUser } from '../store/types';
+import { Screen } from '../ui/common';
+import { useLive } from '../ui/hooks';
+
+type Persistence = 'persisted' | 'not_persisted' | 'unsupported' | 'loading';
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  if (bytes < 1024 * 1024 * 1024) return `${Math.round(bytes / (1024 * 1024))} MB`;
+  return `${Math.round(bytes / (1024 * 1024 * 1024))} GB`;
+}
+
+export function Settings(props: { user: SessionUser; onLogout: () => void }): JSX.Element {
+  const [persistence, setPersistence] = useState<Persistence>('loading');
+  const [denied, setDenied] = useState(false);
+  const [usage, setUsage] = useState<string | undefined>();
+  const [deviceId, setDeviceId] = useState<string>('');
+  const pending = useLive(() => pendingCount(), []);
+  const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+
+  useEffect(() => {
+    void ensureDeviceId().then(setDeviceId);
+    if (!storage?.persisted) {
+      setPersistence('unsupported');
+      return;
+    }
+    void storage.persisted().then((p) => setPersistence(p ? 'persisted' : 'not_persisted'));
+    void storage.estimate?.().then((e) => {
+      if (e.usage !== undefined && e.quota !== undefined) {
+        setUsage(t('settings.storage_usage', { used: formatBytes(e.usage), quota: formatBytes(e.quota) }));
+      }
+    });
+  }, []);
+
+  const requestPersist = async (): Promise<void> => {
+    const granted = (await storage?.persist?.()) ?? false;
+    setPersistence(granted ? 'persisted' : 'not_persisted');
+    setDenied(!granted);
+  };
+
+  return (
+    <Screen title={t('settings.title')}>
+      <fieldset class="stack">
+        <legend>{t('settings.language')}</legend>
+        {LANGS.map((lang: Lang) => (
+          <label class="choice" key={lang}>
+            <input type="radio" name="lang" value={lang} checked={getLang() === lang} onChange={() => setLang(lang)} />
+            {t(`lang.${lang}`)}
+          </label>
+        ))}
+      </fieldset>
+
+      <h2>{t('settings.storage')}</h2>
+      {persistence === 'loading' ? <p class="muted">{t('common.loading')}</p> : null}
+      {persistence === 'persisted' ? <p class="ok">{t('settings.storage_persisted')}</p> : null}
+      {persistence === 'unsupported' ? <p class="muted">{t('settings.storage_unsupported')}</p> : null}
+      {persistence === 'not_persisted' ? (
+        <>
+          <p class="warning">{t('settings.storage_not_persisted')}</p>
+          <button class="button button--secondary" type="button" onClick={() => void requestPersist()}>
+            {t('settings.storage_request')}
+          </button>
+          {denied ? <p class="muted">{t('settings.storage_denied')}</p> : null}
+        </>
+      ) : null}
+      {usage ? <p class="muted">{usage}</p> : null}
+      {pending.status === 'ready' ? <p>{t('sync.pending_count', { count: pending.value })}</p> : null}
+
+      <h2>{t('settings.account')}</h2>
+      <p>{t('settings.signed_in_as', { name: props.user.full_name, username: props.user.username })}</p>
+      <p class="muted mono">{t('settings.device', { id: deviceId })}</p>
+      <p class="muted">{t('settings.version', { version: __APP_VERSION__ })}</p>
+      <p class="muted">{t('settings.logout_note')}</p>
+      <button class="button button--secondary" type="button" onClick={props.onLogout}>
+        {t('settings.logout')}
+      </button>
+    </Screen>
+  );
+}

@@ -1,0 +1,4 @@
+import type { SessionUser } from './store/types';
+
+/** Roles that may open the officer console (the server enforces the same on its API). */
+export const isOfficer = (user: SessionUser): boolean => user.role === 'officer' || user.role === 'admin';

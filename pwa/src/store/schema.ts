@@ -1,0 +1,50 @@
+/**
+ * Versioned IndexedDB schema of the "langso" database (Dexie syntax: first entry = primary key,
+ * `++` = auto-increment, `[a+b]` = compound key, the rest are secondary indexes; non-indexed
+ * properties are stored but not listed).
+ *
+ * Rules for changing it:
+ *  - NEVER edit a published version's `stores`; append a new entry with version n+1 that lists only
+ *    the tables that change (Dexie carries the others over) and an `upgrade` that migrates rows.
+ *  - Every new version gets a test in tests/store-upgrade.test.ts (one `upgradeFrom(...)` call).
+ *  - An upgrade must never drop the outbox: pending mutations are the only copy of volunteer work.
+ */
+import type { Transaction } from 'dexie';
+
+export interface SchemaVersion {
+  version: number;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: Transaction) => Promise<void> | void;
+}
+
+export const DB_NAME = 'langso';
+
+export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
+  {
+    version: 1,
+    stores: {
+      /** key/value settings: session, device_id, cursor, language (see META_KEYS). */
+      meta: 'key',
+      /** Villages of the user's commune that the sync loop has pulled. */
+      villages: 'id, commune_id',
+      /** Households; search_key covers head name, address and member names. */
+      households: 'id, village_id, search_key',
+      /** Household members; search_key = searchKey(full_name). */
+      members: 'id, household_id, search_key',
+      /** Procedure catalogue entries, one row per (code, version). */
+      procedures: '[code+version], code',
+      /** Dossiers drafted or synced on this device. */
+      dossiers: 'id, household_id, status, sync_state, updated_at',
+      /** Pending mutations in send order; written with strict durability (see db.ts). */
+      outbox: '++seq, entity_id',
+      /** Content-addressed attachments (photos of papers), with upload state. */
+      blobs: 'sha256, state',
+      /** Server acknowledgements of submitted mutations / dossiers. */
+      receipts: 'id, dossier_id',
+      /** Local-vs-server conflicts that need a human decision. */
+      conflicts: 'id, entity_id',
+    },
+  },
+];
+
+export const CURRENT_VERSION: number = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]!.version;

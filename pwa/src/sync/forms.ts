@@ -1,0 +1,502 @@
+/**
+ * Pure form rules — TypeScript twin of sync/forms.py, written from sync/SPEC-forms.md (rule ids
+ * cited below) and checked against sync/vectors/forms.json by tests/sync-forms-vectors.test.ts.
+ *
+ * Schemas and data are plain JSON (`unknown` until checked). Nothing here reads a clock, the DOM
+ * or storage: `today` is a parameter.
+ *
+ * Invariants:
+ *  - Validation never throws for bad *data*; it returns issues, at most one per path, in schema
+ *    order, then the level's unknown keys sorted by code point (FRM2).
+ *  - A malformed *schema* (which the catalogue loader would have refused) throws FormError with
+ *    code `bad_form_schema` or `bad_prefill`.
+ */
+import { SyncError } from './errors';
+
+export type MergeRule = 'identity' | 'lww' | 'server';
+export type JsonObject = { readonly [key: string]: unknown };
+/** A field of a schema as JSON; only `key` and `type` are guaranteed after `fieldsOf`. */
+export type SchemaField = JsonObject & { readonly key: string; readonly type: string };
+
+export const RELATIONSHIP_CODES = ['chu_ho', 'vo', 'chong', 'con', 'bo', 'me', 'ong', 'ba', 'chau', 'anh_chi_em', 'khac'] as const;
+export const MEMBER_ATTRS = ['id', 'full_name', 'date_of_birth', 'sex', 'cccd', 'phone', 'ethnicity', 'relationship'] as const;
+export const HOUSEHOLD_ATTRS = ['address', 'village_name', 'commune_name', 'province_name', 'head_name'] as const;
+
+const BLANK = new Set([' ', '\t', '\n', '\r']);
+const DATE_RE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+const CCCD_RE = /^[0-9]{12}$/;
+const PHONE_RE = /^0[35789][0-9]{8}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const KEY = '[a-z][a-z0-9]*(?:_[a-z0-9]+)*';
+const PREFILL_RE = new RegExp(
+  `^(?<source>applicant|head|household|field:(?<field>${KEY})|relation:(?<relation>${KEY}))\\.(?<attr>${KEY})$`,
+);
+
+/** The form *schema* is malformed (data problems are returned as FormIssue). */
+export class FormError extends SyncError {
+  constructor(message: string, code: 'bad_form_schema' | 'bad_prefill' = 'bad_form_schema') {
+    super(message, code);
+  }
+}
+
+export type IssueCode =
+  | 'required'
+  | 'too_short'
+  | 'too_long'
+  | 'pattern'
+  | 'not_nfc'
+  | 'not_integer'
+  | 'below_min'
+  | 'above_max'
+  | 'bad_date'
+  | 'date_before_min'
+  | 'date_after_max'
+  | 'not_an_option'
+  | 'bad_cccd'
+  | 'bad_phone'
+  | 'bad_member'
+  | 'too_few_items'
+  | 'too_many_items'
+  | 'unknown_field'
+  | 'wrong_type';
+
+/** One problem with form data. `path` is like `children[0].full_name`. */
+export interface FormIssue {
+  path: string;
+  code: IssueCode;
+  message_vi: string;
+  message_en: string;
+  /** Values substituted into the messages (`min`, `max`), for UIs that word their own. */
+  params: Record<string, string | number>;
+}
+
+const MESSAGES: Record<IssueCode, [string, string]> = {
+  required: ['Trường này là bắt buộc', 'This field is required'],
+  too_short: ['Cần ít nhất {min} ký tự', 'At least {min} characters'],
+  too_long: ['Tối đa {max} ký tự', 'At most {max} characters'],
+  pattern: ['Không đúng định dạng', 'Wrong format'],
+  not_nfc: ['Văn bản không ở dạng chuẩn NFC', 'Text is not in NFC form'],
+  not_integer: ['Phải là số nguyên', 'Must be a whole number'],
+  below_min: ['Không được nhỏ hơn {min}', 'Must be at least {min}'],
+  above_max: ['Không được lớn hơn {max}', 'Must be at most {max}'],
+  bad_date: ['Ngày không hợp lệ (YYYY-MM-DD)', 'Invalid date (YYYY-MM-DD)'],
+  date_before_min: ['Ngày không được trước {min}', 'Date must not be before {min}'],
+  date_after_max: ['Ngày không được sau {max}', 'Date must not be after {max}'],
+  not_an_option: ['Giá trị không nằm trong danh sách', 'Not one of the options'],
+  bad_cccd: ['Số CCCD phải gồm 12 chữ số', 'CCCD number must be 12 digits'],
+  bad_phone: ['Số điện thoại di động không hợp lệ (ví dụ 0912345678)', 'Invalid mobile number (e.g. 0912345678)'],
+  bad_member: ['Không phải nhân khẩu của hộ', 'Not a member of the household'],
+  too_few_items: ['Cần ít nhất {min} mục', 'At least {min} items'],
+  too_many_items: ['Tối đa {max} mục', 'At most {max} items'],
+  unknown_field: ['Trường không có trong biểu mẫu', 'Field is not part of the form'],
+  wrong_type: ['Sai kiểu dữ liệu', 'Wrong type of value'],
+};
+
+function fill(template: string, params: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+function issue(path: string, code: IssueCode, params: Record<string, string | number> = {}): FormIssue {
+  const [vi, en] = MESSAGES[code];
+  return { path, code, message_vi: fill(vi, params), message_en: fill(en, params), params };
+}
+
+// --- schema access ----------------------------------------------------------------------------
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks the shape of a field list; throws FormError for anything the loader would refuse. */
+export function fieldsOf(raw: unknown, where = 'fields'): SchemaField[] {
+  if (!Array.isArray(raw) || !raw.every(isObject)) {
+    throw new FormError(`${where}: danh sách trường không hợp lệ / invalid field list`);
+  }
+  for (const f of raw) {
+    if (typeof f.key !== 'string' || typeof f.type !== 'string') {
+      throw new FormError(`${where}: trường thiếu key/type / field without key/type`);
+    }
+  }
+  return raw as SchemaField[];
+}
+
+function rulesOf(field: SchemaField): JsonObject {
+  return isObject(field.rules) ? field.rules : {};
+}
+
+/** VIS3: absent, null, a string of only space/tab/CR/LF, or an empty list. `0` is not empty. */
+export function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'string') return [...value].every((ch) => BLANK.has(ch));
+  return Array.isArray(value) && value.length === 0;
+}
+
+/** JSON equality of scalars without coercion (`1` ≠ `"1"`, null equals nothing). */
+function same(a: unknown, b: unknown): boolean {
+  const t = typeof a;
+  return (t === 'string' || t === 'number' || t === 'boolean') && t === typeof b && a === b;
+}
+
+/** Ascending Unicode code-point order (not UTF-16 units), as the spec requires for FRM2. */
+export function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+// --- visibility -------------------------------------------------------------------------------
+
+/** Every field key a `show_if` condition reads, in order of appearance. */
+export function conditionFields(cond: unknown): string[] {
+  if (!isObject(cond)) throw new FormError('show_if: điều kiện không hợp lệ / invalid condition');
+  for (const combinator of ['all', 'any'] as const) {
+    if (combinator in cond) {
+      const parts = cond[combinator];
+      if (!Array.isArray(parts)) throw new FormError(`show_if.${combinator}: phải là danh sách / must be a list`);
+      return parts.flatMap(conditionFields);
+    }
+  }
+  if (typeof cond.field !== 'string') throw new FormError('show_if.field: thiếu khóa / missing key');
+  return [cond.field];
+}
+
+/** VIS2: evaluate `cond`; a key missing from `valueOf` reads as absent. */
+export function evaluateCondition(cond: unknown, valueOf: ReadonlyMap<string, unknown>): boolean {
+  if (!isObject(cond)) throw new FormError('show_if: điều kiện không hợp lệ / invalid condition');
+  if ('all' in cond) return Array.isArray(cond.all) && cond.all.every((p) => evaluateCondition(p, valueOf));
+  if ('any' in cond) return Array.isArray(cond.any) && cond.any.some((p) => evaluateCondition(p, valueOf));
+  const { field, op, value: expected } = cond;
+  if (typeof field !== 'string') throw new FormError('show_if.field: thiếu khóa / missing key');
+  const actual = valueOf.get(field);
+  switch (op) {
+    case 'equals':
+      return same(actual, expected);
+    case 'not_equals':
+      return !same(actual, expected);
+    case 'in':
+      if (!Array.isArray(expected)) throw new FormError("show_if.value: 'in' cần danh sách / 'in' needs a list");
+      return expected.some((v) => same(actual, v));
+    case 'filled':
+      return !isEmpty(actual);
+    case 'empty':
+      return isEmpty(actual);
+    default:
+      throw new FormError(`show_if.op: phép so sánh không hợp lệ / unknown op ${JSON.stringify(op)}`);
+  }
+}
+
+/** Values a condition may read at one level: visible siblings first, then the top level (VIS4). */
+class Scope {
+  readonly values = new Map<string, unknown>();
+  readonly visible: string[] = [];
+
+  constructor(fields: readonly SchemaField[], data: JsonObject, root?: ReadonlyMap<string, unknown>) {
+    const siblings = new Set(fields.map((f) => f.key));
+    for (const [k, v] of root ?? []) if (!siblings.has(k)) this.values.set(k, v);
+    for (const field of fields) {
+      if (field.show_if === undefined || field.show_if === null || evaluateCondition(field.show_if, this.values)) {
+        this.visible.push(field.key);
+        this.values.set(field.key, data[field.key]);
+      }
+    }
+  }
+}
+
+/**
+ * VIS1: keys of the visible fields of one level, in schema order. For a repeat item pass the item
+ * as `data` and the visible top-level values (`visibleValues`) as `root`.
+ */
+export function visibleFields(schemaFields: unknown, data: JsonObject, root?: ReadonlyMap<string, unknown> | JsonObject): string[] {
+  return new Scope(fieldsOf(schemaFields), data, toMap(root)).visible;
+}
+
+/** Values of the visible top-level fields (absent ones read as undefined), in schema order. */
+export function visibleValues(schemaFields: unknown, data: JsonObject): Map<string, unknown> {
+  const scope = new Scope(fieldsOf(schemaFields), data);
+  return new Map(scope.visible.map((k) => [k, scope.values.get(k)]));
+}
+
+function toMap(root: ReadonlyMap<string, unknown> | JsonObject | undefined): ReadonlyMap<string, unknown> | undefined {
+  if (root === undefined || root instanceof Map) return root as ReadonlyMap<string, unknown> | undefined;
+  return new Map(Object.entries(root));
+}
+
+// --- cleaning ---------------------------------------------------------------------------------
+
+/** CLN1: drop values of hidden fields and nulls, recursing into repeat items; keep unknown keys. */
+export function cleanForm(schemaFields: unknown, data: JsonObject, root?: ReadonlyMap<string, unknown> | JsonObject): Record<string, unknown> {
+  const fields = fieldsOf(schemaFields);
+  const rootMap = toMap(root);
+  const scope = new Scope(fields, data, rootMap);
+  const known = new Map(fields.map((f) => [f.key, f]));
+  const visible = new Set(scope.visible);
+  const itemRoot = rootMap ?? scope.values;
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(data)) {
+    const field = known.get(key);
+    if (raw === null || raw === undefined || (field !== undefined && !visible.has(key))) continue;
+    let value = raw;
+    if (field?.type === 'repeat' && Array.isArray(raw)) {
+      const sub = fieldsOf(field.fields, key);
+      value = raw.map((item: unknown) => (isObject(item) ? cleanForm(sub, item, itemRoot) : item));
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+// --- validation -------------------------------------------------------------------------------
+
+/** Proleptic Gregorian check of an already well-formed YYYY-MM-DD (year 0000 is not a date). */
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  return d <= days;
+}
+
+function dateBound(raw: unknown, today: string, where: string): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (raw === 'today') return today;
+  if (typeof raw === 'string' && DATE_RE.test(raw) && isCalendarDate(raw)) return raw;
+  throw new FormError(`${where}: giới hạn ngày không hợp lệ / invalid date bound ${JSON.stringify(raw)}`);
+}
+
+function intBound(raw: unknown, where: string): number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'number' && Number.isInteger(raw)) return raw;
+  throw new FormError(`${where}: giới hạn số không hợp lệ / invalid number bound ${JSON.stringify(raw)}`);
+}
+
+function checkText(field: SchemaField, value: string, path: string): FormIssue | undefined {
+  const rules = rulesOf(field);
+  if (value.normalize('NFC') !== value) return issue(path, 'not_nfc');
+  const min = intBound(rules.min_length, path);
+  const max = intBound(rules.max_length, path);
+  const length = [...value].length; // code points, not UTF-16 units
+  if (min !== undefined && length < min) return issue(path, 'too_short', { min });
+  if (max !== undefined && length > max) return issue(path, 'too_long', { max });
+  if (typeof rules.pattern === 'string' && !new RegExp(`^(?:${rules.pattern})$`, 'u').test(value)) {
+    const message = rules.pattern_message;
+    if (isObject(message)) {
+      return { path, code: 'pattern', message_vi: String(message.vi), message_en: String(message.en), params: {} };
+    }
+    return issue(path, 'pattern');
+  }
+  return undefined;
+}
+
+function checkNumber(field: SchemaField, value: unknown, path: string): FormIssue | undefined {
+  if (typeof value !== 'number') return issue(path, 'wrong_type');
+  if (!Number.isSafeInteger(value)) return issue(path, 'not_integer');
+  const rules = rulesOf(field);
+  const min = intBound(rules.min, path);
+  const max = intBound(rules.max, path);
+  if (min !== undefined && value < min) return issue(path, 'below_min', { min });
+  if (max !== undefined && value > max) return issue(path, 'above_max', { max });
+  return undefined;
+}
+
+function checkDate(field: SchemaField, value: string, path: string, today: string): FormIssue | undefined {
+  if (!DATE_RE.test(value) || !isCalendarDate(value)) return issue(path, 'bad_date');
+  const rules = rulesOf(field);
+  const min = dateBound(rules.min, today, path);
+  const max = dateBound(rules.max, today, path);
+  // Well-formed ISO dates compare correctly as strings.
+  if (min !== undefined && value < min) return issue(path, 'date_before_min', { min });
+  if (max !== undefined && value > max) return issue(path, 'date_after_max', { max });
+  return undefined;
+}
+
+function optionValues(field: SchemaField): string[] {
+  if (!Array.isArray(field.options)) throw new FormError(`${field.key}: select thiếu options / select without options`);
+  return field.options.filter(isObject).map((o) => String(o.value));
+}
+
+function checkScalar(
+  field: SchemaField,
+  value: unknown,
+  path: string,
+  today: string,
+  memberIds: ReadonlySet<string> | undefined,
+): FormIssue | undefined {
+  if (field.type === 'number') return checkNumber(field, value, path);
+  if (typeof value !== 'string') return issue(path, 'wrong_type');
+  switch (field.type) {
+    case 'text':
+      return checkText(field, value, path);
+    case 'date':
+      return checkDate(field, value, path, today);
+    case 'select':
+      return optionValues(field).includes(value) ? undefined : issue(path, 'not_an_option');
+    case 'cccd':
+      return CCCD_RE.test(value) ? undefined : issue(path, 'bad_cccd');
+    case 'phone':
+      return PHONE_RE.test(value) ? undefined : issue(path, 'bad_phone');
+    case 'member':
+      return UUID_RE.test(value) && (memberIds === undefined || memberIds.has(value)) ? undefined : issue(path, 'bad_member');
+    default:
+      throw new FormError(`${path}: kiểu trường không hợp lệ / unknown field type ${JSON.stringify(field.type)}`);
+  }
+}
+
+function validateLevel(
+  fields: readonly SchemaField[],
+  data: JsonObject,
+  prefix: string,
+  root: ReadonlyMap<string, unknown> | undefined,
+  today: string,
+  memberIds: ReadonlySet<string> | undefined,
+  out: FormIssue[],
+): void {
+  const scope = new Scope(fields, data, root);
+  const visible = new Set(scope.visible);
+  for (const field of fields) {
+    if (!visible.has(field.key)) continue; // FRM3: hidden values are ignored
+    const path = prefix + field.key;
+    const value = data[field.key];
+    if (isEmpty(value)) {
+      if (field.required === true) out.push(issue(path, 'required'));
+      continue;
+    }
+    if (field.type !== 'repeat') {
+      const found = checkScalar(field, value, path, today, memberIds);
+      if (found) out.push(found);
+      continue;
+    }
+    if (!Array.isArray(value)) {
+      out.push(issue(path, 'wrong_type'));
+      continue;
+    }
+    const low = intBound(field.min_items, path);
+    const high = intBound(field.max_items, path);
+    if (low !== undefined && value.length < low) out.push(issue(path, 'too_few_items', { min: low }));
+    else if (high !== undefined && value.length > high) out.push(issue(path, 'too_many_items', { max: high }));
+    const sub = fieldsOf(field.fields, path);
+    const itemsRoot = root ?? scope.values;
+    value.forEach((item: unknown, index) => {
+      const itemPath = `${path}[${index}]`;
+      if (!isObject(item)) out.push(issue(itemPath, 'wrong_type'));
+      else validateLevel(sub, item, `${itemPath}.`, itemsRoot, today, memberIds, out);
+    });
+  }
+  const known = new Set(fields.map((f) => f.key));
+  const unknown = Object.keys(data)
+    .filter((k) => !known.has(k))
+    .sort(compareCodePoints);
+  for (const key of unknown) out.push(issue(prefix + key, 'unknown_field'));
+}
+
+/**
+ * FRM1–FRM13: every problem of `data` against the schema; empty when valid.
+ * @param today YYYY-MM-DD resolving the "today" date bound.
+ * @param memberIds the household's member ids; when given, member fields must name one of them.
+ */
+export function validateForm(
+  schemaFields: unknown,
+  data: JsonObject,
+  today: string,
+  memberIds?: Iterable<string>,
+): FormIssue[] {
+  const out: FormIssue[] = [];
+  validateLevel(fieldsOf(schemaFields), data, '', undefined, today, memberIds ? new Set(memberIds) : undefined, out);
+  return out;
+}
+
+// --- prefill and merge rules ------------------------------------------------------------------
+
+export interface PrefillPath {
+  source: 'applicant' | 'head' | 'household' | 'field' | 'relation';
+  /** Field key (source "field") or relationship code (source "relation"), else null. */
+  selector: string | null;
+  attr: string;
+}
+
+/** PRE1: parse a prefill path; throws FormError(`bad_prefill`) if malformed. */
+export function parsePrefill(path: string): PrefillPath {
+  const m = PREFILL_RE.exec(path);
+  const g = m?.groups;
+  if (!g) throw new FormError(`prefill: đường dẫn không hợp lệ / invalid path ${JSON.stringify(path)}`, 'bad_prefill');
+  const attr = g.attr!;
+  if (g.source === 'household') {
+    if (!(HOUSEHOLD_ATTRS as readonly string[]).includes(attr)) {
+      throw new FormError(`prefill: thuộc tính hộ không hợp lệ / unknown household attribute ${attr}`, 'bad_prefill');
+    }
+    return { source: 'household', selector: null, attr };
+  }
+  if (!(MEMBER_ATTRS as readonly string[]).includes(attr)) {
+    throw new FormError(`prefill: thuộc tính nhân khẩu không hợp lệ / unknown member attribute ${attr}`, 'bad_prefill');
+  }
+  if (g.relation !== undefined) {
+    if (!(RELATIONSHIP_CODES as readonly string[]).includes(g.relation)) {
+      throw new FormError(`prefill: mã quan hệ không hợp lệ / unknown relationship ${g.relation}`, 'bad_prefill');
+    }
+    return { source: 'relation', selector: g.relation, attr };
+  }
+  if (g.field !== undefined) return { source: 'field', selector: g.field, attr };
+  return { source: g.source === 'applicant' ? 'applicant' : 'head', selector: null, attr };
+}
+
+function memberById(id: unknown, pools: readonly (JsonObject | null | undefined)[]): JsonObject | undefined {
+  if (typeof id !== 'string') return undefined;
+  return pools.find((p): p is JsonObject => !!p && p.id === id);
+}
+
+/**
+ * PRE2–PRE5: prefilled values of the top-level fields, in schema order. `members` are the
+ * household's members; `chosen` maps a member field's key to the member the user picked, which
+ * wins over that field's own prefill. Empty results and non-option select values are left out.
+ */
+export function resolvePrefill(
+  schemaFields: unknown,
+  applicant: JsonObject | null | undefined,
+  head: JsonObject | null | undefined,
+  household: JsonObject | null | undefined,
+  members: readonly JsonObject[],
+  chosen: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const pools = [...members, applicant, head];
+  const out: Record<string, unknown> = {};
+  for (const field of fieldsOf(schemaFields)) {
+    const key = field.key;
+    if (field.type === 'member' && Object.prototype.hasOwnProperty.call(chosen, key)) {
+      out[key] = chosen[key];
+      continue;
+    }
+    if (typeof field.prefill !== 'string') continue;
+    const path = parsePrefill(field.prefill);
+    let value: unknown;
+    if (path.source === 'household') {
+      value = household?.[path.attr];
+    } else {
+      let person: JsonObject | null | undefined;
+      if (path.source === 'applicant') person = applicant;
+      else if (path.source === 'head') person = head;
+      else if (path.source === 'relation') person = members.find((m) => m.relationship === path.selector);
+      else person = memberById(out[path.selector!], pools);
+      value = person?.[path.attr];
+    }
+    if (isEmpty(value)) continue;
+    if (field.type === 'select' && !optionValues(field).includes(value as string)) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** MRR1: merge rule of each top-level field (`lww` when unset); a repeat merges as one value. */
+export function fieldRules(schemaFields: unknown): Record<string, MergeRule> {
+  const out: Record<string, MergeRule> = {};
+  for (const field of fieldsOf(schemaFields)) {
+    const rule = field.merge ?? 'lww';
+    if (rule !== 'identity' && rule !== 'lww' && rule !== 'server') {
+      throw new FormError(`${field.key}.merge: quy tắc không hợp lệ / unknown rule ${JSON.stringify(rule)}`);
+    }
+    out[field.key] = rule;
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Chunks whose file name starts with this are officer-only: never precached, never loaded by the volunteer entry. */
+export const OFFICER_CHUNK_PREFIX = 'officer-';
+
+// The backend serves dist/ at "/" with an SPA fallback; the API lives on the same origin under /api.
+// During `npm run dev` the API is proxied to a locally running backend.
+const apiTarget = process.env.LANGSO_API ?? 'http://127.0.0.1:8000';
+
+export default defineConfig({
+  base: '/',
+  define: {
+    __APP_VERSION__: JSON.stringify(pkg.version),
+  },
+  plugins: [
+    preact(),
+    VitePWA({
+      // 'prompt', not autoUpdate: a new version only takes over when the user taps "Cập nhật", so a
+      // half-filled form is never reloaded away. IndexedDB is untouched by service-worker updates
+      // either way (Workbox only manages Cache Storage); schema changes go through Dexie versions.
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: 'Làng Số',
+        short_name: 'Làng Số',
+        description: 'Hỗ trợ tình nguyện viên thôn lập hồ sơ hành chính, hoạt động không cần mạng.',
+        lang: 'vi',
+        dir: 'ltr',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        theme_color: '#0f5132',
+        background_color: '#ffffff',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The plugin adds manifest.webmanifest and the manifest icons itself.
+        globPatterns: ['**/*.{js,css,html,svg}'],
+        // Officer console is fetched on demand by officers (online); volunteers never need it offline.
+        globIgnores: [`**/assets/${OFFICER_CHUNK_PREFIX}*`, '**/.vite/**'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/verify/, /^\/\.well-known\//, /^\/schema/, /^\/health/],
+        cleanupOutdatedCaches: true,
+        // No runtimeCaching: the UI reads only the local store; the sync loop talks to /api directly.
+        runtimeCaching: [],
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // The manifest lets scripts/budget.mjs follow the entry's static import graph.
+    manifest: true,
+    rolldownOptions: {
+      output: {
+        chunkFileNames: (chunk) =>
+          chunk.facadeModuleId?.replace(/\\/g, '/').includes('/src/officer/')
+            ? `assets/${OFFICER_CHUNK_PREFIX}[hash].js`
+            : 'assets/[name]-[hash].js',
+      },
+    },
+  },
+  server: {
+    // Dev-only demo seeding (src/dev/seed.ts) reads the catalogue examples from the backend.
+    fs: { allow: ['.', '../backend/catalog/procedures'] },
+    proxy: {
+      '/api': { target: apiTarget, changeOrigin: false },
+    },
+  },
+});
