@@ -21,7 +21,12 @@ from backend.db.engine import make_engine
 from backend.health import health
 from backend.households.routes import HouseholdController, MemberController
 from backend.lib.deps import provide_db, provide_principal
-from backend.lib.errors import AppError, app_error_handler, http_error_handler, internal_error_handler
+from backend.lib.errors import (
+    AppError,
+    app_error_handler,
+    http_error_handler,
+    internal_error_handler,
+)
 from backend.lib.middleware import SessionAuthMiddleware
 from backend.lib.secrets import session_secret
 from backend.settings import Settings
@@ -32,8 +37,16 @@ PWA_DIST = ROOT / "pwa" / "dist"
 
 
 def route_handlers() -> list[Any]:
+    from backend.attachments.routes import AttachmentController
     from backend.catalog.routes import CatalogController
     from backend.dossiers.routes import DossierController
+    from backend.live.routes import LiveController
+    from backend.monitoring.routes import MonitoringController
+    from backend.public_status.routes import PublicStatusController
+    from backend.push.routes import PushController
+    from backend.results.routes import PublicVerifyController, ResultController
+    from backend.review.routes import ReviewController
+    from backend.sync_api.routes import sync_handlers
 
     return [
         health,
@@ -43,6 +56,15 @@ def route_handlers() -> list[Any]:
         MemberController,
         CatalogController,
         DossierController,
+        AttachmentController,
+        MonitoringController,
+        PublicStatusController,
+        PushController,
+        LiveController,
+        ReviewController,
+        ResultController,
+        PublicVerifyController,
+        *sync_handlers(),
     ]
 
 
@@ -80,14 +102,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=handlers,
         state=state,
-        dependencies={"db": Provide(provide_db), "principal": Provide(provide_principal, sync_to_thread=False)},
+        dependencies={
+            "db": Provide(provide_db),
+            "principal": Provide(provide_principal, sync_to_thread=False),
+        },
         middleware=[auth],
         exception_handlers={
             AppError: app_error_handler,
             HTTPException: http_error_handler,
             Exception: internal_error_handler,
         },
-        compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
+        compression_config=CompressionConfig(
+            backend="gzip",
+            minimum_size=500,
+            gzip_compress_level=6,
+            # photos and PDFs are already compressed: routes serving them opt out
+            exclude_opt_key="skip_compression",
+        ),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Làng Số API",

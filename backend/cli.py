@@ -124,6 +124,16 @@ def _check_catalog(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
+    from backend.db.engine import make_engine
+    from backend.lib.clock import utcnow
+    from backend.push.notify import notify_due_soon
+
+    count = notify_due_soon(utcnow(), make_engine(settings.database_url), settings.data_dir)
+    print(f"notified officers about {count} dossier(s) due within one working day")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="langso", description="Làng Số server")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     cc = sub.add_parser("check-catalog", help="validate the procedure catalogue")
     cc.add_argument("--dir", help="catalogue directory (default: the built-in one)")
     cc.set_defaults(func=_check_catalog)
+
+    nd = sub.add_parser("notify-due", help="push officers about dossiers due within a working day")
+    nd.set_defaults(func=_notify_due)
     return parser
 
 

@@ -18,6 +18,7 @@ from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
 from backend.lib.sync_errors import from_sync_error
 from backend.lib.vntime import local_date
+from backend.sync_api.changes import record_rest_change
 from sync.errors import SyncError
 from sync.states import transition
 
@@ -76,6 +77,7 @@ def create_draft(
     session.add(dossier)
     session.flush()
     _audit(session, dossier, "create", None, "draft", principal, now, "")
+    record_rest_change(session, "dossier", dossier, principal.user_id, now)
     session.commit()
     return dossier
 
@@ -118,9 +120,12 @@ def apply_action(
     reason: str,
     now: datetime,
     expected_version: int | None = None,
+    commit: bool = True,
+    audit_data: dict[str, Any] | None = None,
 ) -> Dossier:
     """Apply one state-machine action. Officers act only inside their commune; volunteers only
-    on dossiers of their villages. `expected_version` guards against acting on a stale view."""
+    on dossiers of their villages. `expected_version` guards against acting on a stale view.
+    `audit_data` is stored with the action's audit event (e.g. supplement items)."""
     dossier = visible_dossier(session, principal, dossier_id)
     if expected_version is not None and expected_version != dossier.version:
         raise AppError(
@@ -161,7 +166,8 @@ def apply_action(
             "official_code": dossier.official_code,
             "due_date": due.isoformat() if due else None,
         }
-    _audit(session, dossier, action, source, step.target, principal, now, reason, data)
+    _audit(session, dossier, action, source, step.target, principal, now, reason,
+           {**(audit_data or {}), **data})
     if action == "receive":
         # Receipt starts processing at once: the clock runs from receipt (system step).
         started = transition(dossier.status, "start", "system")
@@ -177,7 +183,9 @@ def apply_action(
     dossier.version += 1
     dossier.updated_at = now
     session.add(dossier)
-    session.commit()
+    if commit:  # commit=False: the sync push records the version and commits the batch
+        record_rest_change(session, "dossier", dossier, principal.user_id, now)
+        session.commit()
     return dossier
 
 

@@ -16,6 +16,7 @@ from backend.households.validation import clean_member, valid_uuid
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
+from backend.sync_api.changes import record_rest_change
 from sync.identity import search_key
 
 
@@ -116,6 +117,7 @@ def create_household(
         if member.relationship == "chu_ho":
             household.head_member_id = member.id
     refresh_search_key(session, household)
+    _record(session, principal, now, household, *queries.members_of(session, [hid])[hid])
     session.commit()
     return household
 
@@ -158,6 +160,7 @@ def add_member(
     household.version += 1
     household.updated_at = now
     refresh_search_key(session, household)
+    _record(session, principal, now, member, household)
     session.commit()
     return member
 
@@ -181,6 +184,7 @@ def update_member(
     household = session.get(Household, member.household_id)
     assert household is not None
     refresh_search_key(session, household)
+    _record(session, principal, now, member)
     session.commit()
     return member
 
@@ -215,8 +219,16 @@ def update_household(
     household.version += 1
     household.updated_at = now
     refresh_search_key(session, household)
+    _record(session, principal, now, household)
     session.commit()
     return household
+
+
+def _record(session: Session, principal: Principal, now: datetime, *rows: Household | Member) -> None:
+    # Sync: store the new versions and announce them to pulls (last step before commit).
+    for row in rows:
+        entity = "household" if isinstance(row, Household) else "member"
+        record_rest_change(session, entity, row, principal.user_id, now)
 
 
 def head_names(session: Session, households: list[Household]) -> dict[str, str]:

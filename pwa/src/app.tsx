@@ -4,6 +4,10 @@ import { onLangChange, t } from './i18n';
 import { applyUpdate, dismiss, usePwaState } from './pwa';
 import { href, match, navigate, queryParam, useHashPath } from './router';
 import { Dossiers } from './screens/Dossiers';
+import { DossierDetail } from './screens/DossierDetail';
+import { NewDossier } from './features/dossier/NewDossier';
+import { RatingScreen } from './features/dossier/Rating';
+import { LazyWizard } from './features/dossier/LazyWizard';
 import { Household } from './screens/Household';
 import { Households } from './screens/Households';
 import { Login } from './screens/Login';
@@ -11,8 +15,13 @@ import { MemberEdit } from './screens/MemberEdit';
 import { ProcedurePreview, Procedures } from './screens/Procedures';
 import { Settings } from './screens/Settings';
 import { Villages } from './screens/Villages';
+import { Conflicts } from './screens/Conflicts';
+import { SyncBanner, SyncStatusScreen } from './screens/SyncStatus';
+import { Unlock } from './screens/Unlock';
+import type { LoginOutcome, Persistence } from './device/account';
+import { useLockGate } from './device/gate';
 import { isOfficer } from './session';
-import { clearSession, ensureDeviceId, getSession, saveSession } from './store/repo';
+import { ensureDeviceId, getSession } from './store/repo';
 import type { Session, SessionUser } from './store/types';
 import { Screen } from './ui/common';
 import { useOnline } from './ui/hooks';
@@ -39,12 +48,28 @@ function Route(props: { path: string; user: SessionUser }): JSX.Element {
   const household = queryParam(props.path, 'household');
   let m: Record<string, string> | undefined;
   if (path === '/' || path === '') return <Villages user={user} />;
+  if (path === '/sync') return <SyncStatusScreen />;
+  if (path === '/conflicts') return <Conflicts />;
   if ((m = match('/villages/:id', path))) return <Households villageId={m.id!} />;
   if ((m = match('/households/:id', path))) return <Household householdId={m.id!} />;
   if ((m = match('/households/:id/members/new', path))) return <MemberEdit householdId={m.id!} />;
   if ((m = match('/households/:id/members/:mid', path))) return <MemberEdit householdId={m.id!} memberId={m.mid!} />;
   if (path === '/dossiers') return <Dossiers />;
-  if (path === '/procedures') return <Procedures householdId={household} />;
+  if (path === '/dossiers/new') {
+    const version = Number(queryParam(props.path, 'version'));
+    return (
+      <NewDossier
+        householdId={household}
+        memberId={queryParam(props.path, 'member')}
+        procedure={queryParam(props.path, 'procedure')}
+        version={Number.isInteger(version) && version > 0 ? version : undefined}
+      />
+    );
+  }
+  if ((m = match('/dossiers/:id/edit', path))) return <LazyWizard key={m.id} dossierId={m.id!} />;
+  if ((m = match('/dossiers/:id/rate', path))) return <RatingScreen dossierId={m.id!} />;
+  if ((m = match('/dossiers/:id', path))) return <DossierDetail dossierId={m.id!} justSigned={queryParam(props.path, 'signed') === '1'} />;
+  if (path === '/procedures') return <Procedures householdId={household} memberId={queryParam(props.path, 'member')} />;
   if ((m = match('/procedures/:code/:version', path))) {
     return <ProcedurePreview code={m.code!} version={Number(m.version)} householdId={household} />;
   }
@@ -70,6 +95,7 @@ function Banners(): JSX.Element {
   return (
     <div class="banners" aria-live="polite">
       {!online ? <p class="banner banner--offline">{t('net.offline')}</p> : null}
+      <SyncBanner />
       {pwa.dbOutdated ? (
         <div class="banner banner--update">
           <p>{t('update.db_outdated')}</p>
@@ -138,16 +164,15 @@ export function App(): JSX.Element {
     );
   }, []);
 
-  const onLoggedIn = async (s: Session): Promise<void> => {
-    await saveSession(s);
-    // Best effort: ask the browser not to evict the outbox under storage pressure.
-    void navigator.storage?.persist?.().catch(() => false);
-    setSession(s);
+  // Login, device enrolment, PIN and logout live in src/device (account.ts, gate.ts).
+  const gate = useLockGate(session);
+  const [persistence, setPersistence] = useState<Persistence | undefined>();
+  const onLoggedIn = (outcome: LoginOutcome): void => {
+    setPersistence(outcome.persistence);
+    setSession(outcome.session);
     navigate('/');
   };
-  const onLogout = (): void => {
-    void clearSession().then(() => setSession(null));
-  };
+  const onLogout = (): void => setSession(null);
 
   return (
     <>
@@ -161,15 +186,19 @@ export function App(): JSX.Element {
       <main id="main" tabIndex={-1}>
         {session === undefined ? (
           <p class="muted">{t('common.loading')}</p>
-        ) : session === null ? (
-          <Login onLoggedIn={onLoggedIn} />
+        ) : session === null || gate === 'enrol' ? (
+          <Login onLoggedIn={onLoggedIn} notice={gate === 'enrol' ? t('pin.reenrol') : undefined} />
+        ) : gate === 'loading' ? (
+          <p class="muted">{t('common.loading')}</p>
+        ) : gate === 'set_pin' || gate === 'unlock' ? (
+          <Unlock mode={gate === 'set_pin' ? 'set' : 'unlock'} user={session.user} persistence={persistence} onUnlocked={() => undefined} />
         ) : path === '/settings' ? (
           <Settings user={session.user} onLogout={onLogout} />
         ) : (
           <Route path={path} user={session.user} />
         )}
       </main>
-      {session ? <Nav path={path} /> : null}
+      {session && gate === 'ready' ? <Nav path={path} /> : null}
     </>
   );
 }

@@ -40,3 +40,21 @@ describe('upgrade from v1 to the current version', () => {
     db.close();
   });
 });
+
+describe('schema v2 (outbox state, tasks, results)', () => {
+  it('v2 marks every v1 outbox row pending (none is lost or treated as sent) and opens v1 conflicts', async () => {
+    const db = await upgradeFrom(1, async (old) => {
+      await old.table('outbox').add({ entity: 'member', entity_id: 'm1', op: 'create', fields: { full_name: 'Lò Văn Hùng' }, created_at: '2024-01-01T00:00:00.000Z' });
+      await old.table('outbox').add({ entity: 'member', entity_id: 'm1', op: 'update', fields: { phone: '0912345678' }, created_at: '2024-01-01T00:00:01.000Z' });
+      await old.table('conflicts').add({ id: 'c1', entity: 'member', entity_id: 'm1', local: 'a', remote: 'b', created_at: '2024-01-01T00:00:00.000Z' });
+    });
+    expect(await db.outbox.where('state').equals('pending').count()).toBe(2);
+    expect((await db.outbox.orderBy('seq').toArray()).map((r) => r.fields)).toEqual([{ full_name: 'Lò Văn Hùng' }, { phone: '0912345678' }]);
+    expect(await db.conflicts.where('status').equals('open').count()).toBe(1);
+    await db.tasks.put({ id: 't1', dossier_id: 'd1', kind: 'supplement_request', status: 'open', version: 1 });
+    await db.results.put({ id: 'r1', dossier_id: 'd1', version: 1, data: {} });
+    expect(await db.tasks.where('dossier_id').equals('d1').count()).toBe(1);
+    expect(await db.results.where('dossier_id').equals('d1').count()).toBe(1);
+    db.close();
+  });
+});

@@ -136,7 +136,7 @@ def test_deadline_pauses_while_a_supplement_is_requested() -> None:
 def test_supplement_pause_moves_the_stored_due_date(
     client: TestClient[Any], as_user: Any, engine: Any
 ) -> None:
-    from sqlmodel import Session
+    from sqlmodel import Session, select
 
     from backend.db.models import Dossier, DossierEvent
 
@@ -152,7 +152,8 @@ def test_supplement_pause_moves_the_stored_due_date(
     act(client, off, draft["id"], "request_supplement", "Thiếu ảnh")
     # Rewrite the audit times to a known calendar: received Mon 2 Mar, supplement Tue 3 → Thu 5.
     with Session(engine) as s:
-        events = {e.action: e for e in s.query(DossierEvent).filter_by(dossier_id=draft["id"])}
+        rows = s.exec(select(DossierEvent).where(DossierEvent.dossier_id == draft["id"]))
+        events = {e.action: e for e in rows}
         events["receive"].at = _utc(2026, 3, 2)
         events["start"].at = _utc(2026, 3, 2)
         events["request_supplement"].at = _utc(2026, 3, 3)

@@ -1,19 +1,59 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
 from backend.db.models.accounts import AuthToken, User, UserVillage
+from backend.db.models.attachments import Blob, Upload
 from backend.db.models.dossiers import Dossier, DossierCodeCounter, DossierEvent
 from backend.db.models.households import Household, Member
+from backend.db.models.monitoring import (
+    DeviceHealth,
+    PublicLookupAttempt,
+    PushNotice,
+    PushSubscription,
+    Rating,
+)
+from backend.db.models.review import DossierResult, SupplementRequest
+from backend.db.models.sync import (
+    Device,
+    DeviceTicket,
+    DossierAmendment,
+    DossierRevision,
+    EntityVersion,
+    SyncChange,
+    SyncConflict,
+    SyncLoser,
+    SyncMeta,
+    SyncMutation,
+)
 from backend.db.models.units import Commune, Province, Village
 
 __all__ = [
+    "DeviceHealth",
+    "PublicLookupAttempt",
+    "PushNotice",
+    "PushSubscription",
+    "Rating",
+    "Device",
+    "DeviceTicket",
+    "DossierAmendment",
+    "DossierRevision",
+    "EntityVersion",
+    "SyncChange",
+    "SyncConflict",
+    "SyncLoser",
+    "SyncMeta",
+    "SyncMutation",
     "AuthToken",
+    "Blob",
     "Commune",
     "Dossier",
     "DossierCodeCounter",
     "DossierEvent",
+    "DossierResult",
     "Household",
     "Member",
     "Province",
+    "SupplementRequest",
+    "Upload",
     "User",
     "UserVillage",
     "Village",

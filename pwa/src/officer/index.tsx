@@ -1,20 +1,81 @@
 /**
- * Officer console — PLACEHOLDER. Loaded only through a dynamic import() for officer/admin users,
- * so it is its own chunk (assets/officer-*.js): never part of the volunteer entry and not precached.
- * Keep imports here one-way: the volunteer code must never import from src/officer/.
+ * Officer console — the commune office's side of Làng Số: queue, dossier review and actions,
+ * dashboard, devices, household import. Loaded only through a dynamic import() for officer/admin
+ * users, so it is its own chunk (assets/officer-*.js): never part of the volunteer entry and not
+ * precached. Its messages (./i18n) and styles (./styles) live in this chunk too.
+ * Keep imports one-way: the volunteer code must never import from src/officer/.
  */
 import type { JSX } from 'preact';
-import { t } from '../i18n';
+import { useEffect } from 'preact/hooks';
+import { getLang, setLang } from '../i18n';
+import { useHashPath } from '../router';
 import type { SessionUser } from '../store/types';
-import { Screen } from '../ui/common';
+import { ot, useLang } from './i18n';
+import { consoleHref, queryOf, tabOf, TABS, type Tab } from './nav';
+import { DashboardScreen } from './screens/Dashboard';
+import { DevicesScreen } from './screens/Devices';
+import { DossierScreen } from './screens/Dossier';
+import { ImportScreen } from './screens/Import';
+import { Queue } from './screens/Queue';
+import { injectStyles } from './styles';
+
+const TAB_LABEL: Record<Exclude<Tab, 'dossier'>, 'tab.queue' | 'tab.dashboard' | 'tab.devices' | 'tab.import'> = {
+  queue: 'tab.queue',
+  dashboard: 'tab.dashboard',
+  devices: 'tab.devices',
+  import: 'tab.import',
+};
+
+/** The queue's API query: the console hash query without `tab`. */
+function withoutTab(q: URLSearchParams): string {
+  const copy = new URLSearchParams(q);
+  copy.delete('tab');
+  return copy.toString();
+}
 
 export default function OfficerConsole(props: { user: SessionUser }): JSX.Element {
+  useLang();
+  const path = useHashPath();
+  const q = queryOf(path);
+  const tab = tabOf(q);
+  useEffect(() => injectStyles(), []);
+  useEffect(() => {
+    document.querySelector<HTMLElement>('.oc h1')?.focus();
+  }, [tab, q.get('id')]);
+  const active = tab === 'dossier' ? 'queue' : tab;
   return (
-    <Screen title={t('officer.title')} back="/">
-      <p class="notice">{t('officer.placeholder')}</p>
-      <p class="muted">
-        {props.user.full_name} · {props.user.role} · {props.user.commune_id}
-      </p>
-    </Screen>
+    <div class="oc">
+      <header class="oc-top">
+        <div class="oc-top__title">
+          <strong>{ot('console.title')}</strong>
+          <span class="oc-muted">
+            {props.user.full_name} · {ot(props.user.role === 'admin' ? 'console.role_admin' : 'console.role_officer')}
+          </span>
+        </div>
+        <nav aria-label={ot('console.nav')} class="oc-tabs">
+          {TABS.map((t) => (
+            <a key={t} href={consoleHref({ tab: t })} class={t === active ? 'oc-tab oc-tab--on' : 'oc-tab'} aria-current={t === active ? 'page' : undefined}>
+              {ot(TAB_LABEL[t as Exclude<Tab, 'dossier'>])}
+            </a>
+          ))}
+        </nav>
+        <button type="button" class="oc-btn oc-btn--ghost" onClick={() => setLang(getLang() === 'vi' ? 'en' : 'vi')} lang={getLang() === 'vi' ? 'en' : 'vi'}>
+          {getLang() === 'vi' ? 'English' : 'Tiếng Việt'}
+        </button>
+      </header>
+      <div class="oc-body">
+        {tab === 'dossier' && q.get('id') ? (
+          <DossierScreen id={q.get('id')!} />
+        ) : tab === 'dashboard' ? (
+          <DashboardScreen query={withoutTab(q)} />
+        ) : tab === 'devices' ? (
+          <DevicesScreen />
+        ) : tab === 'import' ? (
+          <ImportScreen role={props.user.role} />
+        ) : (
+          <Queue query={withoutTab(q)} />
+        )}
+      </div>
+    </div>
   );
 }

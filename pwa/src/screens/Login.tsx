@@ -1,11 +1,16 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, login, NetworkError } from '../api/client';
+import { ApiError, NetworkError } from '../api/client';
+import { firstLogin, type LoginOutcome } from '../device/account';
+import { DeviceError } from '../device/errors';
 import { getLang, t } from '../i18n';
-import type { Session } from '../store/types';
 import { Screen } from '../ui/common';
 
-export function Login(props: { onLoggedIn: (session: Session) => Promise<void> }): JSX.Element {
+/**
+ * First login (online): credentials → token, then for volunteers the device key is generated
+ * (non-extractable) and enrolled, and persistent storage is requested (src/device/account.ts).
+ */
+export function Login(props: { onLoggedIn: (outcome: LoginOutcome) => Promise<void> | void; notice?: string | undefined }): JSX.Element {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -16,9 +21,10 @@ export function Login(props: { onLoggedIn: (session: Session) => Promise<void> }
     setBusy(true);
     setError(undefined);
     try {
-      await props.onLoggedIn(await login(username, password));
+      await props.onLoggedIn(await firstLogin(username, password));
     } catch (err) {
       if (err instanceof NetworkError) setError(t('login.network_error'));
+      else if (err instanceof DeviceError) setError(getLang() === 'en' ? err.message_en : err.message_vi);
       else if (err instanceof ApiError) {
         const p = err.problem;
         setError((getLang() === 'en' ? p.message_en : undefined) ?? p.message_vi ?? t('login.failed'));
@@ -30,6 +36,7 @@ export function Login(props: { onLoggedIn: (session: Session) => Promise<void> }
 
   return (
     <Screen title={t('login.title')}>
+      {props.notice ? <p class="warning">{props.notice}</p> : null}
       <form class="stack" onSubmit={submit} noValidate>
         <div class="field">
           <label for="login-username">{t('login.username')}</label>

@@ -8,6 +8,7 @@ import { href } from '../router';
 import { getHousehold, getProcedure, getVillage, listProcedures, membersOf } from '../store/repo';
 import type { HouseholdRow, MemberRow } from '../store/types';
 import { cleanForm, resolvePrefill, validateForm, type JsonObject } from '../sync/forms';
+import { ProcedurePicker } from '../features/dossier/NewDossier';
 import { LiveView, Screen } from '../ui/common';
 import { useLive } from '../ui/hooks';
 
@@ -19,24 +20,38 @@ function definitionOf(raw: unknown): ProcedureDefinition | undefined {
 const withHousehold = (path: string, householdId: string | undefined): string =>
   householdId ? `${path}?household=${encodeURIComponent(householdId)}` : path;
 
-export function Procedures(props: { householdId?: string }): JSX.Element {
+/**
+ * The catalogue. From a household (`?household=`, optionally `&member=`) this is the entry point
+ * "Lập hồ sơ mới": each procedure continues to the applicant choice and the dossier wizard.
+ * Without a household it lists the procedures with a form preview.
+ */
+export function Procedures(props: { householdId?: string | undefined; memberId?: string | undefined }): JSX.Element {
+  if (props.householdId) {
+    return (
+      <Screen title={t('dossier.new')} back={`/households/${props.householdId}`}>
+        <p class="muted">{t('dossier.pick_procedure')}</p>
+        <ProcedurePicker householdId={props.householdId} memberId={props.memberId} />
+      </Screen>
+    );
+  }
+  return <Catalogue />;
+}
+
+function Catalogue(): JSX.Element {
   const live = useLive(() => listProcedures(), []);
   return (
-    <Screen title={t('procedures.title')} back={props.householdId ? `/households/${props.householdId}` : undefined}>
+    <Screen title={t('procedures.title')}>
       <LiveView live={live}>
         {(rows) =>
           rows.length === 0 ? (
-            <p class="muted">{t('procedures.empty')}</p>
+            <p class="muted">{t('dossier.no_catalogue')}</p>
           ) : (
             <ul class="list">
               {rows.map((p) => {
                 const def = definitionOf(p.definition);
                 return (
                   <li key={`${p.code}@${p.version}`}>
-                    <a
-                      class="list-item"
-                      href={href(withHousehold(`/procedures/${encodeURIComponent(p.code)}/${p.version}`, props.householdId))}
-                    >
+                    <a class="list-item" href={href(`/procedures/${encodeURIComponent(p.code)}/${p.version}`)}>
                       <span class="list-title">{def ? localized(def.name) : p.code}</span>
                       <span class="list-sub">
                         {p.code} v{p.version} · {t('procedures.preview')}

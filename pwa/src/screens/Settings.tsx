@@ -1,10 +1,15 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { logout } from '../device/account';
+import { DeviceError } from '../device/errors';
 import { getLang, LANGS, setLang, t, type Lang } from '../i18n';
-import { ensureDeviceId, pendingCount } from '../store/repo';
+import { href } from '../router';
+import { pendingSummary } from '../store/outbox';
+import { ensureDeviceId } from '../store/repo';
 import type { SessionUser } from '../store/types';
 import { Screen } from '../ui/common';
 import { useLive } from '../ui/hooks';
+import { pendingText } from './SyncStatus';
 
 type Persistence = 'persisted' | 'not_persisted' | 'unsupported' | 'loading';
 
@@ -19,7 +24,9 @@ export function Settings(props: { user: SessionUser; onLogout: () => void }): JS
   const [denied, setDenied] = useState(false);
   const [usage, setUsage] = useState<string | undefined>();
   const [deviceId, setDeviceId] = useState<string>('');
-  const pending = useLive(() => pendingCount(), []);
+  const pending = useLive(() => pendingSummary(), []);
+  const [logoutError, setLogoutError] = useState<string | undefined>();
+  const [loggingOut, setLoggingOut] = useState(false);
   const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
 
   useEffect(() => {
@@ -40,6 +47,20 @@ export function Settings(props: { user: SessionUser; onLogout: () => void }): JS
     const granted = (await storage?.persist?.()) ?? false;
     setPersistence(granted ? 'persisted' : 'not_persisted');
     setDenied(!granted);
+  };
+
+  const doLogout = async (): Promise<void> => {
+    setLogoutError(undefined);
+    setLoggingOut(true);
+    try {
+      await logout();
+      props.onLogout();
+    } catch (err) {
+      if (err instanceof DeviceError) setLogoutError(getLang() === 'en' ? err.message_en : err.message_vi);
+      else setLogoutError(t('common.error', { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      setLoggingOut(false);
+    }
   };
 
   return (
@@ -68,14 +89,26 @@ export function Settings(props: { user: SessionUser; onLogout: () => void }): JS
         </>
       ) : null}
       {usage ? <p class="muted">{usage}</p> : null}
-      {pending.status === 'ready' ? <p>{t('sync.pending_count', { count: pending.value })}</p> : null}
+
+      <h2>{t('syncui.title')}</h2>
+      {pending.status === 'ready' ? <p>{pendingText(pending.value) ?? t('syncui.all_synced')}</p> : null}
+      <p>
+        <a class="button button--secondary" href={href('/sync')}>
+          {t('syncui.open')}
+        </a>
+      </p>
 
       <h2>{t('settings.account')}</h2>
       <p>{t('settings.signed_in_as', { name: props.user.full_name, username: props.user.username })}</p>
       <p class="muted mono">{t('settings.device', { id: deviceId })}</p>
       <p class="muted">{t('settings.version', { version: __APP_VERSION__ })}</p>
       <p class="muted">{t('settings.logout_note')}</p>
-      <button class="button button--secondary" type="button" onClick={props.onLogout}>
+      {logoutError ? (
+        <p class="error" role="alert">
+          {logoutError}
+        </p>
+      ) : null}
+      <button class="button button--secondary" type="button" disabled={loggingOut} onClick={() => void doLogout()}>
         {t('settings.logout')}
       </button>
     </Screen>

@@ -10,6 +10,8 @@ import type {
   OutboxRow,
   ProcedureRow,
   ReceiptRow,
+  ResultRow,
+  TaskRow,
   VillageRow,
 } from './types';
 
@@ -27,6 +29,8 @@ export class LangsoDB extends Dexie {
   blobs!: EntityTable<BlobRow, 'sha256'>;
   receipts!: EntityTable<ReceiptRow, 'id'>;
   conflicts!: EntityTable<ConflictRow, 'id'>;
+  tasks!: EntityTable<TaskRow, 'id'>;
+  results!: EntityTable<ResultRow, 'id'>;
 
   /**
    * @param versions schema history to declare; defaults to all of it. Tests pass a prefix to
@@ -41,6 +45,11 @@ export class LangsoDB extends Dexie {
       const declared = this.version(v.version).stores(v.stores);
       if (v.upgrade) declared.upgrade(v.upgrade);
     }
+    // Every row added to the outbox is unsynced until the server acknowledges it — also the unsigned
+    // drafts written by older code paths — so pendingSummary and the logout guard always see it.
+    this.outbox.hook('creating', (_key, row) => {
+      if (row.state === undefined) row.state = 'pending';
+    });
   }
 }
 

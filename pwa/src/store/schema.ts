@@ -45,6 +45,41 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
       conflicts: 'id, entity_id',
     },
   },
+  {
+    version: 2,
+    stores: {
+      /**
+       * Signed mutations (src/store/outbox.ts). `state` = pending | done | conflict | rejected;
+       * only pending rows are sent. Acknowledged rows stay (with the server's result) as the
+       * device's record of what it sent.
+       */
+      outbox: '++seq, entity_id, state',
+      /** Supplement requests and other server tasks pulled for this volunteer. */
+      tasks: 'id, dossier_id, status',
+      /** Signed results of dossiers (pull entity `result`). */
+      results: 'id, dossier_id',
+      /** Conflicts by status, for the conflict inbox. */
+      conflicts: 'id, entity_id, status',
+    },
+    // v1 outbox rows had no state: every one of them is still unsent.
+    upgrade: async (tx) => {
+      await tx.table('outbox').toCollection().modify((row: { state?: string }) => {
+        if (row.state === undefined) row.state = 'pending';
+      });
+      await tx.table('conflicts').toCollection().modify((row: { status?: string }) => {
+        if (row.status === undefined) row.status = 'open';
+      });
+    },
+  },
+  {
+    version: 3,
+    stores: {
+      /** Dossier wizard working state, one row per dossier (src/features/dossier/types.ts). */
+      dossier_drafts: 'dossier_id, household_id, updated_at',
+      /** Satisfaction ratings recorded on this device (also queued as `rating` mutations). */
+      dossier_ratings: 'id, dossier_id',
+    },
+  },
 ];
 
 export const CURRENT_VERSION: number = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]!.version;

@@ -54,6 +54,10 @@ export interface HouseholdRow {
   version?: number;
   /** householdSearchKey(head_name, address, member names); recomputed whenever a member changes. */
   search_key: string;
+  /** Member ids in the server's union list (pull); local members are found by household_id. */
+  members?: string[];
+  /** True while a local change to this row is waiting in the outbox. */
+  pending?: boolean;
   updated_at: string;
 }
 
@@ -86,7 +90,8 @@ export interface ProcedureRow {
   definition: unknown;
 }
 
-export type DossierSyncState = 'local' | 'queued' | 'synced' | 'conflict';
+/** 'rejected': the server refused the last mutation (reason in the dossier's `sync_result`). */
+export type DossierSyncState = 'local' | 'queued' | 'synced' | 'conflict' | 'rejected';
 
 export interface DossierRow {
   id: string;
@@ -97,25 +102,72 @@ export interface DossierRow {
   sync_state: DossierSyncState;
   values: Record<string, unknown>;
   updated_at: string;
+  /** Written only by the sync loop: the server's view, last push result, receipt summary. */
+  server?: DossierServerView;
+  sync_result?: SyncResultView;
+  receipt?: { id: string; code?: string; verdict: 'valid' | 'invalid' | 'unverified' };
 }
 
-export type OutboxOp = 'create' | 'update' | 'delete';
+export type OutboxOp = 'create' | 'update' | 'submit' | 'transition' | 'delete';
 
 /**
- * A pending local mutation. For now an UNSIGNED draft; the sync spec will add the canonical
- * payload, HLC timestamp and device signature before anything is sent.
+ * 'pending' until the server acknowledged it; then the per-mutation result decides: 'done'
+ * (applied/merged), 'conflict', 'rejected'. Only 'pending' rows are (re)sent. See src/store/outbox.ts.
+ */
+export type OutboxState = 'pending' | 'done' | 'conflict' | 'rejected';
+
+/** One per-mutation answer of POST /api/sync/push (docs/protocol.md). */
+export interface PushResult {
+  id: string;
+  n?: number;
+  entity?: string;
+  entity_id?: string;
+  status: 'applied' | 'merged' | 'conflict' | 'rejected' | 'not_processed' | string;
+  version?: number | null;
+  code?: string;
+  message_vi?: string;
+  message_en?: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * A local mutation. Rows written by queueMutation (src/store/outbox.ts) are signed: `payload` is
+ * the exact canonical JSON text that was signed, `hash` its SHA-256 (the next row's `prev`).
+ * Rows without `payload` are unsigned drafts from schema v1 / repo.saveMember; the outbox signs
+ * them, in `seq` order, before anything newer is signed or sent.
  */
 export interface OutboxRow {
-  /** Auto-increment; defines the order in which mutations are sent. */
+  /** Auto-increment; defines the order in which mutations are sent (= chain order `n`). */
   seq?: number;
-  entity: 'member' | 'household' | 'dossier' | string;
+  entity: 'member' | 'household' | 'dossier' | 'rating' | string;
   entity_id: string;
   op: OutboxOp;
   fields: Record<string, unknown>;
   created_at: string;
+  /** Mutation id (uuid) — set once signed. */
+  id?: string;
+  n?: number;
+  prev?: string;
+  hlc?: string;
+  base?: number;
+  payload?: string;
+  sig?: string;
+  hash?: string;
+  /** Absent on v1 rows (= pending). */
+  state?: OutboxState;
+  result?: PushResult;
+  acked_at?: string;
+  /** Why the server refused the whole batch at this item (bad signature…); the row stays pending. */
+  error_vi?: string;
+  error_en?: string;
 }
 
-export type BlobState = 'local' | 'uploading' | 'uploaded';
+/**
+ * 'local': stored, not yet referenced by a queued mutation (a draft's photo);
+ * 'pending': referenced by a queued mutation, must reach the server; 'uploading': partly sent;
+ * 'uploaded': the server verified it (AT2); 'failed': the server refused it (type, size…).
+ */
+export type BlobState = 'local' | 'pending' | 'uploading' | 'uploaded' | 'failed';
 
 export interface BlobRow {
   /** Lower-case hex SHA-256 of the content (content address). */
@@ -124,21 +176,85 @@ export interface BlobRow {
   mime: string;
   state: BlobState;
   created_at: string;
+  size?: number;
+  /** Bytes the server acknowledged so far (progress display only; the server's offset rules). */
+  uploaded_bytes?: number;
+  error_vi?: string;
+  error_en?: string;
 }
 
 export interface ReceiptRow {
-  /** Id of the acknowledged mutation or dossier submission. */
+  /** Id of the acknowledged mutation or dossier submission (for receipts: the revision hash). */
   id: string;
   dossier_id?: string;
   received_at: string;
+  /** Receipt as the server sent it: {payload, sig} (src/net/receipts.ts). */
   body: unknown;
+  /** Offline verification with the commune key: 'valid' | 'invalid' | 'unverified' (no key yet). */
+  verdict?: 'valid' | 'invalid' | 'unverified';
+  reason_vi?: string;
+  receipt_code?: string;
+  verified_at?: string;
 }
 
 export interface ConflictRow {
   id: string;
   entity: string;
   entity_id: string;
+  /** The value this device proposed. */
   local: unknown;
+  /** The value the server holds (known after GET /api/sync/conflicts). */
   remote: unknown;
   created_at: string;
+  /** Field name (dossier form fields: "form_data.<key>"). */
+  field?: string;
+  base?: unknown;
+  status?: 'open' | 'resolved' | string;
+  resolved_value?: unknown;
+  mutation_id?: string | null;
+}
+
+/** A server task for the volunteer (pull entity `task`), e.g. a supplement request. */
+export interface TaskRow {
+  id: string;
+  dossier_id: string;
+  kind: string;
+  status: string;
+  reason?: string;
+  items?: unknown[];
+  official_code?: string | null;
+  requested_at?: string | null;
+  requested_by_name?: string;
+  closed_at?: string | null;
+  version: number;
+}
+
+/** A signed result of a dossier (pull entity `result`), stored as sent. */
+export interface ResultRow {
+  id: string;
+  dossier_id: string;
+  version: number;
+  data: Record<string, unknown>;
+}
+
+/** Server-side view of a dossier, written by the sync loop (pull / push results). */
+export interface DossierServerView {
+  version?: number;
+  applicant_member_id?: string | null;
+  village_id?: string;
+  outcome?: string | null;
+  official_code?: string | null;
+  received_at?: string | null;
+  due_date?: string | null;
+  revision?: string | null;
+  components?: Record<string, unknown>;
+}
+
+/** The last push answer for an entity, for display (Vietnamese reason first). */
+export interface SyncResultView {
+  status: string;
+  code?: string;
+  message_vi?: string;
+  message_en?: string;
+  at: string;
 }

@@ -1,0 +1,1 @@
+"""Device enrolment, tickets and revocation."""

@@ -1,0 +1,74 @@
+"""Devices over REST: enrol (session or one-time ticket), list, revoke."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.datastructures import State
+from sqlmodel import Session
+
+from backend.db.models import Device
+from backend.devices import queries, service
+from backend.devices.schemas import (
+    DeviceOut,
+    EnrolIn,
+    RevokeIn,
+    TicketEnrolIn,
+    TicketEnrolOut,
+    TicketIn,
+    TicketOut,
+)
+from backend.lib.auth import Principal, require_roles
+from backend.lib.clock import utcnow
+from backend.lib.pagination import check_page, page_body
+
+
+def device_out(d: Device) -> DeviceOut:
+    return DeviceOut(
+        id=d.id, user_id=d.user_id, commune_id=d.commune_id, alg=d.alg,
+        public_key=d.public_key, key_id=d.key_id, label=d.label, enrolled_via=d.enrolled_via,
+        last_n=d.last_n, last_hash=d.last_hash, created_at=d.created_at,
+        last_push_at=d.last_push_at, revoked_at=d.revoked_at, revoke_reason=d.revoke_reason,
+    )
+
+
+class DeviceController(Controller):
+    path = "/api/devices"
+    tags = ["devices"]
+
+    @post("/", sync_to_thread=True, status_code=201)
+    def enrol(self, data: EnrolIn, db: Session, principal: Principal) -> DeviceOut:
+        return device_out(service.enrol(db, principal, data.alg, data.public_key, data.label,
+                                        data.proof, utcnow()))
+
+    @get("/", sync_to_thread=True)
+    def list_devices(self, db: Session, principal: Principal, page: int = 1,
+                     page_size: int = 50) -> dict[str, Any]:
+        offset, limit = check_page(page, page_size)
+        rows, total = queries.list_devices(db, principal, offset, limit)
+        return page_body([device_out(d) for d in rows], total, page, page_size)
+
+    @post("/tickets", sync_to_thread=True, status_code=201,
+          guards=[require_roles("officer", "admin")])
+    def issue_ticket(self, data: TicketIn, db: Session, principal: Principal,
+                     state: State) -> TicketOut:
+        code, ticket, user = service.issue_ticket(db, principal, state.session_secret,
+                                                  data.volunteer_username, utcnow())
+        return TicketOut(ticket=code, expires_at=ticket.expires_at,
+                         volunteer_username=user.username, qr=f"langso-enrol:1:{code}")
+
+    @post("/enrol-with-ticket", sync_to_thread=True, status_code=201, opt={"public": True})
+    def enrol_with_ticket(self, data: TicketEnrolIn, db: Session,
+                          state: State) -> TicketEnrolOut:
+        ttl = timedelta(hours=state.settings.session_ttl_hours)
+        device, token, principal = service.enrol_with_ticket(
+            db, state.session_secret, data.ticket, data.alg, data.public_key, data.label,
+            data.proof, utcnow(), ttl)
+        return TicketEnrolOut(device=device_out(device), token=token, user=principal.as_json())
+
+    @post("/{device_id:str}/revoke", sync_to_thread=True, status_code=200)
+    def revoke(self, device_id: str, data: RevokeIn, db: Session,
+               principal: Principal) -> DeviceOut:
+        return device_out(service.revoke(db, principal, device_id, data.reason, utcnow()))

@@ -1,0 +1,61 @@
+"""Wire shapes for devices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+
+class EnrolIn(msgspec.Struct, forbid_unknown_fields=True):
+    alg: str
+    public_key: str
+    proof: str
+    label: str = ""
+
+
+class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
+    volunteer_username: str
+
+
+class TicketOut(msgspec.Struct):
+    ticket: str
+    expires_at: datetime
+    volunteer_username: str
+    qr: str
+
+
+class TicketEnrolIn(msgspec.Struct, forbid_unknown_fields=True):
+    ticket: str
+    alg: str
+    public_key: str
+    proof: str
+    label: str = ""
+
+
+class RevokeIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str
+
+
+class DeviceOut(msgspec.Struct):
+    id: str
+    user_id: str
+    commune_id: str | None
+    alg: str
+    public_key: str
+    key_id: str
+    label: str
+    enrolled_via: str
+    last_n: int
+    last_hash: str
+    created_at: datetime
+    last_push_at: datetime | None
+    revoked_at: datetime | None
+    revoke_reason: str
+
+
+class TicketEnrolOut(msgspec.Struct):
+    device: DeviceOut
+    token: str
+    user: dict[str, Any]

@@ -1,0 +1,1 @@
+"""Live feeds (server-sent events) for the officer console."""

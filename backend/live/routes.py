@@ -1,0 +1,122 @@
+"""GET /api/live/dossiers: server-sent events when dossiers of the caller's commune change.
+
+The feed follows `sync_changes` (one row per new entity version, `seq` visible in commit
+order: see backend/sync_api/changes.py), so polling `seq > cursor` never skips a change.
+Each event's `id:` is its seq: a reconnecting EventSource sends `Last-Event-ID` and resumes
+exactly after it. Without it the feed starts at the newest change (only what happens next).
+
+Database calls run in worker threads, never on the event loop; the generator sleeps between
+polls, sends a heartbeat comment every HEARTBEAT seconds (proxies drop idle connections), and
+ends after `max_seconds` (the browser reconnects and is re-authenticated) or when the client
+disconnects (Litestar cancels the stream). Events carry ids and status only, no personal data.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.params import HeaderParameter, QueryParameter
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from backend.db.models import Dossier, SyncChange
+from backend.lib.auth import Principal, require_roles
+from backend.lib.errors import AppError, forbidden
+
+POLL_SECONDS = 1.0
+HEARTBEAT = 15.0
+BATCH = 200
+RETRY_MS = 3000
+
+
+def _latest_seq(engine: Engine, commune_id: str | None) -> int:
+    with Session(engine) as s:
+        stmt = select(func.max(SyncChange.seq))
+        if commune_id is not None:
+            stmt = stmt.where(SyncChange.commune_id == commune_id)
+        return int(s.exec(stmt).one() or 0)
+
+
+def _poll(engine: Engine, commune_id: str | None, after: int) -> list[dict[str, Any]]:
+    with Session(engine) as s:
+        stmt = (
+            select(SyncChange, Dossier.status)
+            .join(Dossier, col(Dossier.id) == col(SyncChange.entity_id), isouter=True)
+            .where(SyncChange.entity == "dossier", col(SyncChange.seq) > after)
+        )
+        if commune_id is not None:
+            stmt = stmt.where(SyncChange.commune_id == commune_id)
+        rows = s.exec(stmt.order_by(col(SyncChange.seq)).limit(BATCH)).all()
+        return [
+            {"seq": c.seq, "dossier_id": c.entity_id, "version": c.version,
+             "commune_id": c.commune_id, "village_id": c.village_id, "deleted": c.deleted,
+             "status": status}
+            for c, status in rows
+        ]
+
+
+def _parse_cursor(raw: str | None) -> int | None:
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError as exc:
+        raise AppError("bad_event_id", "Mã sự kiện không hợp lệ.",
+                       "Last-Event-ID must be a number.") from exc
+    if value < 0:
+        raise AppError("bad_event_id", "Mã sự kiện không hợp lệ.",
+                       "Last-Event-ID must not be negative.")
+    return value
+
+
+async def feed(engine: Engine, commune_id: str | None, cursor: int,
+               max_seconds: float) -> AsyncIterator[ServerSentEventMessage]:
+    deadline = time.monotonic() + max_seconds
+    yield ServerSentEventMessage(comment="ket-noi / connected", retry=RETRY_MS, data=None)
+    beat = time.monotonic()
+    while time.monotonic() < deadline:
+        rows = await anyio.to_thread.run_sync(_poll, engine, commune_id, cursor)
+        for row in rows:
+            cursor = row["seq"]
+            yield ServerSentEventMessage(event="dossier", id=cursor,
+                                         data=json.dumps(row, separators=(",", ":")))
+        if time.monotonic() - beat >= HEARTBEAT:
+            beat = time.monotonic()
+            yield ServerSentEventMessage(comment="ping", data=None)
+        if len(rows) < BATCH:
+            await anyio.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
+class LiveController(Controller):
+    path = "/api/live"
+    tags = ["live"]
+
+    @get("/dossiers", guards=[require_roles("officer", "admin")])
+    async def dossiers(
+        self, state: State, principal: Principal, commune_id: str | None = None,
+        max_seconds: int = QueryParameter(default=600, ge=1, le=3600),
+        last_event_id: str | None = HeaderParameter(name="Last-Event-ID", default=None),
+        after: str | None = None,
+    ) -> ServerSentEvent:
+        """Dossier changes of the commune as `event: dossier` messages whose data is
+        `{"seq","dossier_id","version","commune_id","village_id","deleted","status"}`.
+        Resume with the `Last-Event-ID` header (or `?after=<seq>`)."""
+        if principal.role == "officer":
+            if commune_id is not None and commune_id != principal.commune_id:
+                raise forbidden()
+            commune_id = principal.commune_id
+        cursor = _parse_cursor(last_event_id if last_event_id is not None else after)
+        engine: Engine = state.engine
+        if cursor is None:
+            cursor = await anyio.to_thread.run_sync(_latest_seq, engine, commune_id)
+        return ServerSentEvent(
+            feed(engine, commune_id, cursor, float(max_seconds)),
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )

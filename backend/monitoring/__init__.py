@@ -1,0 +1,1 @@
+"""Dashboard figures, CSV exports, satisfaction ratings and device sync health."""

@@ -1,0 +1,100 @@
+"""Dashboard (JSON and CSV) for officers and admins; device sync-health reports from the PWA."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State
+from litestar.params import QueryParameter
+from sqlmodel import Session
+
+from backend.lib.auth import Principal, require_roles
+from backend.lib.clock import utcnow
+from backend.lib.vntime import local_date
+from backend.monitoring import csv_export, queries, service
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class DeviceHealthIn(msgspec.Struct, forbid_unknown_fields=True):
+    device_id: str
+    pending: int
+    oldest_pending_at: datetime | None = None
+
+
+def _csv(content: bytes, name: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=CSV_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                 "Cache-Control": "no-store"},
+    )
+
+
+class MonitoringController(Controller):
+    path = "/api/monitoring"
+    tags = ["monitoring"]
+
+    def _board(self, db: Session, state: State, principal: Principal, commune_id: str | None,
+               village_id: str | None, volunteer_id: str | None, date_from: date | None,
+               date_to: date | None) -> service.Dashboard:
+        scope = service.authorise_scope(db, principal, commune_id, village_id, volunteer_id,
+                                        date_from, date_to)
+        return service.dashboard(db, state.catalog, scope, utcnow())
+
+    @get("/dashboard", sync_to_thread=True, guards=[require_roles("officer", "admin")])
+    def dashboard(
+        self, db: Session, state: State, principal: Principal,
+        commune_id: str | None = None, village_id: str | None = None,
+        volunteer_id: str | None = None,
+        date_from: date | None = QueryParameter(name="from", default=None),
+        date_to: date | None = QueryParameter(name="to", default=None),
+    ) -> dict[str, Any]:
+        """Figures for a commune (officers: their own), optionally one village, one volunteer
+        and a range of creation dates (Vietnam dates, inclusive)."""
+        return self._board(db, state, principal, commune_id, village_id, volunteer_id,
+                           date_from, date_to).body
+
+    @get("/dashboard.csv", sync_to_thread=True, guards=[require_roles("officer", "admin")])
+    def dashboard_csv(
+        self, db: Session, state: State, principal: Principal,
+        commune_id: str | None = None, village_id: str | None = None,
+        volunteer_id: str | None = None,
+        date_from: date | None = QueryParameter(name="from", default=None),
+        date_to: date | None = QueryParameter(name="to", default=None),
+    ) -> Response[bytes]:
+        board = self._board(db, state, principal, commune_id, village_id, volunteer_id,
+                            date_from, date_to)
+        stamp = local_date(utcnow()).isoformat()
+        return _csv(csv_export.dashboard_csv(board), f"langso-chi-so-{stamp}.csv")
+
+    @get("/dossiers.csv", sync_to_thread=True, guards=[require_roles("officer", "admin")])
+    def dossiers_csv(
+        self, db: Session, state: State, principal: Principal,
+        commune_id: str | None = None, village_id: str | None = None,
+        volunteer_id: str | None = None,
+        date_from: date | None = QueryParameter(name="from", default=None),
+        date_to: date | None = QueryParameter(name="to", default=None),
+    ) -> Response[bytes]:
+        scope = service.authorise_scope(db, principal, commune_id, village_id, volunteer_id,
+                                        date_from, date_to)
+        now = utcnow()
+        board = service.Dashboard(scope, service.gather(db, state.catalog, scope, now, prefill=False))
+        villages = queries.village_names(db, (f.row.village_id for f in board.facts))
+        volunteers = queries.user_names(db, (f.row.prepared_by for f in board.facts))
+        content = csv_export.dossiers_csv(board, state.catalog, villages, volunteers)
+        return _csv(content, f"langso-ho-so-{local_date(now).isoformat()}.csv")
+
+    @post("/device-health", sync_to_thread=True, status_code=200)
+    def device_health(self, db: Session, principal: Principal,
+                      data: DeviceHealthIn) -> dict[str, Any]:
+        """The PWA reports its outbox on each push/pull: pending mutations and uploads, and
+        when the oldest of them was recorded. Only the device's own user may report."""
+        row = service.report_device_health(db, principal, data.device_id, data.pending,
+                                           data.oldest_pending_at, utcnow())
+        return {"device_id": row.device_id, "pending": row.pending,
+                "oldest_pending_at": service.iso(row.oldest_pending_at),
+                "reported_at": service.iso(row.reported_at)}

@@ -1,0 +1,1 @@
+"""Electronic results: signed records, QR codes, result PDFs and public verification."""

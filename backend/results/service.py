@@ -1,0 +1,313 @@
+"""Electronic results: issue (sign, render, store, announce), read, and verify.
+
+What is signed: the record of backend/results/qr.py, whose `result_sha256` is the SHA-256 of
+the canonical result *content* (the data the document prints). The PDF cannot carry a hash
+of itself, so its own SHA-256 (`pdf_sha256`) is kept in the register and sent to devices;
+an uploaded PDF is valid when its bytes are exactly the issued file.
+
+Invariants:
+- One result per dossier (unique `dossier_id`); issuing requires the state `done`.
+- The PDF bytes are stored once in the blob store under their SHA-256 (with a `Blob` row)
+  before the transaction commits; a failed commit leaves at most an unreferenced blob file.
+- Verification never reveals personal data: code, dates, commune, outcome, document kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from backend.attachments.storage import BlobStore
+from backend.catalog.loader import Catalog
+from backend.db.models import Blob, Commune, DossierEvent, DossierResult, Member
+from backend.dossiers.service import visible_dossier
+from backend.lib.auth import Principal
+from backend.lib.clock import new_id
+from backend.lib.errors import AppError, forbidden, not_found
+from backend.lib.vntime import local_date
+from backend.push.notify import notify_after_commit
+from backend.results.pdf import document_kind, render_result
+from backend.results.qr import QR_TEXT_RE, BadQr, ResultRecord, from_compact, to_compact
+from backend.review import queries as review_queries
+from backend.review import service as review
+from backend.review.schemas import ResultIn, ResultOut
+from backend.sync_api.receipts import commune_key, rfc3339_ms
+from sync.canonical import canonical_bytes, nfc
+from sync.errors import SyncError
+from sync.hashing import sha256_hex
+from sync.signatures import sign, verify
+
+MAX_SUMMARY = 2000
+MAX_NUMBER = 64
+
+
+def pdf_url(r: DossierResult) -> str:
+    return f"/api/results/{r.id}.pdf"
+
+
+def result_out(r: DossierResult) -> ResultOut:
+    import json
+
+    return ResultOut(
+        id=r.id, dossier_id=r.dossier_id, official_code=r.official_code, outcome=r.outcome,
+        document_kind=r.document_kind, document_number=r.document_number, summary=r.summary,
+        issued_at=r.issued_at, issued_by=r.issued_by, record=json.loads(r.record),
+        record_text=r.record, sig=r.sig, key_id=r.key_id, result_sha256=r.result_sha256,
+        content=r.content, qr_text=r.qr_text, pdf_sha256=r.pdf_sha256, pdf_url=pdf_url(r))
+
+
+def result_entity(r: DossierResult) -> dict[str, Any]:
+    """The `result` pull entity: everything a device needs to show and verify it offline."""
+    return {
+        "dossier_id": r.dossier_id,
+        "official_code": r.official_code,
+        "outcome": r.outcome,
+        "document_kind": r.document_kind,
+        "document_number": r.document_number,
+        "summary": r.summary,
+        "issued_at": rfc3339_ms(r.issued_at),
+        "record": r.record,
+        "sig": r.sig,
+        "key_id": r.key_id,
+        "result_sha256": r.result_sha256,
+        "content": r.content,
+        "qr_text": r.qr_text,
+        "pdf_sha256": r.pdf_sha256,
+        "pdf_url": pdf_url(r),
+    }
+
+
+def _store_pdf(session: Session, store: BlobStore, data: bytes, sha: str, user_id: str,
+               now: datetime) -> None:
+    path = store.blob_path(sha)
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{sha}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    if session.get(Blob, sha) is None:
+        session.add(Blob(sha256=sha, size=len(data), content_type="application/pdf",
+                         uploaded_by=user_id, created_at=now))
+
+
+def issue(
+    session: Session,
+    principal: Principal,
+    catalog: Catalog,
+    data_dir: Path,
+    dossier_id: str,
+    data: ResultIn,
+    now: datetime,
+) -> DossierResult:
+    d = visible_dossier(session, principal, dossier_id)
+    summary = nfc(" ".join(data.summary.split()))[:MAX_SUMMARY]
+    number = nfc(" ".join((data.document_number or "").split()))[:MAX_NUMBER]
+    if not summary:
+        raise AppError("summary_required", "Cần ghi nội dung kết quả.",
+                       "The result needs a summary.", 422)
+    if d.status != "done" or d.outcome not in ("approved", "rejected") or not d.official_code:
+        raise AppError("result_not_ready",
+                       "Chỉ cấp kết quả cho hồ sơ đã được duyệt hoặc từ chối giải quyết.",
+                       "A result is issued only after approve or reject.", 409)
+    if review_queries.result_of(session, d.id) is not None:
+        raise AppError("result_exists", "Hồ sơ này đã có kết quả.",
+                       "This dossier already has a result.", 409)
+    procedure = review._procedure(catalog, d)
+    commune = session.get(Commune, d.commune_id)
+    applicant = session.get(Member, d.applicant_member_id)
+    members = review._household_members(session, d.household_id)
+    # Millisecond precision: the QR carries the time as Unix milliseconds.
+    issued = now.astimezone(UTC).replace(microsecond=(now.microsecond // 1000) * 1000)
+    kind = document_kind(d.procedure_code, d.outcome)
+    rows = review.form_rows(procedure.form.fields if procedure else [], d.form_data or {},
+                            members)
+    fields = [{"label": r["label_vi"], "value": _text(r["display"])} for r in rows
+              if r["display"] not in (None, "", [])]
+    content: dict[str, Any] = nfc({
+        "v": 1,
+        "dossier_id": d.id,
+        "official_code": d.official_code,
+        "procedure_code": d.procedure_code,
+        "procedure_version": d.procedure_version,
+        "procedure_name": procedure.name.vi if procedure else d.procedure_code,
+        "document_kind": kind,
+        "document_number": number,
+        "outcome": d.outcome,
+        "summary": summary,
+        "applicant_name": applicant.full_name if applicant else "",
+        "commune_id": d.commune_id,
+        "commune_name": commune.name if commune else d.commune_id,
+        "issued_at": rfc3339_ms(issued),
+        "fields": fields,
+    })
+    result_sha = sha256_hex(canonical_bytes(content))
+    private, _, kid = commune_key(data_dir, d.commune_id)
+    record = ResultRecord(commune_id=d.commune_id, dossier_id=d.id,
+                          issued_at=rfc3339_ms(issued), key_id=kid,
+                          official_code=d.official_code, outcome=d.outcome,
+                          result_sha256=result_sha)
+    text = record.text()
+    sig = sign("Ed25519", private, text.encode("utf-8"))
+    qr_text = to_compact(record, sig)
+    pdf = render_result(content, qr_text, kid, local_date(issued))
+    pdf_sha = hashlib.sha256(pdf).hexdigest()
+    _store_pdf(session, BlobStore(data_dir), pdf, pdf_sha, principal.user_id, now)
+    r = DossierResult(
+        id=new_id(), dossier_id=d.id, commune_id=d.commune_id, village_id=d.village_id,
+        official_code=d.official_code, outcome=d.outcome, document_kind=kind,
+        document_number=number, summary=summary, content=content, result_sha256=result_sha,
+        record=text, sig=sig, key_id=kid, qr_text=qr_text, pdf_sha256=pdf_sha,
+        issued_by=principal.user_id, issued_at=issued)
+    session.add(r)
+    session.add(DossierEvent(
+        dossier_id=d.id, action="issue_result", from_status=d.status, to_status=d.status,
+        actor_id=principal.user_id, actor_role=principal.role, at=now, reason=summary,
+        data={"result_id": r.id, "result_sha256": result_sha, "pdf_sha256": pdf_sha,
+              "document_number": number, "key_id": kid}))
+    session.flush()
+    review.announce(session, "result", r.id, r.version, result_entity(r),
+                    (d.commune_id, d.village_id), principal.user_id, now)
+    notify_after_commit(session, "result_issued", dossier_id=d.id, data_dir=data_dir)
+    session.commit()
+    return r
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            if isinstance(item, list):
+                parts.append(", ".join(f"{c['label_vi']}: {_text(c['display'])}" for c in item
+                                       if c.get("display") not in (None, "", [])))
+            else:
+                parts.append(_text(item))
+        return "; ".join(parts)
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return str(value)
+
+
+def readable_result(session: Session, principal: Principal, result_id: str) -> DossierResult:
+    """Officers of the commune, admins, and volunteers of the dossier's village."""
+    r = session.get(DossierResult, result_id)
+    if r is None:
+        raise not_found("kết quả", "Result")
+    if not principal.can_see_village(r.village_id, r.commune_id):
+        raise forbidden()
+    return r
+
+
+def result_for_dossier(session: Session, principal: Principal, dossier_id: str) -> DossierResult:
+    d = visible_dossier(session, principal, dossier_id)
+    r = review_queries.result_of(session, d.id)
+    if r is None:
+        raise not_found("kết quả", "Result")
+    return r
+
+
+def pdf_path(data_dir: Path, r: DossierResult) -> Path:
+    path = BlobStore(data_dir).blob_path(r.pdf_sha256)
+    if not path.is_file():
+        raise AppError("blob_unavailable",
+                       "Tệp kết quả tạm thời không đọc được. Vui lòng báo quản trị viên.",
+                       "The result PDF is recorded but its bytes are missing.", 503)
+    return path
+
+
+# --- verification ---------------------------------------------------------------------
+
+MESSAGES = {
+    "valid": ("Hợp lệ: văn bản do UBND xã cấp và chưa bị thay đổi.",
+              "Valid: issued by the commune and unchanged."),
+    "malformed": ("Mã không đúng định dạng mã kết quả Làng Số.",
+                  "Not a well-formed Làng Số result code."),
+    "unknown_key": ("Không nhận ra khoá ký của xã.", "Unknown signing key."),
+    "bad_signature": ("KHÔNG hợp lệ: chữ ký không khớp, nội dung đã bị thay đổi hoặc giả mạo.",
+                      "INVALID: the signature does not match; altered or forged."),
+    "not_registered": ("KHÔNG hợp lệ: chữ ký đúng nhưng kết quả không có trong sổ của xã.",
+                       "INVALID: signed, but not in the commune's register."),
+    "pdf_modified": ("KHÔNG hợp lệ: tệp PDF không phải bản gốc đã cấp (đã bị sửa).",
+                     "INVALID: the PDF is not the issued file (it was modified)."),
+    "not_found": ("KHÔNG hợp lệ: không tìm thấy văn bản này trong sổ kết quả.",
+                  "INVALID: this file is not in the register of results."),
+}
+
+
+@dataclass
+class Verdict:
+    valid: bool
+    code: str
+    official_code: str | None = None
+    issued_at: str | None = None
+    issued_on: str | None = None
+    commune_id: str | None = None
+    commune_name: str | None = None
+    outcome: str | None = None
+    document_kind: str | None = None
+    key_id: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        vi, en = MESSAGES[self.code]
+        return {"valid": self.valid, "code": self.code, "message_vi": vi, "message_en": en,
+                "official_code": self.official_code, "issued_at": self.issued_at,
+                "issued_on": self.issued_on, "commune_id": self.commune_id,
+                "commune_name": self.commune_name, "outcome": self.outcome,
+                "document_kind": self.document_kind, "key_id": self.key_id}
+
+
+def _check_record(session: Session, data_dir: Path, record: ResultRecord, sig: str) -> Verdict:
+    commune = session.get(Commune, record.commune_id)
+    if commune is None:  # checked first: commune_key would create a key for any name
+        return Verdict(False, "unknown_key", official_code=record.official_code)
+    _, public, kid = commune_key(data_dir, commune.id)
+    if kid != record.key_id:
+        return Verdict(False, "unknown_key", official_code=record.official_code)
+    try:
+        verify("Ed25519", public, record.text().encode("utf-8"), sig)
+    except SyncError:
+        return Verdict(False, "bad_signature")
+    issued = datetime.strptime(record.issued_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    stored = session.exec(
+        select(DossierResult).where(col(DossierResult.dossier_id) == record.dossier_id)
+    ).first()
+    base: dict[str, Any] = dict(official_code=record.official_code, issued_at=record.issued_at,
+                issued_on=local_date(issued).isoformat(), commune_id=commune.id,
+                commune_name=commune.name, outcome=record.outcome, key_id=kid)
+    if stored is None or stored.record != record.text() or stored.sig != sig:
+        return Verdict(False, "not_registered", **base)
+    return Verdict(True, "valid", document_kind=stored.document_kind, **base)
+
+
+def verify_qr(session: Session, data_dir: Path, text: str) -> Verdict:
+    try:
+        record, sig = from_compact(text)
+    except BadQr:
+        return Verdict(False, "malformed")
+    return _check_record(session, data_dir, record, sig)
+
+
+def verify_pdf(session: Session, data_dir: Path, data: bytes) -> Verdict:
+    sha = hashlib.sha256(data).hexdigest()
+    stored = session.exec(
+        select(DossierResult).where(col(DossierResult.pdf_sha256) == sha)
+    ).first()
+    if stored is not None:
+        return verify_qr(session, data_dir, stored.qr_text)
+    found = QR_TEXT_RE.search(data)
+    if found is None:
+        return Verdict(False, "not_found")
+    verdict = verify_qr(session, data_dir, found.group(0).decode("ascii"))
+    if verdict.valid:
+        # Genuine record, but these bytes are not the issued file.
+        verdict.valid = False
+        verdict.code = "pdf_modified"
+    return verdict

@@ -1,0 +1,1 @@
+"""Officer console: review queue, dossier view, review actions, letters, deadlines."""

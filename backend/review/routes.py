@@ -1,0 +1,115 @@
+"""The officer console API under /api/review (officers of the commune, and admins)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State
+from sqlmodel import Session
+
+from backend.lib.auth import Principal, require_roles
+from backend.lib.clock import utcnow
+from backend.lib.errors import AppError
+from backend.results import service as results
+from backend.review import service
+from backend.review.queries import QueueFilters
+from backend.review.schemas import (
+    ActionOut,
+    ApologyDraft,
+    DossierView,
+    QueuePage,
+    ResultIn,
+    ResultOut,
+    ReviewActionIn,
+)
+
+officers = require_roles("officer", "admin")
+
+
+class ReviewController(Controller):
+    path = "/api/review"
+    tags = ["review"]
+    guards = [officers]
+
+    @get("/dossiers", sync_to_thread=True)
+    def queue(
+        self,
+        db: Session,
+        principal: Principal,
+        state: State,
+        status: str | None = None,
+        procedure_code: str | None = None,
+        village_id: str | None = None,
+        volunteer: str | None = None,
+        commune_id: str | None = None,
+        due_soon: bool = False,
+        overdue: bool = False,
+        has_conflict: bool = False,
+        possible_duplicate: bool = False,
+        page: int = 1,
+        page_size: int = 50,
+    ) -> QueuePage:
+        """Synced dossiers of the officer's commune (drafts only when `status=draft`), sorted
+        by due date, with flags. `volunteer` is the preparing volunteer's user id."""
+        filters = QueueFilters(
+            status=status, procedure_code=procedure_code, village_id=village_id,
+            volunteer=volunteer, commune_id=commune_id, due_soon=due_soon, overdue=overdue,
+            has_conflict=has_conflict, possible_duplicate=possible_duplicate)
+        return service.queue(db, principal, state.catalog, filters, page, page_size, utcnow())
+
+    @get("/dossiers/{dossier_id:str}", sync_to_thread=True)
+    def view(
+        self, dossier_id: str, db: Session, principal: Principal, state: State
+    ) -> DossierView:
+        return service.dossier_view(db, principal, state.catalog, dossier_id, utcnow())
+
+    @post("/dossiers/{dossier_id:str}/actions", sync_to_thread=True, status_code=200)
+    def act(
+        self, dossier_id: str, data: ReviewActionIn, db: Session, principal: Principal,
+        state: State,
+    ) -> ActionOut:
+        return service.act(db, principal, state.catalog, dossier_id, data, utcnow(),
+                           state.settings.data_dir)
+
+    @get("/dossiers/{dossier_id:str}/apology-draft", sync_to_thread=True)
+    def apology_draft(
+        self, dossier_id: str, db: Session, principal: Principal, state: State,
+        reason: str = "",
+    ) -> ApologyDraft:
+        return service.apology_draft(db, principal, state.catalog, dossier_id, utcnow(),
+                                     reason)
+
+    @get("/dossiers/{dossier_id:str}/documents/{name:str}", sync_to_thread=True,
+         opt={"skip_compression": True})
+    def document(
+        self, dossier_id: str, name: str, db: Session, principal: Principal, state: State,
+        appointment_date: date | None = None, reason: str = "",
+    ) -> Response[bytes]:
+        """`receipt.pdf`, `supplement.pdf`, `refusal.pdf` or `apology.pdf`, generated on
+        demand. The apology takes optional `appointment_date` and `reason` (a preview);
+        without them it prints the last recorded apology, else the draft."""
+        if not name.endswith(".pdf"):
+            raise AppError("unknown_document", "Không có loại giấy tờ này.",
+                           "Unknown document.", 404)
+        pdf, filename = service.document_pdf(
+            db, principal, state.catalog, dossier_id, name[: -len(".pdf")], utcnow(),
+            appointment_date, reason)
+        return Response(pdf, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        })
+
+    @post("/dossiers/{dossier_id:str}/result", sync_to_thread=True, status_code=201)
+    def issue_result(
+        self, dossier_id: str, data: ResultIn, db: Session, principal: Principal,
+        state: State,
+    ) -> ResultOut:
+        r = results.issue(db, principal, state.catalog, state.settings.data_dir, dossier_id,
+                          data, utcnow())
+        return results.result_out(r)
+
+    @get("/dossiers/{dossier_id:str}/result", sync_to_thread=True)
+    def read_result(self, dossier_id: str, db: Session, principal: Principal) -> ResultOut:
+        return results.result_out(results.result_for_dossier(db, principal, dossier_id))

@@ -1,0 +1,322 @@
+"""Dossier mutations: create and edit drafts, submit/supplement (signed revisions with a
+receipt), other volunteer transitions, and amendments for dossiers the commune already holds.
+
+A submission's signed payload IS the signature over the form data, the SHA-256 of every
+attachment, the consent record and the previous revision's hash: the server stores the exact
+payload and signature as an append-only revision whose hash is the mutation hash.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from backend.catalog.loader import ProcedureNotFound
+from backend.catalog.model import Procedure
+from backend.db.models import Dossier, DossierAmendment, DossierEvent, DossierRevision, Member
+from backend.dossiers.service import apply_action
+from backend.lib.clock import new_id
+from backend.lib.errors import AppError
+from backend.sync_api.changes import changed_clocks
+from backend.sync_api.context import (
+    Applied,
+    Ctx,
+    Reject,
+    check_fields,
+    forbidden,
+    merge_extra,
+    not_found,
+    really_changed,
+    record_merge_side_effects,
+    three_way,
+)
+from backend.sync_api.entities import (
+    RULES,
+    WRITABLE,
+    dossier_data,
+    dossier_rules,
+    flatten,
+    unflatten,
+)
+from backend.sync_api.receipts import make_receipt
+from sync.forms import field_rules, validate_form
+from sync.merge import json_equal
+from sync.mutations import Mutation
+
+HEX64 = re.compile(r"[0-9a-f]{64}")
+EDITABLE = frozenset({"draft", "supplement_requested"})
+AMENDABLE = frozenset({"submitted", "received", "processing", "done"})
+SUBMIT_FIELDS = frozenset({"form_data", "components", "consent", "prev_revision",
+                           "fill_started_at", "fill_seconds"})
+DEVICE_REASON = "Thao tác từ thiết bị đã ký / signed device action"
+
+
+def _procedure(ctx: Ctx, code: Any, version: Any) -> Procedure:
+    if not isinstance(code, str) or (version is not None and not isinstance(version, int)):
+        raise Reject("unknown_procedure", "Thủ tục không hợp lệ.", "Bad procedure reference.")
+    try:
+        return ctx.catalog.get(code, version)
+    except ProcedureNotFound as exc:
+        raise Reject("unknown_procedure", f"Không có thủ tục {code}.",
+                     f"Unknown procedure {code}.") from exc
+
+
+def _bad(field: str, vi: str, en: str) -> Reject:
+    return Reject("invalid_fields", vi, en,
+                  errors=[{"field": field, "code": "invalid", "message_vi": vi, "message_en": en}])
+
+
+def _check_components(value: Any, procedure: Procedure, complete: bool) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise _bad("components", "Thành phần hồ sơ phải là đối tượng.", "components: an object.")
+    known = {c.code: c for c in procedure.components}
+    for code, hashes in value.items():
+        if code not in known:
+            raise _bad("components", f"Thành phần không có trong thủ tục: {code}.",
+                       f"Unknown component {code}.")
+        if not isinstance(hashes, list) or not all(
+            isinstance(h, str) and HEX64.fullmatch(h) for h in hashes
+        ):
+            raise _bad("components", "Mỗi thành phần là danh sách mã SHA-256.",
+                       f"components.{code}: a list of lowercase SHA-256 hex digests.")
+    if complete:
+        for c in procedure.components:
+            if c.required and len(value.get(c.code) or []) < c.min_count:
+                raise _bad("components", f"Thiếu thành phần bắt buộc: {c.name.vi}.",
+                           f"Missing required component {c.code}.")
+    return value
+
+
+def _visible(ctx: Ctx, d: Dossier) -> None:
+    if not ctx.principal.can_see_village(d.village_id, d.commune_id):
+        raise forbidden()
+
+
+def latest_revision(session: Session, dossier_id: str) -> DossierRevision | None:
+    return session.exec(
+        select(DossierRevision).where(DossierRevision.dossier_id == dossier_id)
+        .order_by(col(DossierRevision.number).desc()).limit(1)
+    ).first()
+
+
+def _write(ctx: Ctx, d: Dossier, clocks: dict[str, str], revision: str | None) -> None:
+    assert ctx.mutation is not None
+    data = dossier_data(d, revision)
+    ctx.versions.write("dossier", d.id, d.version, data, clocks, (d.commune_id, d.village_id),
+                       ctx.now, mutation_id=ctx.mutation.id, actor_id=ctx.principal.user_id)
+
+
+def _current(ctx: Ctx, d: Dossier) -> tuple[dict[str, Any], dict[str, str], str | None]:
+    latest = ctx.versions.latest("dossier", d.id)
+    revision = latest.data.get("revision") if latest else None
+    return dossier_data(d, revision), dict(latest.clocks) if latest else {}, revision
+
+
+def create_dossier(ctx: Ctx, m: Mutation) -> Applied:
+    check_fields(m, WRITABLE["dossier"])
+    procedure = _procedure(ctx, m.fields.get("procedure_code"), m.fields.get("procedure_version"))
+    applicant_id = m.fields.get("applicant_member_id")
+    applicant = ctx.get(Member, applicant_id) if isinstance(applicant_id, str) else None
+    if applicant is None:
+        raise not_found("người nộp (nhân khẩu)", "Applicant member")
+    if not ctx.principal.can_see_village(applicant.village_id, applicant.commune_id):
+        raise forbidden()
+    if ctx.exists("dossier", m.entity_id):
+        raise Reject("already_exists", "Hồ sơ đã tồn tại.", "Dossier exists.")
+    form = m.fields.get("form_data") or {}
+    if not isinstance(form, dict):
+        raise _bad("form_data", "Dữ liệu biểu mẫu phải là đối tượng.", "form_data: an object.")
+    components = _check_components(m.fields.get("components") or {}, procedure, complete=False)
+    # Hot path (a batch of new drafts): plain rows, inserted with executemany later.
+    d = Dossier.model_construct(
+        id=m.entity_id, procedure_code=procedure.code, procedure_version=procedure.version,
+        applicant_member_id=applicant.id, household_id=applicant.household_id,
+        village_id=applicant.village_id, commune_id=applicant.commune_id,
+        prepared_by=ctx.principal.user_id, status="draft", outcome=None,
+        form_data={k: v for k, v in form.items() if v is not None}, components=components,
+        official_code=None, received_at=None, due_date=None, version=1,
+        created_at=ctx.now, updated_at=ctx.now)
+    ctx.defer(Dossier.__table__, {c.name: getattr(d, c.name) for c in Dossier.__table__.columns})
+    ctx.defer(DossierEvent.__table__, {
+        "dossier_id": d.id, "action": "create", "from_status": None, "to_status": "draft",
+        "actor_id": ctx.principal.user_id, "actor_role": ctx.principal.role, "at": ctx.now,
+        "reason": "", "data": {"mutation_id": m.id}})
+    ctx.created.add(("dossier", d.id))
+    _write(ctx, d, changed_clocks(None, dossier_data(d, None), m.hlc), None)
+    return Applied("applied", 1)
+
+
+def _locked(ctx: Ctx, m: Mutation) -> Dossier:
+    d = ctx.session.get(Dossier, m.entity_id, with_for_update=True)
+    if d is None:
+        raise not_found("hồ sơ", "Dossier")
+    _visible(ctx, d)
+    return d
+
+
+def update_dossier(ctx: Ctx, m: Mutation) -> Applied:
+    check_fields(m, WRITABLE["dossier"])
+    d = _locked(ctx, m)
+    if d.status in AMENDABLE:
+        return _amendment(ctx, m, d)
+    if d.status not in EDITABLE:
+        raise Reject("dossier_closed", "Hồ sơ đã kết thúc, không thể sửa.",
+                     f"The dossier is {d.status}; it can no longer change.")
+    if "form_data" in m.fields and not isinstance(m.fields["form_data"], dict):
+        raise _bad("form_data", "Dữ liệu biểu mẫu phải là đối tượng.", "form_data: an object.")
+    procedure = ctx.catalog.get(d.procedure_code, d.procedure_version)
+    current, _, revision = _current(ctx, d)
+    rules = dossier_rules(field_rules(procedure.form_schema()))
+    outcome, _ = three_way(ctx, m, "dossier", d.version, current, rules)
+    if outcome.verdict == "rejected":
+        raise Reject("server_field", "Không được thay đổi trường do máy chủ quản lý.",
+                     f"Server-managed fields: {', '.join(outcome.rejected)}.")
+    changed = really_changed(outcome, current)
+    new = unflatten(outcome.values)
+    if "components" in changed:
+        _check_components(new["components"], procedure, complete=False)
+    if "applicant_member_id" in changed:
+        applicant = ctx.session.get(Member, new["applicant_member_id"])
+        if applicant is None or applicant.household_id != d.household_id:
+            raise _bad("applicant_member_id", "Người nộp phải là nhân khẩu của hộ.",
+                       "The applicant must be a member of the dossier's household.")
+    conflicts = record_merge_side_effects(ctx, m, "dossier", outcome, (d.commune_id, d.village_id))
+    if changed:
+        d.form_data = new["form_data"]
+        d.components = new["components"]
+        d.applicant_member_id = new["applicant_member_id"]
+        d.version += 1
+        d.updated_at = ctx.now
+        _write(ctx, d, dict(outcome.clocks), revision)
+    return Applied(outcome.verdict, d.version, merge_extra(outcome, conflicts))
+
+
+def _amendment(ctx: Ctx, m: Mutation, d: Dossier) -> Applied:
+    aid = new_id()
+    ctx.session.add(DossierAmendment(
+        id=aid, dossier_id=d.id, mutation_id=m.id, base_version=m.base, fields=dict(m.fields),
+        commune_id=d.commune_id, village_id=d.village_id, created_at=ctx.now))
+    return Applied("conflict", d.version, {
+        "code": "amendment_pending",
+        "message_vi": "Hồ sơ đã được xã tiếp nhận: thay đổi được lưu thành đề nghị bổ sung, "
+                      "chờ cán bộ xem xét.",
+        "message_en": "The commune already holds this dossier: the edit is kept as an "
+                      "amendment awaiting the officer.",
+        "amendment_id": aid,
+    })
+
+
+def _check_submission(ctx: Ctx, m: Mutation, d: Dossier, procedure: Procedure) -> None:
+    f = m.fields
+    missing = sorted({"form_data", "components", "consent", "prev_revision"} - set(f))
+    if missing:
+        raise _bad(missing[0], f"Thiếu trường: {', '.join(missing)}.",
+                   f"Missing fields: {', '.join(missing)}.")
+    if not isinstance(f["form_data"], dict):
+        raise _bad("form_data", "Dữ liệu biểu mẫu phải là đối tượng.", "form_data: an object.")
+    _check_components(f["components"], procedure, complete=True)
+    consent = f["consent"]
+    if (not isinstance(consent, dict) or set(consent) != {"signature_sha256", "signer_name",
+                                                          "signed_at"}
+            or not isinstance(consent["signature_sha256"], str)
+            or not HEX64.fullmatch(consent["signature_sha256"])
+            or not isinstance(consent["signer_name"], str) or not consent["signer_name"].strip()
+            or not isinstance(consent["signed_at"], str)):
+        raise _bad("consent", "Thiếu hoặc sai thông tin đồng ý của người dân.",
+                   "consent must be {signature_sha256, signer_name, signed_at}.")
+    prev = f["prev_revision"]
+    if prev is not None and (not isinstance(prev, str) or not HEX64.fullmatch(prev)):
+        raise _bad("prev_revision", "Mã phiên bản trước không hợp lệ.", "prev_revision: hex or null.")
+    seconds = f.get("fill_seconds")
+    if seconds is not None and (not isinstance(seconds, int) or seconds < 0):
+        raise _bad("fill_seconds", "Thời gian điền phải là số nguyên ≥ 0.", "fill_seconds >= 0.")
+    started = f.get("fill_started_at")
+    if started is not None and not isinstance(started, str):
+        raise _bad("fill_started_at", "Thời điểm bắt đầu phải là chuỗi.", "fill_started_at: text.")
+    members = list(ctx.session.exec(
+        select(Member.id).where(Member.household_id == d.household_id)).all())
+    issues = validate_form(procedure.form_schema(), f["form_data"], today=ctx.today,
+                           member_ids=members)
+    if issues:
+        raise Reject("invalid_form", "Biểu mẫu chưa hợp lệ: " + "; ".join(
+            f"{i.path}: {i.message_vi}" for i in issues[:5]), "The form is not valid.",
+            errors=[{"field": i.path, "code": i.code, "message_vi": i.message_vi,
+                     "message_en": i.message_en} for i in issues])
+
+
+def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
+    check_fields(m, SUBMIT_FIELDS)
+    d = _locked(ctx, m)
+    if d.status not in ("draft", "supplement_requested"):
+        raise Reject("illegal_transition",
+                     f"Không thể nộp hồ sơ ở trạng thái «{d.status}».",
+                     f"A dossier in state '{d.status}' cannot be submitted.")
+    action = "submit" if d.status == "draft" else "supplement"
+    procedure = ctx.catalog.get(d.procedure_code, d.procedure_version)
+    _check_submission(ctx, m, d, procedure)
+    current, clocks, _ = _current(ctx, d)
+    last = latest_revision(ctx.session, d.id)
+    if m.fields["prev_revision"] != (last.hash if last else None):
+        raise Reject("stale_revision", "Hồ sơ đã có phiên bản nộp mới hơn; hãy đồng bộ lại.",
+                     "prev_revision is not the dossier's latest revision.",
+                     errors=[{"field": "prev_revision", "expected": last.hash if last else None}])
+    try:
+        apply_action(ctx.session, ctx.principal, ctx.catalog, d.id, action, "", ctx.now,
+                     commit=False)
+    except AppError as exc:
+        raise Reject(exc.code, exc.message_vi, exc.message_en) from exc
+    d.form_data = {k: v for k, v in m.fields["form_data"].items() if v is not None}
+    d.components = m.fields["components"]
+    assert ctx.mutation is not None and ctx.extra.get("item") is not None
+    receipt = make_receipt(ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now)
+    item = ctx.extra["item"]
+    ctx.session.add(DossierRevision(
+        hash=m.hash, dossier_id=d.id, number=(last.number + 1) if last else 1, kind=action,
+        prev_revision=last.hash if last else None, mutation_id=m.id, device_id=m.device,
+        payload=item["payload"], sig=item["sig"], receipt=receipt, created_at=ctx.now))
+    _write(ctx, d, _clocks_after(clocks, current, dossier_data(d, m.hash), m.hlc,
+                                 ctx.server_hlc), m.hash)
+    extra: dict[str, Any] = {"receipt": receipt, "revision": m.hash}
+    missing = _missing(ctx, m)
+    if missing is not None:
+        extra["missing_attachments"] = missing
+    return Applied("applied", d.version, extra)
+
+
+def _missing(ctx: Ctx, m: Mutation) -> list[str] | None:
+    hashes = [h for lst in m.fields["components"].values() for h in lst]
+    hashes.append(m.fields["consent"]["signature_sha256"])
+    try:
+        from backend.attachments.service import missing_blobs
+    except ImportError:  # pragma: no cover - attachments not installed
+        return None
+    return missing_blobs(ctx.session, hashes)
+
+
+def transition_dossier(ctx: Ctx, m: Mutation) -> Applied:
+    check_fields(m, frozenset({"action"}))
+    d = _locked(ctx, m)
+    current, clocks, revision = _current(ctx, d)
+    try:
+        apply_action(ctx.session, ctx.principal, ctx.catalog, d.id, m.fields["action"],
+                     DEVICE_REASON, ctx.now, commit=False)
+    except AppError as exc:
+        raise Reject(exc.code, exc.message_vi, exc.message_en) from exc
+    after = dossier_data(d, revision)
+    _write(ctx, d, _clocks_after(clocks, current, after, ctx.server_hlc, ctx.server_hlc),
+           revision)
+    return Applied("applied", d.version)
+
+
+def _clocks_after(clocks: dict[str, str], before: dict[str, Any], after: dict[str, Any],
+                  client_hlc: str, server_hlc: str) -> dict[str, str]:
+    """Clock of every field whose value changed: the device's for what it wrote, the
+    server's for server-managed fields (status, revision, …)."""
+    out = dict(clocks)
+    old = flatten(before)
+    for name, value in flatten(after).items():
+        if not json_equal(old.get(name), value):
+            out[name] = server_hlc if RULES["dossier"].get(name) == "server" else client_hlc
+    return out

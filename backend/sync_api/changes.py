@@ -1,0 +1,188 @@
+"""Entity versions and the pull change log.
+
+Every new entity version is stored (`entity_versions`, the merge base for later mutations) and
+announced by one `sync_changes` row. The change rows are appended LAST in the transaction,
+right after taking a transaction-scoped advisory lock on PostgreSQL:
+
+    SELECT pg_advisory_xact_lock(LOCK_KEY); INSERT INTO sync_changes …; COMMIT
+
+The lock is released only after the commit is visible, so the transaction holding it is the
+only one that can hold unassigned-or-uncommitted `seq` values: sequence numbers become visible
+in increasing order and a pull cursor (the last seq seen) can never skip a change that commits
+later with a smaller seq. SQLite needs no lock: `BEGIN IMMEDIATE` already serialises writers.
+See docs/protocol.md "Pull cursors" and tests/integration/test_pull_cursor_concurrency.py.
+
+Callers: the push service (many versions per batch, one flush) and the REST services
+(`record_rest_change`, called just before their commit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlmodel import Session, col, select
+
+from backend.db.models import EntityVersion, SyncChange
+from backend.sync_api.clock import CLOCK
+from backend.sync_api.entities import data_of, flatten, scope_of
+from sync.merge import json_equal
+
+LOCK_KEY = 0x4C616E67536F  # "LangSo": one key for the whole change log
+
+
+def lock_change_log(session: Session) -> None:
+    """Serialise change-log appends until commit (PostgreSQL; a no-op on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+
+
+@dataclass
+class Snapshot:
+    version: int
+    data: dict[str, Any]
+    clocks: dict[str, str]
+
+
+class Versions:
+    """Reads and buffers entity versions for one transaction; `flush` writes them (and their
+    change rows) in bulk. Reads see the buffered writes."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._latest: dict[tuple[str, str], Snapshot | None] = {}
+        self._at: dict[tuple[str, str, int], Snapshot] = {}
+        self._versions: list[dict[str, Any]] = []
+        self._changes: list[dict[str, Any]] = []
+
+    def latest(self, entity: str, entity_id: str) -> Snapshot | None:
+        key = (entity, entity_id)
+        if key not in self._latest:
+            row = self.session.exec(
+                select(EntityVersion)
+                .where(EntityVersion.entity == entity, EntityVersion.entity_id == entity_id)
+                .order_by(col(EntityVersion.version).desc())
+                .limit(1)
+            ).first()
+            self._latest[key] = Snapshot(row.version, row.data, row.clocks) if row else None
+        return self._latest[key]
+
+    def at(self, entity: str, entity_id: str, version: int) -> Snapshot | None:
+        key = (entity, entity_id, version)
+        if key not in self._at:
+            latest = self.latest(entity, entity_id)
+            if latest is not None and latest.version == version:
+                return latest
+            row = self.session.get(EntityVersion, key)
+            if row is None:
+                return None
+            self._at[key] = Snapshot(row.version, row.data, row.clocks)
+        return self._at[key]
+
+    def write(
+        self,
+        entity: str,
+        entity_id: str,
+        version: int,
+        data: dict[str, Any],
+        clocks: dict[str, str],
+        scope: tuple[str, str],
+        now: datetime,
+        mutation_id: str | None = None,
+        actor_id: str | None = None,
+    ) -> None:
+        snap = Snapshot(version, data, clocks)
+        self._latest[(entity, entity_id)] = snap
+        self._at[(entity, entity_id, version)] = snap
+        self._versions.append(
+            {
+                "entity": entity,
+                "entity_id": entity_id,
+                "version": version,
+                "data": data,
+                "clocks": clocks,
+                "mutation_id": mutation_id,
+                "actor_id": actor_id,
+                "created_at": now,
+            }
+        )
+        self._changes.append(
+            {
+                "entity": entity,
+                "entity_id": entity_id,
+                "version": version,
+                "commune_id": scope[0],
+                "village_id": scope[1],
+                "deleted": False,
+                "created_at": now,
+            }
+        )
+
+    def flush(self) -> None:
+        """Write buffered versions, then lock and append the change rows. Call last before
+        commit: the PostgreSQL lock is held until then."""
+        if self._versions:
+            self.session.execute(insert(EntityVersion), self._versions)
+            self._versions = []
+        if self._changes:
+            lock_change_log(self.session)
+            self.session.execute(insert(SyncChange), self._changes)
+            self._changes = []
+
+
+def changed_clocks(
+    previous: Snapshot | None, data: dict[str, Any], hlc: str
+) -> dict[str, str]:
+    """Clocks after a write that is not a merge (REST edit, create): every field whose value
+    differs from the previous version gets `hlc`."""
+    clocks = dict(previous.clocks) if previous else {}
+    before = flatten(previous.data) if previous else {}
+    for name, value in flatten(data).items():
+        if previous is None or not json_equal(before.get(name), value):
+            clocks[name] = hlc
+    return clocks
+
+
+def record_rest_change(session: Session, entity: str, row: Any, actor_id: str | None,
+                       now: datetime) -> None:
+    """Store `row`'s current version and announce it to pulls. For REST services: call right
+    before `session.commit()` (it takes the change-log lock). Idempotent per version."""
+    session.flush()
+    versions = Versions(session)
+    previous = versions.latest(entity, row.id)
+    if previous is not None and previous.version >= row.version:
+        return
+    data = data_of(session, entity, row)
+    clocks = changed_clocks(previous, data, CLOCK.tick(now))
+    versions.write(entity, row.id, row.version, data, clocks, scope_of(entity, row), now,
+                   actor_id=actor_id)
+    versions.flush()
+
+
+def backfill(session: Session, now: datetime, batch: int = 1000) -> int:
+    """Give a first version and change row to records written outside the services (CSV
+    import, demo seed) so that a pull from zero sees them. Cheap when there is nothing to do:
+    one anti-join per table. Returns how many records were announced."""
+    from sqlalchemy import and_, exists
+
+    from backend.db.models import Dossier, Household, Member
+
+    done = 0
+    for entity, model in (("household", Household), ("member", Member), ("dossier", Dossier)):
+        known = exists().where(and_(EntityVersion.entity == entity,
+                                    EntityVersion.entity_id == model.id))
+        rows = list(session.exec(select(model).where(~known).limit(batch)).all())
+        if not rows:
+            continue
+        versions = Versions(session)
+        hlc = CLOCK.tick(now)
+        for row in rows:
+            data = data_of(session, entity, row)
+            versions.write(entity, row.id, row.version, data, changed_clocks(None, data, hlc),
+                           scope_of(entity, row), now)
+        versions.flush()
+        session.commit()
+        done += len(rows)
+    return done

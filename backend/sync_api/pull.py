@@ -1,0 +1,135 @@
+"""GET /api/sync/pull: changes after an opaque cursor, scoped to what the caller may see.
+
+The cursor is base64url(canonical JSON {"f": scope fingerprint, "s": last seq, "v": 1}).
+Clients must treat it as opaque. `reset: true` means "discard your replica (keep your outbox)
+and apply this answer as the first page of a full resync from zero"; it happens when the cursor
+is older than the retained horizon (`pruned_through`), newer than anything the server has (a
+restored backup), or was issued for a different scope (the user's villages changed).
+
+Retention (`prune`) deletes change rows older than RETENTION_DAYS that a newer row of the same
+entity supersedes, so a pull from zero still yields every entity's latest version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func
+from sqlmodel import Session, col, select
+
+from backend.db.models import EntityVersion, SyncChange, SyncMeta
+from backend.lib.auth import Principal
+from backend.lib.errors import AppError
+from sync.canonical import canonical_bytes
+from sync.signatures import b64u_decode, b64u_encode
+
+RETENTION_DAYS = 90
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 200
+HORIZON_KEY = "pruned_through"
+
+
+def scope_fingerprint(principal: Principal) -> str:
+    text = f"{principal.role}|{principal.commune_id}|{','.join(sorted(principal.village_ids))}"
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def encode_cursor(seq: int, fingerprint: str) -> str:
+    return b64u_encode(canonical_bytes({"f": fingerprint, "s": seq, "v": 1}))
+
+
+def decode_cursor(cursor: str) -> tuple[int, str]:
+    try:
+        doc = json.loads(b64u_decode(cursor))
+        seq, fp = doc["s"], doc["f"]
+        if doc.get("v") != 1 or not isinstance(seq, int) or seq < 0 or not isinstance(fp, str):
+            raise ValueError
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AppError("bad_cursor", "Con trỏ đồng bộ không hợp lệ.", "Malformed cursor.",
+                       400) from exc
+    return seq, fp
+
+
+def horizon(session: Session) -> int:
+    row = session.get(SyncMeta, HORIZON_KEY)
+    return int(row.value) if row else 0
+
+
+def _scoped(stmt: Any, principal: Principal) -> Any:
+    if principal.role == "admin":
+        return stmt
+    if principal.role == "officer":
+        return stmt.where(SyncChange.commune_id == principal.commune_id)
+    return stmt.where(col(SyncChange.village_id).in_(sorted(principal.village_ids)))
+
+
+def pull(session: Session, principal: Principal, cursor: str | None, limit: int
+         ) -> dict[str, Any]:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise AppError("bad_limit", f"limit phải từ 1 đến {MAX_LIMIT}.",
+                       f"limit must be 1..{MAX_LIMIT}.", 400)
+    fp = scope_fingerprint(principal)
+    after, reset = 0, False
+    if cursor:
+        after, cursor_fp = decode_cursor(cursor)
+        top = session.exec(select(func.max(SyncChange.seq))).one() or 0
+        if cursor_fp != fp or after < horizon(session) or after > top:
+            after, reset = 0, True
+    stmt = _scoped(
+        select(SyncChange, EntityVersion.data).join(
+            EntityVersion,
+            and_(EntityVersion.entity == SyncChange.entity,
+                 EntityVersion.entity_id == SyncChange.entity_id,
+                 EntityVersion.version == SyncChange.version),
+        ).where(col(SyncChange.seq) > after),
+        principal,
+    ).order_by(col(SyncChange.seq)).limit(limit + 1)
+    rows = list(session.exec(stmt).all())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1][0].seq if rows else after
+    # Within one page keep only each entity's last version (the client would overwrite anyway).
+    latest: dict[tuple[str, str], int] = {}
+    for i, (change, _) in enumerate(rows):
+        latest[(change.entity, change.entity_id)] = i
+    changes = [
+        {"entity": c.entity, "id": c.entity_id, "version": c.version, "data": data,
+         "deleted": c.deleted}
+        for i, (c, data) in enumerate(rows) if latest[(c.entity, c.entity_id)] == i
+    ]
+    body: dict[str, Any] = {"changes": changes, "cursor": encode_cursor(int(last or 0), fp),
+                            "more": more}
+    if reset:
+        body["reset"] = True
+    return body
+
+
+def prune(session: Session, now: datetime, retention_days: int = RETENTION_DAYS) -> int:
+    """Delete change rows older than the retention window that a newer row of the same entity
+    supersedes; raise the horizon to the largest deleted seq. Returns how many were deleted."""
+    cutoff = now - timedelta(days=retention_days)
+    newest = {
+        (entity, eid): seq for entity, eid, seq in session.exec(
+            select(SyncChange.entity, SyncChange.entity_id, func.max(SyncChange.seq))
+            .group_by(SyncChange.entity, SyncChange.entity_id)
+        ).all()
+    }
+    old = session.exec(select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id)
+                       .where(col(SyncChange.created_at) < cutoff)).all()
+    doomed = [seq for seq, entity, eid in old if newest[(entity, eid)] > seq]
+    if not doomed:
+        return 0
+    for i in range(0, len(doomed), 500):
+        session.execute(delete(SyncChange).where(col(SyncChange.seq).in_(doomed[i:i + 500])))
+    top = max(doomed)
+    meta = session.get(SyncMeta, HORIZON_KEY)
+    if meta is None:
+        session.add(SyncMeta(key=HORIZON_KEY, value=str(top)))
+    elif int(meta.value) < top:
+        meta.value = str(top)
+        session.add(meta)
+    session.commit()
+    return len(doomed)

@@ -1,0 +1,267 @@
+"""POST /api/sync/push: one transaction per batch.
+
+Order of work (docs/protocol.md "Push"):
+1. the envelope: protocol version, device (exists, belongs to the caller, not revoked), at most
+   MAX_BATCH items;
+2. every item is verified and decoded (signature over the exact payload bytes, canonical form,
+   shape, `device` field) and the chain is checked — within the batch and against the device's
+   last accepted mutation — BEFORE anything is written. Any failure refuses the whole batch with
+   one problem+json naming the item (`errors[].index`); nothing is written;
+3. items already stored (same n, same hash) get their ORIGINAL stored result back; new items are
+   applied in order. A business-rule rejection is a result (`rejected`), not an error: the
+   mutation was validly signed, so it is stored and takes its place in the chain;
+4. versions, change-log rows and the device's chain head are written, then one commit.
+
+An unexpected error rolls the whole batch back (the client retries it; replays are safe).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from backend.catalog.loader import Catalog
+from backend.db.models import Device, Dossier, Household, Member, SyncMutation
+from backend.lib.auth import Principal
+from backend.lib.errors import AppError
+from backend.lib.vntime import local_date
+from backend.monitoring.service import apply_rating_mutation
+from backend.sync_api import apply_dossier, apply_people
+from backend.sync_api.changes import Versions
+from backend.sync_api.clock import CLOCK
+from backend.sync_api.context import Applied, Ctx, Reject
+from sync.errors import ClockDrift, SyncError
+from sync.hashing import GENESIS
+from sync.mutations import Mutation, decode_signed_mutation
+
+PROTOCOL = 1
+MAX_BATCH = 500
+log = logging.getLogger("langso.sync")
+
+HANDLERS = {
+    ("household", "create"): apply_people.create_household,
+    ("household", "update"): apply_people.update_household,
+    ("member", "create"): apply_people.create_member,
+    ("member", "update"): apply_people.update_member,
+    ("dossier", "create"): apply_dossier.create_dossier,
+    ("dossier", "update"): apply_dossier.update_dossier,
+    ("dossier", "submit"): apply_dossier.submit_dossier,
+    ("dossier", "transition"): apply_dossier.transition_dossier,
+    ("rating", "create"): apply_rating_mutation,
+}
+
+
+def _bad_request(code: str, vi: str, en: str, status: int = 400,
+                 errors: list[dict[str, Any]] | None = None) -> AppError:
+    return AppError(code, vi, en, status, errors=errors)
+
+
+def parse_envelope(body: bytes) -> tuple[str, list[dict[str, Any]]]:
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise _bad_request("invalid_json", "Dữ liệu gửi lên không phải JSON hợp lệ.",
+                           f"The body is not valid JSON: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise _bad_request("invalid_request", "Thân yêu cầu phải là đối tượng JSON.",
+                           "The body must be a JSON object.")
+    if doc.get("protocol") != PROTOCOL or isinstance(doc.get("protocol"), bool):
+        raise _bad_request("unsupported_protocol",
+                           f"Phiên bản giao thức không được hỗ trợ (máy chủ dùng {PROTOCOL}).",
+                           f"Unsupported protocol {doc.get('protocol')!r}; this server speaks "
+                           f"{PROTOCOL}.")
+    device_id, items = doc.get("device_id"), doc.get("mutations")
+    if not isinstance(device_id, str) or not isinstance(items, list) or set(doc) - {
+        "protocol", "device_id", "mutations"
+    }:
+        raise _bad_request("invalid_request",
+                           "Cần đúng các trường protocol, device_id, mutations.",
+                           "Expected exactly {protocol, device_id, mutations}.")
+    if len(items) > MAX_BATCH:
+        raise _bad_request("batch_too_large", f"Tối đa {MAX_BATCH} thay đổi mỗi lần gửi.",
+                           f"At most {MAX_BATCH} mutations per batch.", 413)
+    for i, item in enumerate(items):
+        if not (isinstance(item, dict) and set(item) == {"payload", "sig"}
+                and isinstance(item["payload"], str) and isinstance(item["sig"], str)):
+            raise _bad_request("invalid_item", f"Mục {i} phải là {{payload, sig}} (chuỗi).",
+                               f"Item {i} must be {{payload, sig}} strings.",
+                               errors=[{"index": i, "code": "invalid_item"}])
+    return device_id, items
+
+
+def load_device(session: Session, principal: Principal, device_id: str) -> Device:
+    device = session.get(Device, device_id, with_for_update=True)
+    if device is None:
+        raise AppError("unknown_device", "Thiết bị chưa được đăng ký.",
+                       "Unknown device; enrol it first.", 404)
+    if device.user_id != principal.user_id:
+        raise AppError("device_not_yours", "Thiết bị này thuộc về người dùng khác.",
+                       "This device belongs to another user.", 403)
+    if device.revoked_at is not None:
+        raise AppError("device_revoked",
+                       "Thiết bị đã bị thu hồi, không thể gửi dữ liệu. Liên hệ cán bộ xã.",
+                       "This device was revoked; its pushes are refused.", 403,
+                       errors=[{"reason": device.revoke_reason}])
+    return device
+
+
+def _item_error(i: int, exc: SyncError) -> AppError:
+    vi, _, en = exc.message.partition(" / ")
+    status = 401 if exc.kind in ("bad_signature", "bad_key", "bad_alg") else 422
+    return AppError(exc.code, f"Mục {i}: {vi}", f"Item {i}: {en or vi}", status,
+                    errors=[{"index": i, "code": exc.code}])
+
+
+def _chain_error(code: str, i: int, m: Mutation, expected_n: int, last_hash: str) -> AppError:
+    vi = ("Thiếu thay đổi trong chuỗi của thiết bị; gửi lại từ số " if code == "chain_gap"
+          else "Chuỗi thay đổi của thiết bị bị rẽ nhánh tại số ")
+    return AppError(code, f"Mục {i}: {vi}{expected_n if code == 'chain_gap' else m.n}.",
+                    f"Item {i} (n={m.n}): {code}; the server expects n={expected_n}.", 409,
+                    errors=[{"index": i, "code": code, "n": m.n, "expected_n": expected_n,
+                             "last_hash": last_hash}])
+
+
+def decode_all(device: Device, items: list[dict[str, Any]]) -> list[Mutation]:
+    out: list[Mutation] = []
+    for i, item in enumerate(items):
+        try:
+            m = decode_signed_mutation(item["payload"], item["sig"], device.alg, device.public_key)
+        except SyncError as exc:
+            raise _item_error(i, exc) from exc
+        if m.device != device.id:
+            raise AppError("device_mismatch", f"Mục {i}: mã thiết bị không khớp.",
+                           f"Item {i}: payload device differs from device_id.", 422,
+                           errors=[{"index": i, "code": "device_mismatch"}])
+        if out and (m.n != out[-1].n + 1 or m.prev != out[-1].hash):
+            code = "chain_gap" if m.n > out[-1].n + 1 else "chain_fork"
+            raise _chain_error(code, i, m, out[-1].n + 1, out[-1].hash)
+        out.append(m)
+    return out
+
+
+def split_replays(session: Session, device: Device, ms: list[Mutation]
+                  ) -> tuple[dict[int, dict[str, Any]], list[Mutation]]:
+    """Stored results of already-accepted items, and the new items (checked against the
+    chain head, MUT9)."""
+    old = [m.n for m in ms if m.n <= device.last_n]
+    stored = {
+        row.n: row for row in session.exec(
+            select(SyncMutation).where(SyncMutation.device_id == device.id,
+                                       col(SyncMutation.n).in_(old)))
+    } if old else {}
+    replays: dict[int, dict[str, Any]] = {}
+    fresh: list[Mutation] = []
+    for i, m in enumerate(ms):
+        if m.n <= device.last_n:
+            row = stored.get(m.n)
+            if row is None or row.hash != m.hash:
+                raise _chain_error("chain_fork", i, m, device.last_n + 1, device.last_hash)
+            replays[m.n] = row.result
+            continue
+        if not fresh:
+            if m.n != device.last_n + 1:
+                raise _chain_error("chain_gap", i, m, device.last_n + 1, device.last_hash)
+            if m.prev != device.last_hash:
+                raise _chain_error("chain_fork", i, m, device.last_n + 1, device.last_hash)
+        fresh.append(m)
+    if fresh:
+        taken = session.exec(select(SyncMutation.id).where(
+            col(SyncMutation.id).in_([m.id for m in fresh]))).all()
+        if taken:
+            raise AppError("duplicate_mutation_id", "Mã thay đổi đã được dùng.",
+                           f"Mutation id already used: {taken[0]}.", 409,
+                           errors=[{"id": t, "code": "duplicate_mutation_id"} for t in taken])
+    return replays, fresh
+
+
+MODELS: dict[str, Any] = {"household": Household, "member": Member, "dossier": Dossier}
+
+
+def existing_records(session: Session, ms: list[Mutation]) -> set[tuple[str, str]]:
+    """Which of the batch's `create` targets already exist: one query per entity type."""
+    out: set[tuple[str, str]] = set()
+    for entity, model in MODELS.items():
+        ids = [m.entity_id for m in ms if m.op == "create" and m.entity == entity]
+        if ids:
+            found = session.exec(select(model.id).where(col(model.id).in_(ids))).all()
+            out.update((entity, i) for i in found)
+    return out
+
+
+def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
+    result: dict[str, Any] = {"id": m.id, "n": m.n, "entity": m.entity,
+                              "entity_id": m.entity_id}
+    try:
+        ctx.server_hlc = CLOCK.receive(m.clock, ctx.now)
+    except ClockDrift as exc:
+        ctx.server_hlc = CLOCK.tick(ctx.now)
+        vi, _, en = exc.message.partition(" / ")
+        return result | {"status": "rejected", "code": "clock_drift", "message_vi": vi,
+                         "message_en": en, "version": None, "hlc": ctx.server_hlc}
+    ctx.mutation = m
+    handler = HANDLERS.get((m.entity, m.op))
+    if handler is not apply_dossier.create_dossier:
+        ctx.flush_deferred()  # anything else may read rows the batch wrote
+    try:
+        if handler is None:
+            raise Reject("unsupported_op",
+                         f"Thao tác «{m.op}» trên «{m.entity}» chưa được hỗ trợ.",
+                         f"Operation {m.op!r} on {m.entity!r} is not supported.")
+        applied: Applied = handler(ctx, m)
+    except Reject as exc:
+        out = result | {"status": exc.status, "code": exc.code, "message_vi": exc.vi,
+                        "message_en": exc.en, "version": None, "hlc": ctx.server_hlc}
+        if exc.errors:
+            out["errors"] = exc.errors
+        return out
+    return result | {"status": applied.status, "version": applied.version,
+                     "hlc": ctx.server_hlc} | applied.extra
+
+
+def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
+         body: bytes, now: datetime) -> dict[str, Any]:
+    device_id, items = parse_envelope(body)
+    device = load_device(session, principal, device_id)
+    ms = decode_all(device, items)
+    replays, fresh = split_replays(session, device, ms)
+    versions = Versions(session)
+    ctx = Ctx(session=session, principal=principal, catalog=catalog, data_dir=data_dir,
+              device=device, now=now, today=local_date(now), versions=versions)
+    ctx.existing = existing_records(session, fresh)
+    results: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    by_n = {m.n: i for i, m in enumerate(ms)}
+    for m in ms:
+        if m.n in replays:
+            results.append(replays[m.n])
+            continue
+        ctx.extra = {"item": items[by_n[m.n]]}
+        result = _apply_one(ctx, m)
+        results.append(result)
+        rows.append({"id": m.id, "device_id": device.id, "n": m.n, "hash": m.hash,
+                     "user_id": principal.user_id, "entity": m.entity,
+                     "entity_id": m.entity_id, "op": m.op, "status": result["status"],
+                     "commune_id": device.commune_id, "payload": items[by_n[m.n]]["payload"],
+                     "sig": items[by_n[m.n]]["sig"], "result": result, "received_at": now})
+    if fresh:
+        ctx.flush_deferred()
+        session.flush()
+        session.execute(insert(SyncMutation), rows)
+        device.last_n = fresh[-1].n
+        device.last_hash = fresh[-1].hash
+        device.last_push_at = now
+        session.add(device)
+        session.flush()
+        versions.flush()
+        session.commit()
+    return {"protocol": PROTOCOL, "device_id": device.id, "results": results,
+            "last_n": device.last_n, "last_hash": device.last_hash}
+
+
+__all__ = ["GENESIS", "MAX_BATCH", "PROTOCOL", "push"]

@@ -1,0 +1,201 @@
+"""Sync throughput: a real server (uvicorn, 1 worker, loopback) on a temporary SQLite database and
+on a temporary PostgreSQL database; a simulated device pushes signed dossier mutations in gzip
+batches of 100 over HTTP, then an officer pulls everything.
+
+Prints, per database: mutations/s per server core (server CPU time from /proc), wall-clock
+mutations/s, pull changes/s, and bytes on the wire for one dossier alone and per dossier in a
+batch of 100.
+
+    .venv/bin/python bench/sync_throughput.py [--dossiers 2000] [--db sqlite|postgres|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from backend.db.engine import make_engine  # noqa: E402
+from backend.db.migrate import upgrade  # noqa: E402
+from tests.support.databases import create_database, drop_database  # noqa: E402
+from tests.support.device import (  # noqa: E402
+    BIRTH_FORM,
+    SimDevice,
+    household_fields,
+    member_fields,
+    new_uuid,
+)
+from tests.support.world import PASSWORD, WORLD, build_world, user_id  # noqa: E402
+
+BATCH = 100
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def start_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = dict(os.environ, LANGSO_DATABASE_URL=url, LANGSO_DATA_DIR=str(data_dir),
+               LANGSO_MAX_BODY_BYTES=str(4 * 1024 * 1024))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning",
+         "--no-access-log"],
+        cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def login(http: httpx.Client, username: str) -> dict[str, str]:
+    r = http.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def gz_size(body: dict[str, Any]) -> int:
+    return len(gzip.compress(json.dumps(body, separators=(",", ":")).encode(), 6))
+
+
+def run(label: str, url: str, dossiers: int) -> dict[str, Any]:
+    upgrade(url)
+    engine = make_engine(url)
+    build_world(engine)
+    engine.dispose()
+    with tempfile.TemporaryDirectory() as data_dir:
+        proc, base = start_server(url, Path(data_dir))
+        try:
+            return measure(label, base, proc.pid, dossiers)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def measure(label: str, base: str, pid: int, dossiers: int) -> dict[str, Any]:
+    http = httpx.Client(base_url=base, timeout=120)
+    dev = SimDevice(http, login(http, "vol_a1"))
+    dev.enrol(user_id("vol_a1"))
+    hid, head = new_uuid(), new_uuid()
+    dev.mutate("household", hid, "create", household_fields(WORLD.village_a1))
+    dev.mutate("member", head, "create", member_fields(hid))
+    dev.push().raise_for_status()
+
+    def dossier() -> None:
+        dev.mutate("dossier", new_uuid(), "create", {
+            "procedure_code": "khai-sinh", "applicant_member_id": head,
+            "form_data": BIRTH_FORM})
+
+    # Bytes on the wire (request bodies as sent: JSON, gzip level 6).
+    dossier()
+    one = gz_size(dev.push_body())
+    dev.push().raise_for_status()
+    for _ in range(BATCH):
+        dossier()
+    per_batch = gz_size(dev.push_body()) / BATCH
+    dev.push().raise_for_status()
+
+    # Throughput: sign everything first, so the clock measures the server.
+    for _ in range(dossiers):
+        dossier()
+    batches = [dev.outbox[i:i + BATCH] for i in range(0, len(dev.outbox), BATCH)]
+    bodies = [gzip.compress(json.dumps(dev.push_body(b)).encode(), 6) for b in batches]
+    headers = dict(dev.headers, **{"Content-Encoding": "gzip",
+                                   "Content-Type": "application/json"})
+    cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
+    for body in bodies:
+        r = http.post("/api/sync/push", content=body, headers=headers)
+        r.raise_for_status()
+        assert all(x["status"] == "applied" for x in r.json()["results"])
+    wall = time.perf_counter() - wall0
+    cpu = cpu_seconds(pid) - cpu0
+
+    officer = login(http, "officer_a")
+    cpu1, wall1 = cpu_seconds(pid), time.perf_counter()
+    cursor, changes, wire = None, 0, 0
+    while True:
+        params: dict[str, Any] = {"limit": 1000}
+        if cursor:
+            params["cursor"] = cursor
+        with http.stream("GET", "/api/sync/pull", params=params,
+                         headers=dict(officer, **{"Accept-Encoding": "gzip"})) as r:
+            raw = b"".join(r.iter_raw())
+            wire += len(raw)
+            page = json.loads(gzip.decompress(raw) if r.headers.get("content-encoding") == "gzip"
+                              else raw)
+        changes += len(page["changes"])
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    pull_wall = time.perf_counter() - wall1
+    pull_cpu = cpu_seconds(pid) - cpu1
+    out = {
+        "db": label,
+        "mutations": dossiers,
+        "push_wall_s": round(wall, 3),
+        "push_server_cpu_s": round(cpu, 3),
+        "mutations_per_s_per_core": round(dossiers / cpu) if cpu else None,
+        "mutations_per_s_wall": round(dossiers / wall),
+        "pull_changes": changes,
+        "pull_changes_per_s_wall": round(changes / pull_wall),
+        "pull_changes_per_s_per_core": round(changes / pull_cpu) if pull_cpu else None,
+        "pull_bytes_per_change": round(wire / changes, 1),
+        "bytes_one_dossier": one,
+        "bytes_per_dossier_in_batch_of_100": round(per_batch, 1),
+    }
+    http.close()
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dossiers", type=int, default=2000)
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    args = parser.parse_args()
+    results = []
+    if args.db in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            results.append(run("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.dossiers))
+    if args.db in ("postgres", "both"):
+        url = create_database("langso_bench")
+        try:
+            results.append(run("postgres", url, args.dossiers))
+        finally:
+            drop_database(url)
+    for r in results:
+        print(json.dumps(r, ensure_ascii=False))
+    print("targets: >= 2000 mutations/s/core on SQLite; <= 1024 B one dossier; "
+          "<= 400 B per dossier in a batch of 100")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+/**
+ * What the app shell shows before its screens: the login, the PIN to set, the PIN to enter — or
+ * the app. Also starts the sync loop once a volunteer's device is enrolled (it runs even while the
+ * app is locked: sending signed work needs no PIN), and locks the app after it was hidden for
+ * LOCK_AFTER_HIDDEN_MS.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { startSync } from '../net/sync';
+import type { Session } from '../store/types';
+import { needsDevice } from './account';
+import { getEnrolledDevice } from './keystore';
+import { isUnlocked, lockNow, onLockChange } from './lock';
+import { hasPin } from './pin';
+
+export type Gate = 'loading' | 'enrol' | 'set_pin' | 'unlock' | 'ready';
+export const LOCK_AFTER_HIDDEN_MS = 15 * 60 * 1000;
+
+export function useLockGate(session: Session | null | undefined): Gate {
+  const [unlocked, setUnlockedState] = useState(isUnlocked());
+  const [info, setInfo] = useState<{ device: boolean; pin: boolean } | undefined>();
+
+  useEffect(() => onLockChange(setUnlockedState), []);
+
+  useEffect(() => {
+    if (!session || !needsDevice(session.user)) {
+      setInfo(undefined);
+      return;
+    }
+    let live = true;
+    void Promise.all([getEnrolledDevice(), hasPin()]).then(([device, pin]) => {
+      if (live) setInfo({ device: device !== undefined, pin });
+    });
+    return () => {
+      live = false;
+    };
+  }, [session, unlocked]);
+
+  useEffect(() => {
+    if (session && info?.device) startSync();
+  }, [session, info?.device]);
+
+  useEffect(() => {
+    let hiddenAt = 0;
+    const onVisibility = (): void => {
+      if (document.visibilityState === 'hidden') hiddenAt = Date.now();
+      else if (hiddenAt && Date.now() - hiddenAt > LOCK_AFTER_HIDDEN_MS) lockNow();
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => document.removeEventListener('visibilitychange', onVisibility);
+  }, []);
+
+  if (!session) return 'loading';
+  if (!needsDevice(session.user)) return 'ready';
+  if (!info) return 'loading';
+  if (!info.device) return 'enrol';
+  if (!info.pin) return 'set_pin';
+  return unlocked ? 'ready' : 'unlock';
+}

@@ -1,0 +1,201 @@
+/**
+ * On-device "document mode" compression for photos of papers, before they are stored and synced
+ * over 2G: long edge about 1600 px, WebP when the browser really encodes WebP, otherwise JPEG,
+ * quality stepped down until the file is at most 200 KB where that is possible.
+ *
+ * Invariants:
+ *  - The output type is the type of the blob the encoder RETURNED, never the one requested:
+ *    Safari's canvas.toBlob('image/webp') silently yields PNG, which would be large and mislabelled.
+ *  - Re-encoding drops EXIF (GPS position of the household) and applies the photo's orientation.
+ *  - Never throws for "too big": the smallest attempt is returned with `withinTarget: false`, and
+ *    the UI shows the size so the volunteer can retake.
+ * Failure modes: `CompressionError` when the file cannot be decoded as an image or no encoder works.
+ */
+
+export const DOCUMENT_MODE = {
+  longEdge: 1600,
+  maxBytes: 200 * 1024,
+  /** Tried in order until the result fits. */
+  qualities: [0.82, 0.74, 0.66, 0.58, 0.5, 0.42, 0.35] as readonly number[],
+  /** When even the lowest quality is too big, shrink the long edge by these factors. */
+  scales: [1, 0.8, 0.64] as readonly number[],
+} as const;
+
+export type DocumentMode = {
+  longEdge: number;
+  maxBytes: number;
+  qualities: readonly number[];
+  scales: readonly number[];
+};
+
+export type OutputType = 'image/webp' | 'image/jpeg';
+
+export class CompressionError extends Error {
+  readonly code = 'compression_failed';
+}
+
+export interface CompressedImage {
+  blob: Blob;
+  type: OutputType;
+  width: number;
+  height: number;
+  quality: number;
+  originalSize: number;
+  withinTarget: boolean;
+}
+
+/** Encodes the current drawing; resolves null when the browser cannot encode at all. */
+export type EncodeFn = (type: OutputType, quality: number) => Promise<Blob | null>;
+
+/** Size that fits `longEdge` while keeping the aspect ratio; never enlarges. */
+export function scaledSize(width: number, height: number, longEdge: number): { width: number; height: number } {
+  const long = Math.max(width, height);
+  if (long <= longEdge || long === 0) return { width, height };
+  const f = longEdge / long;
+  return { width: Math.max(1, Math.round(width * f)), height: Math.max(1, Math.round(height * f)) };
+}
+
+/**
+ * Which format this browser really produces: asks for WebP once and checks the returned type.
+ * The probe's blob is returned so it is not encoded twice.
+ */
+export async function probeFormat(encode: EncodeFn, quality: number): Promise<{ type: OutputType; first: Blob | null }> {
+  const webp = await encode('image/webp', quality).catch(() => null);
+  if (webp && webp.type === 'image/webp') return { type: 'image/webp', first: webp };
+  return { type: 'image/jpeg', first: null };
+}
+
+/**
+ * Steps the quality down until the blob is at most `maxBytes`. Returns the first that fits, or the
+ * smallest one produced.
+ */
+export async function encodeWithinBudget(
+  encode: EncodeFn,
+  type: OutputType,
+  mode: Pick<DocumentMode, 'maxBytes' | 'qualities'>,
+  first: Blob | null = null,
+): Promise<{ blob: Blob; quality: number; withinTarget: boolean }> {
+  let best: { blob: Blob; quality: number } | undefined;
+  for (let i = 0; i < mode.qualities.length; i++) {
+    const quality = mode.qualities[i]!;
+    const blob = i === 0 && first ? first : await encode(type, quality);
+    if (!blob || blob.size === 0) continue;
+    if (!best || blob.size < best.blob.size) best = { blob, quality };
+    if (blob.size <= mode.maxBytes) return { blob, quality, withinTarget: true };
+  }
+  if (!best) throw new CompressionError(`no ${type} encoder`);
+  return { ...best, withinTarget: false };
+}
+
+interface Surface {
+  draw(width: number, height: number): EncodeFn;
+}
+
+type Source = { width: number; height: number; image: CanvasImageSource; close?: () => void };
+
+async function decode(file: Blob): Promise<Source> {
+  if (typeof createImageBitmap === 'function') {
+    try {
+      const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+      return { width: bitmap.width, height: bitmap.height, image: bitmap, close: () => bitmap.close() };
+    } catch {
+      /* older engines reject the options bag or the format: try an <img> below */
+    }
+  }
+  if (typeof Image === 'undefined' || typeof URL.createObjectURL !== 'function') {
+    throw new CompressionError('cannot decode image');
+  }
+  const url = URL.createObjectURL(file);
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    return { width: img.naturalWidth, height: img.naturalHeight, image: img };
+  } catch {
+    throw new CompressionError('cannot decode image');
+  } finally {
+    // Revoked after drawing would be safer for lazy decoders, but decode() has resolved here.
+    URL.revokeObjectURL(url);
+  }
+}
+
+function surfaceFor(source: Source): Surface {
+  return {
+    draw(width, height) {
+      if (typeof OffscreenCanvas !== 'undefined') {
+        const canvas = new OffscreenCanvas(width, height);
+        const ctx = canvas.getContext('2d');
+        if (!ctx) throw new CompressionError('no 2d context');
+        paint(ctx, source.image, width, height);
+        return (type, quality) => canvas.convertToBlob({ type, quality }).catch(() => null);
+      }
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new CompressionError('no 2d context');
+      paint(ctx, source.image, width, height);
+      return (type, quality) => new Promise((resolve) => canvas.toBlob(resolve, type, quality));
+    },
+  };
+}
+
+function paint(
+  ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D,
+  image: CanvasImageSource,
+  width: number,
+  height: number,
+): void {
+  // White under transparent pixels: JPEG has no alpha and would turn them black.
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(image, 0, 0, width, height);
+}
+
+/** Compress a photo of a document (see module doc). */
+export async function compressImage(file: Blob, mode: DocumentMode = DOCUMENT_MODE): Promise<CompressedImage> {
+  const source = await decode(file);
+  try {
+    if (!source.width || !source.height) throw new CompressionError('empty image');
+    const surface = surfaceFor(source);
+    let format: OutputType | undefined;
+    let smallest: CompressedImage | undefined;
+    for (const scale of mode.scales) {
+      const size = scaledSize(source.width, source.height, Math.round(mode.longEdge * scale));
+      const encode = surface.draw(size.width, size.height);
+      let first: Blob | null = null;
+      if (!format) ({ type: format, first } = await probeFormat(encode, mode.qualities[0] ?? 0.8));
+      const out = await encodeWithinBudget(encode, format, mode, first);
+      const result: CompressedImage = {
+        blob: out.blob,
+        type: format,
+        width: size.width,
+        height: size.height,
+        quality: out.quality,
+        originalSize: file.size,
+        withinTarget: out.withinTarget,
+      };
+      if (out.withinTarget) return result;
+      if (!smallest || result.blob.size < smallest.blob.size) smallest = result;
+    }
+    if (!smallest) throw new CompressionError('no encoding');
+    return smallest;
+  } finally {
+    source.close?.();
+  }
+}
+
+/** True for a PDF by its first bytes (the server decides types by content too). */
+export async function isPdf(file: Blob): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, 5).arrayBuffer());
+  return String.fromCharCode(...head) === '%PDF-';
+}
+
+/** "184 KB", "1,2 MB" — Vietnamese decimal comma. */
+export function formatBytes(bytes: number, lang: 'vi' | 'en' = 'vi'): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  const mb = (bytes / (1024 * 1024)).toFixed(1);
+  return `${lang === 'vi' ? mb.replace('.', ',') : mb} MB`;
+}

@@ -1,0 +1,140 @@
+/**
+ * Push: send pending signed mutations in chain order, in batches, and apply the per-mutation
+ * results (docs/protocol.md "Push"; backend/sync_api/service.py).
+ *
+ * - Batches of at most BATCH_MAX items, gzip-compressed when CompressionStream exists.
+ * - 413 batch_too_large → halve the batch.
+ * - A batch refused at item i (bad signature — e.g. a payload altered in local storage —, chain
+ *   error…) is retried as its first i items, so everything before the bad item still syncs; the bad
+ *   item keeps its Vietnamese reason on the outbox row and the dossier, and the run stops with
+ *   that message (nothing after it can be accepted: the chain runs through it).
+ * - 401 / 403 device_revoked / others stop the run with the server's message; network failures
+ *   throw OfflineError (the loop backs off).
+ */
+import { getEnrolledDevice } from '../device/keystore';
+import { db, type LangsoDB } from '../store/db';
+import { applyPushResults, markRowError, observeServerClock, pendingSigned, type AckSummary, type SignedOutboxRow } from '../store/outbox';
+import type { PushResult, ReceiptRow } from '../store/types';
+import { gzip, HttpError, requestJson } from './http';
+import { cachedKeys, refreshKeys, verifyReceipt } from './receipts';
+
+export const BATCH_MAX = 100;
+export const PROTOCOL = 1;
+
+/** The run must stop; `message_vi` is shown in the sync status. */
+export class SyncStop extends Error {
+  constructor(
+    readonly code: string,
+    readonly message_vi: string,
+    readonly message_en: string,
+    readonly status?: number,
+  ) {
+    super(message_en);
+    this.name = 'SyncStop';
+  }
+}
+
+export interface PushReport extends AckSummary {
+  batches: number;
+}
+
+interface PushResponse {
+  results?: PushResult[];
+}
+
+async function encodeBody(body: unknown): Promise<{ data: Uint8Array<ArrayBuffer>; gzipped: boolean }> {
+  const raw = new TextEncoder().encode(JSON.stringify(body));
+  const packed = await gzip(raw);
+  return packed ? { data: packed, gzipped: true } : { data: raw, gzipped: false };
+}
+
+async function receiptsOf(rows: readonly SignedOutboxRow[], results: readonly PushResult[], d: LangsoDB): Promise<Map<string, ReceiptRow>> {
+  const out = new Map<string, ReceiptRow>();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const result of results) {
+    const row = byId.get(result.id);
+    if (!row || row.entity !== 'dossier' || result['receipt'] === undefined) continue;
+    const receipt = result['receipt'] as { payload?: unknown };
+    let keyIdWanted: string | undefined;
+    try {
+      keyIdWanted = typeof receipt.payload === 'string' ? (JSON.parse(receipt.payload) as { key_id?: string }).key_id : undefined;
+    } catch {
+      keyIdWanted = undefined;
+    }
+    // Fetch the commune key if we lack it; offline later, the receipt re-verifies from the cache.
+    const keys = (await refreshKeys(d, keyIdWanted).catch(() => cachedKeys(d)))?.keys ?? [];
+    out.set(row.id, await verifyReceipt(receipt, row.entity_id, row.hash, keys));
+  }
+  return out;
+}
+
+function stopFor(error: HttpError): SyncStop {
+  const code = error.problem.code ?? `http_${error.status}`;
+  if (error.status === 401 && code === 'not_authenticated') {
+    return new SyncStop(code, 'Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại để đồng bộ (dữ liệu trên máy được giữ nguyên).', 'The session expired. Log in again to sync (local data is kept).', 401);
+  }
+  if (code === 'device_revoked') {
+    const reason = error.problem.errors?.[0]?.['reason'];
+    return new SyncStop(code, `${error.message_vi}${typeof reason === 'string' && reason ? ` Lý do: ${reason}` : ''}`, error.message, error.status);
+  }
+  return new SyncStop(code, error.message_vi, error.problem.message_en ?? error.message, error.status);
+}
+
+/** Push everything pending (or until a stop). */
+export async function pushPending(d: LangsoDB = db()): Promise<PushReport> {
+  const report: PushReport = { acknowledged: 0, stillPending: 0, rejected: 0, conflicts: 0, batches: 0 };
+  const device = await getEnrolledDevice(d);
+  if (!device) return report;
+  let batch = BATCH_MAX;
+  for (;;) {
+    const rows = await pendingSigned(batch, d);
+    if (rows.length === 0) return report;
+    const { data, gzipped } = await encodeBody({
+      protocol: PROTOCOL,
+      device_id: device.id,
+      mutations: rows.map((r) => ({ payload: r.payload, sig: r.sig })),
+    });
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (gzipped) headers['Content-Encoding'] = 'gzip';
+    let body: PushResponse;
+    try {
+      body = await requestJson<PushResponse>('/api/sync/push', { method: 'POST', headers, body: data, d, timeoutMs: 60_000 });
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      if (error.status === 413 && batch > 1) {
+        batch = Math.max(1, Math.floor(batch / 2));
+        continue;
+      }
+      const index = error.problem.errors?.[0]?.['index'];
+      if (typeof index === 'number' && index >= 0 && index < rows.length) {
+        const bad = rows[index]!;
+        const vi = `${error.message_vi} Dữ liệu này có thể đã bị thay đổi sau khi ký trên máy, nên máy chủ từ chối.`;
+        await markRowError(bad.seq, vi, error.problem.message_en ?? error.message, d);
+        if (bad.entity === 'dossier' && (await d.dossiers.get(bad.entity_id))) {
+          await d.dossiers.update(bad.entity_id, {
+            sync_state: 'rejected',
+            sync_result: { status: 'refused', code: error.problem.code ?? `http_${error.status}`, message_vi: vi, at: new Date().toISOString() },
+          });
+        }
+        if (index > 0) {
+          batch = index; // the items before the bad one are fine: send them alone
+          continue;
+        }
+        throw new SyncStop(error.problem.code ?? 'item_refused', vi, error.problem.message_en ?? error.message, error.status);
+      }
+      throw stopFor(error);
+    }
+    const results = Array.isArray(body.results) ? body.results : [];
+    const summary = await applyPushResults(rows, results, await receiptsOf(rows, results, d), d);
+    report.batches++;
+    report.acknowledged += summary.acknowledged;
+    report.rejected += summary.rejected;
+    report.conflicts += summary.conflicts;
+    report.stillPending = summary.stillPending;
+    const lastHlc = [...results].reverse().find((r) => typeof r['hlc'] === 'string')?.['hlc'];
+    if (typeof lastHlc === 'string') await observeServerClock(lastHlc, d);
+    // Nothing acknowledged ('not_processed'): try again on the next run, not in a tight loop.
+    if (summary.acknowledged === 0) return report;
+    batch = BATCH_MAX;
+  }
+}

@@ -1,0 +1,108 @@
+// @vitest-environment node
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pullAll } from '../src/net/pull';
+import { queueMutation } from '../src/store/outbox';
+import { searchHouseholds } from '../src/store/repo';
+import { META_KEYS } from '../src/store/types';
+import { DOSSIER, HH, loggedIn, MEMBER, teardown, type World } from './sync-helpers';
+
+let w: World | undefined;
+beforeEach(async () => {
+  w = await loggedIn();
+});
+afterEach(() => {
+  teardown(w);
+  w = undefined;
+});
+
+const V = 'v0000000-0000-4000-8000-000000000001';
+const household = (version: number, extra: Record<string, unknown> = {}) => ({
+  entity: 'household',
+  id: HH,
+  version,
+  data: { village_id: V, address: 'Bản Nậm Khăn', head_member_id: MEMBER, notes: null, members: [MEMBER], ...extra },
+});
+const member = (version: number, extra: Record<string, unknown> = {}) => ({
+  entity: 'member',
+  id: MEMBER,
+  version,
+  data: { household_id: HH, full_name: 'Giàng A Páo', date_of_birth: '1990-05-12', sex: 'male', cccd: null, phone: '0912345678', relationship: 'chu_ho', ethnicity: 'Mông', notes: null, ...extra },
+});
+
+describe('pull', () => {
+  it('applies households, members, dossiers, tasks and results, page by page, and stores the cursor', async () => {
+    const { d, server } = w!;
+    server.changes = [
+      household(1),
+      member(1),
+      { entity: 'dossier', id: DOSSIER, version: 3, data: { procedure_code: 'khai-sinh', procedure_version: 1, applicant_member_id: MEMBER, household_id: HH, village_id: V, status: 'supplement_requested', outcome: null, official_code: '123-260302-0001', received_at: '2026-03-02T08:00:00Z', due_date: '2026-03-09', form_data: { child_full_name: 'Giàng A Lử' }, components: {}, revision: 'ab'.repeat(32) } },
+      { entity: 'task', id: 'task-1', version: 1, data: { kind: 'supplement_request', dossier_id: DOSSIER, status: 'open', reason: 'Ảnh giấy chứng sinh bị mờ', items: [], requested_at: '2026-03-03T08:00:00Z', requested_by_name: 'Cán bộ', closed_at: null, official_code: null } },
+      { entity: 'result', id: 'res-1', version: 1, data: { dossier_id: DOSSIER, outcome: 'approved' } },
+      { entity: 'something_new', id: 'x', version: 1, data: {} },
+    ];
+    const { setTransport } = await import('../src/net/http');
+    const pages: string[] = [];
+    setTransport(async (input, init) => {
+      pages.push(String(input));
+      return server.fetch(String(input).replace('limit=200', 'limit=2'), init);
+    });
+    const report = await pullAll(d);
+    expect(report).toMatchObject({ pages: 3, changes: 6, reset: false });
+    expect(pages[1]).toContain('cursor=2');
+    expect((await d.meta.get(META_KEYS.cursor))?.value).toBe('6');
+    expect(await d.households.get(HH)).toMatchObject({ village_id: V, head_name: 'Giàng A Páo', version: 1, pending: false });
+    expect((await searchHouseholds(V, 'giang pao', d)).map((h) => h.id)).toEqual([HH]);
+    expect(await d.members.get(MEMBER)).toMatchObject({ full_name: 'Giàng A Páo', phone: '0912345678', version: 1 });
+    expect((await d.members.get(MEMBER))?.cccd).toBeUndefined();
+    expect(await d.dossiers.get(DOSSIER)).toMatchObject({ status: 'supplement_requested', sync_state: 'synced', values: { child_full_name: 'Giàng A Lử' }, server: { version: 3, official_code: '123-260302-0001' } });
+    expect(await d.tasks.get('task-1')).toMatchObject({ dossier_id: DOSSIER, reason: 'Ảnh giấy chứng sinh bị mờ', status: 'open' });
+    expect(await d.results.get('res-1')).toMatchObject({ dossier_id: DOSSIER });
+
+    // Next pull starts at the stored cursor and finds nothing new.
+    pages.length = 0;
+    expect((await pullAll(d)).changes).toBe(0);
+    expect(pages[0]).toContain('cursor=6');
+  });
+
+  it('keeps local pending fields on top of the server values', async () => {
+    const { d, server } = w!;
+    server.changes = [household(1), member(1)];
+    await pullAll(d);
+    await queueMutation({ entity: 'member', entity_id: MEMBER, op: 'update', base: 1, fields: { phone: '0987654321' } }, {}, d);
+    server.changes.push(member(2, { phone: '0911111111', ethnicity: 'Thái' }));
+    await pullAll(d);
+    expect(await d.members.get(MEMBER)).toMatchObject({ phone: '0987654321', ethnicity: 'Thái', version: 2, pending: true });
+  });
+
+  it('ignores a server delete of a row with pending work, and older versions', async () => {
+    const { d, server } = w!;
+    server.changes = [household(1), member(3)];
+    await pullAll(d);
+    server.changes.push(member(2, { full_name: 'Cũ' }));
+    await pullAll(d);
+    expect((await d.members.get(MEMBER))?.full_name).toBe('Giàng A Páo');
+    await queueMutation({ entity: 'member', entity_id: MEMBER, op: 'update', base: 3, fields: { notes: 'x' } }, {}, d);
+    server.changes.push({ entity: 'member', id: MEMBER, version: 4, data: null, deleted: true });
+    await pullAll(d);
+    expect(await d.members.get(MEMBER)).toBeDefined();
+  });
+
+  it('on reset, rebuilds the replica but keeps pending work and local drafts', async () => {
+    const { d, server } = w!;
+    const other = '55555555-5555-4555-8555-555555555555';
+    server.changes = [household(1), member(1), { ...household(1), id: other }];
+    await pullAll(d);
+    await d.dossiers.put({ id: 'draft-1', household_id: HH, procedure_code: 'x', procedure_version: 1, status: 'draft', sync_state: 'local', values: {}, updated_at: '2026-01-01T00:00:00.000Z' });
+    await queueMutation({ entity: 'member', entity_id: MEMBER, op: 'update', base: 1, fields: { notes: 'giữ lại' } }, { write: async () => void (await d.members.update(MEMBER, { notes: 'giữ lại' })) }, d);
+    // The server's history was pruned; the other household is no longer visible to this user.
+    server.changes = [household(2)];
+    server.resetNext = true;
+    const report = await pullAll(d);
+    expect(report.reset).toBe(true);
+    expect(await d.households.get(other)).toBeUndefined();
+    expect(await d.households.get(HH)).toMatchObject({ version: 2 });
+    expect(await d.members.get(MEMBER)).toMatchObject({ notes: 'giữ lại', pending: true });
+    expect(await d.dossiers.get('draft-1')).toBeDefined();
+    expect((await d.meta.get(META_KEYS.cursor))?.value).toBe('1');
+  });
+});
