@@ -18,6 +18,7 @@ from backend.demo.generate import generate_demo
 from backend.households.queries import household_search_key
 from backend.lib.clock import utcnow
 from backend.lib.vntime import local_date
+from backend.sync_api.changes import backfill
 from sync.identity import search_key
 
 DEMO_PASSWORD = "demo"
@@ -130,5 +131,7 @@ def seed_demo(engine: Engine, now: datetime | None = None) -> bool:
                 now=now,
                 enforce_policy=False,
             )
+        s.flush()
+        backfill(s, now)
         s.commit()
     return True

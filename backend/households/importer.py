@@ -19,6 +19,7 @@ from backend.households.queries import household_search_key
 from backend.lib.clock import new_id, utcnow
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
+from backend.sync_api.changes import backfill
 from sync.identity import search_key
 
 
@@ -110,6 +111,9 @@ def import_into(session: Session, data: bytes, commune_id: str, now: datetime) -
                 household.head_member_id = member.id
         household.search_key = household_search_key(household, members)
         member_count += len(members)
+    # Announce the new records to devices that already hold a pull cursor.
+    session.flush()
+    backfill(session, now)
     session.commit()
     return {"households": len(parsed.households), "members": member_count}
 

@@ -49,7 +49,8 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 EDITABLE = frozenset({"draft", "supplement_requested"})
 AMENDABLE = frozenset({"submitted", "received", "processing", "done"})
 SUBMIT_FIELDS = frozenset({"form_data", "components", "consent", "prev_revision",
-                           "fill_started_at", "fill_seconds"})
+                           "fill_started_at", "fill_seconds", "prefilled_fields",
+                           "total_fields"})
 DEVICE_REASON = "Thao tác từ thiết bị đã ký / signed device action"
 
 
@@ -235,6 +236,12 @@ def _check_submission(ctx: Ctx, m: Mutation, d: Dossier, procedure: Procedure) -
     started = f.get("fill_started_at")
     if started is not None and not isinstance(started, str):
         raise _bad("fill_started_at", "Thời điểm bắt đầu phải là chuỗi.", "fill_started_at: text.")
+    prefilled, total = f.get("prefilled_fields"), f.get("total_fields")
+    if (prefilled is None) != (total is None) or (total is not None and (
+            not isinstance(prefilled, int) or not isinstance(total, int)
+            or not 0 <= prefilled <= total)):
+        raise _bad("prefilled_fields", "Số trường điền sẵn phải là số nguyên, 0 ≤ điền sẵn ≤ tổng.",
+                   "prefilled_fields and total_fields: integers, 0 <= prefilled <= total.")
     members = list(ctx.session.exec(
         select(Member.id).where(Member.household_id == d.household_id)).all())
     issues = validate_form(procedure.form_schema(), f["form_data"], today=ctx.today,

@@ -4,8 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceError } from '../src/device/errors';
 import { setUnlocked } from '../src/device/lock';
 import { putBlob } from '../src/store/blobs';
-import { CHAIN_META_KEY, pendingSummary, queueMutation, sealDrafts } from '../src/store/outbox';
-import { saveMember } from '../src/store/repo';
+import { CHAIN_META_KEY, pendingSummary, queueMutation, sealLegacyDrafts } from '../src/store/outbox';
 import { GENESIS, sha256Hex } from '../src/sync/hashing';
 import { decodeSignedMutation } from '../src/sync/mutations';
 import { freshDb } from './store-harness';
@@ -122,11 +121,16 @@ describe('queueMutation', () => {
   });
 });
 
-describe('unsigned drafts', () => {
+/** An unsigned draft exactly as repo.saveMember of earlier app versions queued it. */
+async function legacyDraft(d: World['d']): Promise<void> {
+  await d.outbox.add({ entity: 'member', entity_id: MEMBER, op: 'create', fields: { household_id: HH, full_name: 'Lò Thị Dung', relationship: 'con' }, created_at: '2026-01-01T00:00:00.000Z' });
+}
+
+describe('unsigned drafts left by an earlier app version', () => {
   it('are signed in order before anything newer', async () => {
     const { d, device } = w!;
     await d.households.put({ id: HH, village_id: 'v1', head_name: 'A', address: 'x', search_key: 'a', updated_at: '2026-01-01T00:00:00.000Z', version: 3 });
-    await saveMember(HH, undefined, { full_name: 'Lò Thị Dung', relationship: 'con' }, d);
+    await legacyDraft(d);
     expect((await d.outbox.toArray())[0]!.payload).toBeUndefined();
     const later = await queueMutation({ entity: 'household', entity_id: HH, op: 'update', base: 3, fields: { notes: 'x' } }, {}, d);
     const rows = await d.outbox.orderBy('seq').toArray();
@@ -134,7 +138,7 @@ describe('unsigned drafts', () => {
     expect(later.prev).toBe(rows[0]!.hash);
     const first = await decodeSignedMutation(rows[0]!.payload!, rows[0]!.sig!, device.alg, device.public_key);
     expect(first).toMatchObject({ entity: 'member', op: 'create', base: 0 });
-    expect(await sealDrafts(d)).toBe(0);
+    expect(await sealLegacyDrafts(d)).toBe(0);
   });
 });
 
@@ -155,7 +159,7 @@ describe('drafts written outside queueMutation', () => {
   it('count as pending at once, so logout is refused before the first sync signs them', async () => {
     const { d } = w!;
     await d.households.put({ id: HH, village_id: 'v1', head_name: 'A', address: 'x', search_key: 'a', updated_at: '2026-01-01T00:00:00.000Z' });
-    await saveMember(HH, undefined, { full_name: 'Lò Thị Dung', relationship: 'con' }, d);
+    await legacyDraft(d);
     expect((await d.outbox.toArray())[0]).toMatchObject({ state: 'pending' });
     expect((await pendingSummary(d)).mutations).toBe(1);
   });

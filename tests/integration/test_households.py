@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
+from tests.support.device import make_device  # noqa: F401  (fixture)
 from tests.support.factories import cccd_for, create_household, member
 from tests.support.world import WORLD
 
@@ -134,3 +135,16 @@ def test_csv_repeating_a_registered_cccd_is_refused(client: TestClient[Any], as_
     again = client.post("/api/households/import", content=_csv(GOOD_CSV), headers=headers)
     assert again.status_code == 422
     assert {e["code"] for e in again.json()["errors"]} == {"cccd_already_registered"}
+
+
+def test_imported_households_reach_devices_that_already_synced(
+    client: TestClient[Any], as_user: Any, make_device: Any
+) -> None:
+    device = make_device("vol_a1")
+    device.pull()  # the device now holds a cursor
+    headers = {**as_user("officer_a"), "content-type": "text/csv"}
+    assert client.post("/api/households/import", content=_csv(GOOD_CSV), headers=headers).status_code == 201
+    changes = device.pull()
+    names = {c["data"].get("full_name") for c in changes if c["entity"] == "member"}
+    # village A1 only: the volunteer of A1 gets the two members of H1, not H2's (village A2)
+    assert names == {"Giàng A Páo", "Vàng Thị Dính"}

@@ -228,7 +228,7 @@ def test_edit_to_a_received_dossier_becomes_an_amendment_for_the_officer(
 ) -> None:
     from tests.support.device import BIRTH_FORM
 
-    a, _, hid, mid = two_devices_on_one_member(make_device)
+    a, _, _hid, mid = two_devices_on_one_member(make_device)
     did = new_uuid()
     a.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
                                         "applicant_member_id": mid}, now_ms=T0)

@@ -54,7 +54,7 @@ def test_pages_follow_the_cursor_without_loss_or_duplicates(make_device: Any, cl
     seen: list[str] = []
     cursor, pages = None, 0
     while True:
-        got, body = pull_ids(client, as_user("vol_a1"), cursor, limit=3)
+        _got, body = pull_ids(client, as_user("vol_a1"), cursor, limit=3)
         seen.extend(c["id"] for c in body["changes"])
         cursor, pages = body["cursor"], pages + 1
         if not body["more"]:

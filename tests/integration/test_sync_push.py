@@ -81,7 +81,7 @@ def test_submit_stores_signed_revision_and_returns_receipt_verifiable_with_publi
     make_device: Any, client: Any, engine: Engine
 ) -> None:
     dev = make_device()
-    hid, head, _ = seed_household(dev)
+    _hid, head, _ = seed_household(dev)
     did = new_uuid()
     dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
                                           "applicant_member_id": head})
@@ -269,3 +269,19 @@ def test_mutations_are_readable_by_the_commune_officer_with_signature_material(
     assert other.json()["items"] == []
     assert client.get("/api/sync/mutations", params={"entity_id": hid},
                       headers=as_user("vol_a1")).status_code == 403
+
+
+def test_submission_may_carry_prefill_counts_for_the_dashboard(make_device: Any) -> None:
+    dev = make_device()
+    _, head, _ = seed_household(dev)
+    good, bad = new_uuid(), new_uuid()
+    for did in (good, bad):
+        dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
+                                              "applicant_member_id": head})
+    dev.mutate("dossier", good, "submit",
+               {**submit_fields(), "prefilled_fields": 16, "total_fields": 22}, base=1)
+    dev.mutate("dossier", bad, "submit",
+               {**submit_fields(), "prefilled_fields": 23, "total_fields": 22}, base=1)
+    results = dev.push().json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "applied", "rejected"]
+    assert results[3]["errors"][0]["field"] == "prefilled_fields"

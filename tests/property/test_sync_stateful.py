@@ -97,7 +97,7 @@ class SyncMachine(RuleBasedStateMachine):
         if not known:
             return
         mid = known[which % len(known)]
-        new = {"phone": PHONES, "notes": NOTES, "full_name": NAMES + (NAMES[0],)}[field][value]
+        new = {"phone": PHONES, "notes": NOTES, "full_name": (*NAMES, NAMES[0])}[field][value]
         dev.mutate("member", mid, "update", {field: new}, now_ms=self._tick())
 
     @rule(d=st.integers(0, 2), value=st.integers(0, 3))

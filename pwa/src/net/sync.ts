@@ -6,7 +6,7 @@
  * further requests make exactly one more run afterwards.
  *
  * One run, in this order (form data always before photos, AT10):
- *   1. sign unsigned drafts;  2. push pending mutations in batches;  3. upload queued photos
+ *   1. (once per page load) sign rows an earlier app version left unsigned;  2. push pending mutations in batches;  3. upload queued photos
  *   (resumable);  4. pull with the cursor;  5. reference data, open conflicts, receipts still
  *   unverified;  6. device-health report (skipped silently where the server lacks it);
  *   7. forget acknowledged outbox rows older than 30 days.
@@ -16,7 +16,7 @@
 import { liveQuery } from 'dexie';
 import { getEnrolledDevice } from '../device/keystore';
 import { db, type LangsoDB } from '../store/db';
-import { pendingSummary, pruneAcknowledged, sealDrafts } from '../store/outbox';
+import { pendingSummary, pruneAcknowledged, sealLegacyDrafts } from '../store/outbox';
 import { META_KEYS } from '../store/types';
 import { reverifyPending } from './receipts';
 import { refreshConflicts } from './conflicts';
@@ -104,6 +104,9 @@ function online(): boolean {
   return typeof navigator === 'undefined' || navigator.onLine !== false;
 }
 
+/** Databases whose legacy unsigned rows were signed in this page load (see sealLegacyDrafts). */
+const legacySealed = new WeakSet<LangsoDB>();
+
 async function reportHealth(d: LangsoDB, deviceId: string): Promise<void> {
   if (healthUnsupported) return;
   const s = await pendingSummary(d);
@@ -131,7 +134,11 @@ export async function runOnce(d: LangsoDB = dbOf()): Promise<RunReport | null> {
   // Not logged in / no device (officer, or after logout): nothing to do, and no "success" either.
   if (!device || !(await d.meta.get(META_KEYS.session))) return null;
   const report: RunReport = {};
-  await sealDrafts(d);
+  // Every change is signed when made; only rows from an earlier app version can be unsigned.
+  if (!legacySealed.has(d)) {
+    await sealLegacyDrafts(d);
+    legacySealed.add(d);
+  }
   await refreshKeys(d).catch((e: unknown) => {
     if (e instanceof OfflineError) throw e;
   });

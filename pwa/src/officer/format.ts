@@ -72,5 +72,14 @@ export function fmtValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'string') return fmtDate(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
+  if (Array.isArray(value)) return value.length ? value.map(fmtValue).join(', ') : '—';
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    // a consent record: who signed and when (the hash is shown elsewhere)
+    if (typeof o.signer_name === 'string') return `${o.signer_name} · ${fmtDateTime(typeof o.signed_at === 'string' ? o.signed_at : null)}`;
+    return Object.entries(o)
+      .map(([k, v]) => `${k}: ${fmtValue(v)}`)
+      .join('; ');
+  }
+  return String(value);
 }

@@ -12,7 +12,7 @@ main:has(.oc){max-width:1400px}
 .oc-tabs{display:flex;flex-wrap:wrap;gap:4px}
 .oc-tab{padding:10px 14px;border-radius:8px 8px 0 0;color:var(--ink,#111);text-decoration:none;font-weight:600;min-height:40px}
 .oc-tab--on{background:var(--brand,#0f5132);color:#fff}
-.oc-btn{font:inherit;font-weight:600;min-height:40px;padding:6px 14px;border:2px solid var(--brand,#0f5132);border-radius:8px;background:#fff;color:var(--brand,#0f5132);cursor:pointer;text-decoration:none;display:inline-flex;align-items:center;gap:4px}
+.oc-btn{font:inherit;font-weight:600;white-space:nowrap;min-height:40px;padding:6px 14px;border:2px solid var(--brand,#0f5132);border-radius:8px;background:#fff;color:var(--brand,#0f5132);cursor:pointer;text-decoration:none;display:inline-flex;align-items:center;gap:4px}
 .oc-btn:disabled{opacity:.5;cursor:not-allowed}
 .oc-btn--primary{background:var(--brand,#0f5132);color:#fff}
 .oc-btn--danger{background:var(--oc-red);border-color:var(--oc-red);color:#fff}
@@ -36,13 +36,13 @@ main:has(.oc){max-width:1400px}
 .oc-table-wrap{overflow-x:auto;margin-bottom:12px}
 .oc-table{border-collapse:collapse;width:100%;font-size:.93rem}
 .oc-table caption{text-align:left;font-weight:700;padding:6px 0}
-.oc-table th,.oc-table td{border-bottom:1px solid #d0d0d0;padding:6px 8px;text-align:left;vertical-align:top}
+.oc-table th,.oc-table td{border-bottom:1px solid #d0d0d0;padding:6px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 .oc-table thead th{background:#f3f3f3;position:sticky;top:0}
 .oc-table--kv th{width:40%;font-weight:600}
 .oc-row--overdue{background:#fde8eb}.oc-row--soon{background:#fff7e0}.oc-row--loud{outline:3px solid var(--oc-red);outline-offset:-3px}
 .oc-row--muted{color:#666}.oc-row--missing td{color:var(--oc-red);font-weight:600}
 .oc-nowrap{white-space:nowrap}
-.oc-code{font-family:ui-monospace,monospace;font-weight:700}
+.oc-code{font-family:ui-monospace,monospace;font-weight:700;white-space:nowrap}
 .oc-mono{font-family:ui-monospace,monospace;font-size:.82rem;word-break:break-all}
 .oc-muted{color:var(--muted,#3d3d3d)}
 .oc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
@@ -89,6 +89,7 @@ main:has(.oc){max-width:1400px}
 .oc-letter{white-space:pre-wrap;background:#fafafa;border-left:4px solid #999;margin:6px 0;padding:8px 12px;font-family:Georgia,serif}
 .oc-entry{border-top:1px solid #e2e2e2;padding:6px 0}
 .oc-entry summary{cursor:pointer;min-height:32px}
+.oc-diff th{width:28%}
 .oc-diff--added td:nth-child(4){color:var(--oc-green);font-weight:600}
 .oc-diff--removed td:nth-child(3){color:var(--oc-red);text-decoration:line-through}
 .oc-diff--changed td:nth-child(3){color:var(--oc-red)}.oc-diff--changed td:nth-child(4){color:var(--oc-green);font-weight:600}
@@ -114,10 +115,10 @@ main:has(.oc){max-width:1400px}
 .oc-tile p{margin:0}
 .oc-tile--ok{border-left-color:var(--oc-green)}.oc-tile--bad{border-left-color:var(--oc-red)}
 .oc-tile__title{font-weight:600}.oc-tile__value{font-size:1.8rem;font-weight:800}.oc-tile__target,.oc-tile__detail{font-size:.85rem;color:#444}
-.oc-charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:14px;margin:10px 0}
+.oc-charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(480px,100%),1fr));gap:14px;margin:10px 0}
 .oc-chart{margin:0;border:1px solid #ddd;border-radius:8px;padding:8px}
 .oc-chart figcaption{font-weight:700;margin-bottom:4px}
-.oc-chart svg{font-size:12px;font-family:inherit}
+.oc-chart svg{font-size:14px;font-family:inherit}
 .oc-chart__label,.oc-chart__value{fill:#111}
 .oc-bar rect{fill:#5b6b7a}.oc-bar--ok rect{fill:#1f7a4a}.oc-bar--bad rect{fill:#b3122e}.oc-bar--warn rect{fill:#c98a00}
 .oc-chart__target line{stroke:#000;stroke-width:1.5}.oc-chart__target text{font-size:10px;fill:#000}

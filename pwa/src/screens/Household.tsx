@@ -11,6 +11,16 @@ export function relationshipLabel(code: string): string {
   return label === key ? code : label;
 }
 
+/**
+ * Entry point of the dossier wizard from a household or one of its members ("Lập hồ sơ mới"):
+ * the procedure picker with the household (and applicant) preselected (src/screens/Procedures.tsx).
+ */
+export function newDossierHref(householdId: string, memberId?: string): string {
+  const query = new URLSearchParams({ household: householdId });
+  if (memberId) query.set('member', memberId);
+  return href(`/procedures?${query.toString()}`);
+}
+
 export function Household(props: { householdId: string }): JSX.Element {
   const { householdId } = props;
   const live = useLive(
@@ -47,6 +57,13 @@ export function Household(props: { householdId: string }): JSX.Element {
                       {m.pending ? <span class="badge badge--pending">{t('sync.pending')}</span> : null}
                     </span>
                   </a>
+                  <a
+                    class="button button--ghost"
+                    href={newDossierHref(householdId, m.id)}
+                    aria-label={`${t('dossier.new')}: ${m.full_name}`}
+                  >
+                    {t('dossier.new')}
+                  </a>
                 </li>
               ))}
             </ul>
@@ -54,8 +71,8 @@ export function Household(props: { householdId: string }): JSX.Element {
               + {t('household.add_member')}
             </a>
             <h2>{t('procedures.title')}</h2>
-            <a class="button button--secondary" href={href(`/procedures?household=${encodeURIComponent(householdId)}`)}>
-              {t('household.procedures')}
+            <a class="button button--secondary" href={newDossierHref(householdId)}>
+              {t('dossier.new')}
             </a>
           </Screen>
         )

@@ -3,18 +3,30 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { fieldElementId, FormRenderer } from '../forms/FormRenderer';
 import { issuesByPath, localToday } from '../forms/messages';
 import type { FormValues } from '../forms/schema';
-import { t } from '../i18n';
+import { DeviceError } from '../device/errors';
+import { getLang, t } from '../i18n';
 import { navigate } from '../router';
-import { getMember, saveMember } from '../store/repo';
+import { getMember, NotOnDevice, saveMember } from '../store/repo';
+import type { MemberRow } from '../store/types';
 import { validateForm } from '../sync/forms';
 import { Screen } from '../ui/common';
+import { newDossierHref } from './Household';
 import { memberFormFields, memberToValues, valuesToMember } from './memberForm';
 
-/** Add (memberId undefined) or edit a member; saving writes the row and an outbox draft locally. */
+function errorText(err: unknown): string {
+  if (err instanceof DeviceError || err instanceof NotOnDevice) return getLang() === 'en' ? err.message_en : err.message_vi;
+  return t('common.error', { message: err instanceof Error ? err.message : String(err) });
+}
+
+/**
+ * Add (memberId undefined) or edit a member. Saving signs the change on the device and stores it
+ * with the row in one transaction (repo.saveMember); the edit is based on the row as loaded here.
+ */
 export function MemberEdit(props: { householdId: string; memberId?: string }): JSX.Element {
   const { householdId, memberId } = props;
   const fields = useMemo(memberFormFields, []);
   const [values, setValues] = useState<FormValues | undefined>(memberId ? undefined : {});
+  const [loaded, setLoaded] = useState<MemberRow | undefined>();
   const [missing, setMissing] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -25,7 +37,10 @@ export function MemberEdit(props: { householdId: string; memberId?: string }): J
     if (!memberId) return;
     void getMember(memberId).then((m) => {
       if (!m || m.household_id !== householdId) setMissing(true);
-      else setValues(memberToValues(m));
+      else {
+        setLoaded(m);
+        setValues(memberToValues(m));
+      }
     });
   }, [householdId, memberId]);
 
@@ -56,10 +71,10 @@ export function MemberEdit(props: { householdId: string; memberId?: string }): J
     setBusy(true);
     setFailure(undefined);
     try {
-      await saveMember(householdId, memberId, valuesToMember(values));
+      await saveMember(householdId, memberId, valuesToMember(values), undefined, loaded);
       navigate(back);
     } catch (err) {
-      setFailure(t('common.error', { message: err instanceof Error ? err.message : String(err) }));
+      setFailure(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -83,6 +98,11 @@ export function MemberEdit(props: { householdId: string; memberId?: string }): J
             {t('common.cancel')}
           </a>
         </div>
+        {memberId ? (
+          <a class="button button--ghost" href={newDossierHref(householdId, memberId)}>
+            {t('dossier.new')}
+          </a>
+        ) : null}
       </form>
     </Screen>
   );

@@ -185,12 +185,18 @@ async function markQueued(d: LangsoDB, row: Omit<SignedOutboxRow, 'seq'>): Promi
 }
 
 /**
- * Sign unsigned draft rows (schema v1, repo.saveMember) in seq order. Call under the chain lock.
- * The draft's own time drives its clock tick; base = the local row's server version (1 for an
- * entity only created locally: the version its create will produce).
+ * UPGRADE PATH for outbox rows without a signature. Since signed member/household edits, every
+ * local change is signed when it is made (queueMutation); no current code writes such rows. They
+ * exist only when an earlier app version (schema v1–v3, whose repo.saveMember queued unsigned
+ * drafts for the sync loop to sign) left them on the device, or an old tab still runs that code.
+ *
+ * Signs them in seq order. Call under the chain lock. The draft's own time drives its clock tick;
+ * base = the local row's server version (1 for an entity only created locally: the version its
+ * create will produce). Only pending rows are read, through the `state` index, so with no legacy
+ * rows this is one empty index range.
  */
-async function sealDraftsLocked(device: EnrolledDevice, d: LangsoDB): Promise<number> {
-  const drafts = (await d.outbox.orderBy('seq').toArray()).filter((r) => r.payload === undefined && (r.state ?? 'pending') === 'pending');
+async function sealLegacyDraftsLocked(device: EnrolledDevice, d: LangsoDB): Promise<number> {
+  const drafts = (await d.outbox.where('state').equals('pending').sortBy('seq')).filter((r) => r.payload === undefined);
   for (const draft of drafts) {
     let base = 0;
     if (draft.op !== 'create') {
@@ -217,11 +223,16 @@ async function sealDraftsLocked(device: EnrolledDevice, d: LangsoDB): Promise<nu
   return drafts.length;
 }
 
-/** Sign any unsigned drafts (the sync loop calls this before pushing). */
-export async function sealDrafts(d: LangsoDB = db()): Promise<number> {
+/**
+ * Sign unsigned rows left by an earlier app version (see sealLegacyDraftsLocked). The sync loop
+ * runs it once per database per page load, before its first push; queueMutation runs it before
+ * every new row, so chain order (n) always equals outbox order (seq).
+ * @returns how many rows were signed (0 when the device is not enrolled yet: they wait).
+ */
+export async function sealLegacyDrafts(d: LangsoDB = db()): Promise<number> {
   const device = await getEnrolledDevice(d);
   if (!device) return 0;
-  return withChainLock(() => sealDraftsLocked(device, d));
+  return withChainLock(() => sealLegacyDraftsLocked(device, d));
 }
 
 /**
@@ -238,7 +249,7 @@ export async function queueMutation(input: QueueInput, opts: QueueOptions = {}, 
   if (!device) throw notEnrolled();
   if (!isUnlocked()) throw locked();
   return withChainLock(async () => {
-    await sealDraftsLocked(device, d);
+    await sealLegacyDraftsLocked(device, d);
     for (let attempt = 0; ; attempt++) {
       const head = await getChainHead(device, d);
       const built = await build(device, head, input, Date.now(), nowIso());

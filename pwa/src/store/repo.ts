@@ -1,15 +1,15 @@
 /**
  * Read/write helpers the UI uses. Every local edit goes through here so that the row change and its
- * outbox entry are written in ONE transaction: either both are durable or neither is.
+ * signed outbox mutation (queueMutation) are written in ONE transaction: both are durable or neither.
  */
 import { db, type LangsoDB } from './db';
+import { queueMutation, type QueueInput } from './outbox';
 import { householdSearchKey, matchesTokens, queryTokens, searchKey } from './search';
 import {
   META_KEYS,
   type DossierRow,
   type HouseholdRow,
   type MemberRow,
-  type OutboxRow,
   type ProcedureRow,
   type Session,
   type VillageRow,
@@ -106,60 +106,158 @@ export const MEMBER_FIELD_KEYS = [
 
 export type MemberFields = Pick<MemberRow, (typeof MEMBER_FIELD_KEYS)[number]>;
 
+/** Thrown when the household (or member) to edit is not on this device. */
+export class NotOnDevice extends Error {
+  constructor(
+    readonly message_vi: string,
+    readonly message_en: string,
+  ) {
+    super(`${message_vi} / ${message_en}`);
+    this.name = 'NotOnDevice';
+  }
+}
+
+const householdMissing = (id: string): NotOnDevice =>
+  new NotOnDevice(`Không tìm thấy hộ ${id} trên máy.`, `Household ${id} is not on this device.`);
+
 /**
- * Create or update a member locally and queue the change.
+ * The `base` of an edit (SPEC MUT, docs/protocol.md §3): the server version this device saw when
+ * the edit was made. A row created on this device and not yet acknowledged has no version; its
+ * create will produce version 1, which is what the edit is based on.
+ */
+export function baseOf(row: { version?: number } | undefined): number {
+  return typeof row?.version === 'number' && row.version > 0 ? row.version : 1;
+}
+
+/** Head name (head_member_id, else the member whose relationship is chu_ho) and search key. */
+function householdDerived(household: HouseholdRow, members: readonly MemberRow[]): Pick<HouseholdRow, 'head_name' | 'search_key'> {
+  const head = members.find((m) => m.id === household.head_member_id) ?? members.find((m) => m.relationship === 'chu_ho');
+  const headName = head?.full_name ?? household.head_name;
+  return { head_name: headName, search_key: householdSearchKey(headName, household.address, members.map((m) => m.full_name)) };
+}
+
+/**
+ * Create or update a member locally as ONE signed mutation (src/store/outbox.ts queueMutation):
+ * the mutation, the member row (marked pending) and the household's derived fields (head name,
+ * search key, and for a new member the local `members` union list) are written in the same
+ * strict-durability transaction — either all are on disk or none is.
  *
- * In one strict-durability transaction: upsert the member (marked pending), recompute the
- * household's search key, and append an unsigned draft to the outbox holding only changed fields.
- * Signing is added by the sync layer later.
+ *  - create: `op: "create"`, `base: 0`, `fields` = every non-empty field plus `household_id`.
+ *    The server adds the new id to the household's `members` union list itself and bumps the
+ *    household's version (backend/sync_api/apply_people.py create_member), so no separate
+ *    household mutation is sent; the local row's list is updated here so the device shows the
+ *    same roster before the next pull.
+ *  - update: `op: "update"`, `base` = the version of `loaded` (the row the form was filled from;
+ *    the current local row when omitted), `fields` = only the fields that differ from `loaded`,
+ *    a cleared field as `null`. The local row keeps changes that arrived after `loaded` (a pull)
+ *    for fields the user did not touch; the server merges three-way against `base`.
  *
- * @throws Error when the household does not exist locally.
+ * @returns the stored row, or the current row unchanged when the edit changes nothing.
+ * @throws NotOnDevice when the household (or, for an edit, the member) is not on this device;
+ *   DeviceError 'not_enrolled' | 'locked' from queueMutation (nothing is written then).
  */
 export async function saveMember(
   householdId: string,
   memberId: string | undefined,
   fields: MemberFields,
   d: LangsoDB = db(),
+  loaded?: MemberRow,
 ): Promise<MemberRow> {
-  return d.transaction('rw', [d.members, d.households, d.outbox], async () => {
-    const household = await d.households.get(householdId);
-    if (!household) throw new Error(`household ${householdId} not found`);
-    const now = nowIso();
-    const previous = memberId ? await d.members.get(memberId) : undefined;
-    const id = previous?.id ?? memberId ?? crypto.randomUUID();
-    const clean = stripEmpty(fields);
-    // Start from the previous row minus the editable fields, so a field the user cleared disappears.
-    const base: Record<string, unknown> = { ...previous };
-    for (const key of MEMBER_FIELD_KEYS) delete base[key];
-    const row = {
-      ...base,
-      ...clean,
-      id,
-      household_id: householdId,
-      full_name: fields.full_name.normalize('NFC').trim(),
-      search_key: searchKey(fields.full_name),
-      pending: true,
-      updated_at: now,
-    } as MemberRow;
-    const changed = previous ? diffFields(previous, row, MEMBER_FIELD_KEYS) : { ...clean, household_id: householdId };
-    if (previous && Object.keys(changed).length === 0) return previous; // nothing to queue
-    await d.members.put(row);
+  const household = await d.households.get(householdId);
+  if (!household) throw householdMissing(householdId);
+  const current = memberId ? await d.members.get(memberId) : undefined;
+  if (memberId && (!current || current.household_id !== householdId)) {
+    throw new NotOnDevice(`Không tìm thấy thành viên ${memberId} trong hộ này.`, `Member ${memberId} is not in this household on this device.`);
+  }
+  const clean = stripEmpty(fields) as Record<string, unknown>;
+  clean['full_name'] = fields.full_name.normalize('NFC').trim();
+  const from = loaded ?? current;
+  const id = current?.id ?? crypto.randomUUID();
+  const input: QueueInput = from
+    ? { entity: 'member', entity_id: id, op: 'update', base: baseOf(from), fields: diffFields(from, clean, MEMBER_FIELD_KEYS) }
+    : { entity: 'member', entity_id: id, op: 'create', base: 0, fields: { ...clean, household_id: householdId } };
+  if (current && Object.keys(input.fields).length === 0) return current; // nothing to queue
 
-    const members = await d.members.where('household_id').equals(householdId).toArray();
-    await d.households.update(householdId, {
-      search_key: householdSearchKey(household.head_name, household.address, members.map((m) => m.full_name)),
-    });
+  let saved: MemberRow | undefined;
+  await queueMutation(
+    input,
+    {
+      tables: [d.members, d.households],
+      write: async () => {
+        const now = nowIso();
+        const latest = await d.members.get(id);
+        let row: Record<string, unknown>;
+        if (latest) {
+          // Lay only the changed fields over the row as it is now (a pull may have updated it).
+          row = { ...latest };
+          for (const [k, v] of Object.entries(input.fields)) {
+            if (v === null) delete row[k];
+            else row[k] = v;
+          }
+        } else {
+          row = { ...clean, id, household_id: householdId };
+        }
+        row['search_key'] = searchKey(String(row['full_name'] ?? ''));
+        row['pending'] = true;
+        row['updated_at'] = now;
+        saved = row as unknown as MemberRow;
+        await d.members.put(saved);
 
-    const entry: OutboxRow = {
-      entity: 'member',
-      entity_id: id,
-      op: previous ? 'update' : 'create',
-      fields: changed,
-      created_at: now,
-    };
-    await d.outbox.add(entry);
-    return row;
-  });
+        const h = (await d.households.get(householdId)) ?? household;
+        const members = await d.members.where('household_id').equals(householdId).toArray();
+        const patch: Partial<HouseholdRow> = householdDerived(h, members);
+        if (input.op === 'create') patch.members = [...new Set([...(h.members ?? []), ...members.map((m) => m.id)])].sort();
+        await d.households.update(householdId, patch);
+      },
+    },
+    d,
+  );
+  return saved!;
+}
+
+/** Household fields a volunteer may edit (village_id is the server's; members follow the member rows). */
+export const HOUSEHOLD_FIELD_KEYS = ['address', 'notes', 'head_member_id'] as const satisfies readonly (keyof HouseholdRow)[];
+
+export type HouseholdFields = Partial<Pick<HouseholdRow, (typeof HOUSEHOLD_FIELD_KEYS)[number]>>;
+
+/**
+ * Edit a household's address, notes or head as ONE signed `update` mutation (base = the version of
+ * `loaded`, else of the current row; only changed fields; a cleared field as null), written with
+ * the local row in one transaction like saveMember. Fields absent from `fields` are left alone.
+ *
+ * @returns the stored row, or the current row when nothing changes.
+ * @throws NotOnDevice; DeviceError from queueMutation.
+ */
+export async function saveHousehold(householdId: string, fields: HouseholdFields, d: LangsoDB = db(), loaded?: HouseholdRow): Promise<HouseholdRow> {
+  const current = await d.households.get(householdId);
+  if (!current) throw householdMissing(householdId);
+  const from = loaded ?? current;
+  const keys = HOUSEHOLD_FIELD_KEYS.filter((k) => k in fields);
+  const wanted = { ...from, ...stripEmpty(fields) } as Record<string, unknown>;
+  for (const k of keys) if (fields[k] === undefined || fields[k] === '') delete wanted[k];
+  const changed = diffFields(from, wanted, keys);
+  if (Object.keys(changed).length === 0) return current;
+  let saved: HouseholdRow | undefined;
+  await queueMutation(
+    { entity: 'household', entity_id: householdId, op: 'update', base: baseOf(from), fields: changed },
+    {
+      tables: [d.members, d.households],
+      write: async () => {
+        const latest = ((await d.households.get(householdId)) ?? current) as unknown as Record<string, unknown>;
+        const row: Record<string, unknown> = { ...latest };
+        for (const [k, v] of Object.entries(changed)) {
+          if (v === null) delete row[k];
+          else row[k] = v;
+        }
+        const members = await d.members.where('household_id').equals(householdId).toArray();
+        saved = { ...(row as unknown as HouseholdRow), pending: true, updated_at: nowIso() };
+        saved = { ...saved, ...householdDerived(saved, members) };
+        await d.households.put(saved);
+      },
+    },
+    d,
+  );
+  return saved!;
 }
 
 /** Drop empty strings / undefined and NFC-normalise text so stored data is canonical. */
@@ -178,7 +276,9 @@ function diffFields(before: object, after: object, keys: readonly string[]): Rec
   const a = after as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
-    if (b[k] !== a[k]) out[k] = a[k] ?? null;
+    const was = b[k] === '' ? undefined : b[k];
+    const now = a[k] === '' ? undefined : a[k];
+    if (was !== now) out[k] = now ?? null;
   }
   return out;
 }

@@ -169,11 +169,10 @@ export function createFields(draft: DossierDraft, data: Record<string, unknown>,
  * these covers the form data, every attachment hash, the consent record and the previous
  * revision's hash. Fill timing is optional and only sent when known.
  *
- * Note: the prefill counts are NOT sent: apply_dossier's SUBMIT_FIELDS does not accept
- * `prefilled_fields`/`total_fields` yet (the push would be rejected with `unknown_field`); the
- * dashboard computes them server-side meanwhile. Flip SEND_PREFILL_COUNTS when the backend allows.
+ * The prefill counts (`prefilled_fields`/`total_fields`) feed the commune dashboard's
+ * "reuse of earlier data" figure (target ≥ 50%).
  */
-export const SEND_PREFILL_COUNTS = false;
+export const SEND_PREFILL_COUNTS = true;
 
 export function submitFields(args: {
   data: Record<string, unknown>;

@@ -84,8 +84,9 @@ function Tiles(props: { f: Figures & { dossiers: number }; board: Board }): JSX.
       />
       <Tile
         title={ot('dash.sync')}
-        value={ot('dash.sync_value', { pending: h.devices_with_pending, devices: h.devices })}
+        value={`${h.devices_with_pending}/${h.devices}`}
         meets={h.devices ? h.devices_with_pending === 0 : null}
+        target={ot('dash.sync_value')}
         detail={ot('dash.sync_detail', { age: fmtAge(h.oldest_pending_age_seconds), never: h.devices_never_reported, items: h.pending_total })}
       />
     </div>

@@ -559,6 +559,12 @@ function Revisions(props: { view: DossierView }): JSX.Element | null {
   );
 }
 
+function auditAction(action: string): string {
+  const key = `audit.act.${action}` as OfficerKey;
+  const text = ot(key);
+  return text === key ? action : text;
+}
+
 function Audit(props: { view: DossierView }): JSX.Element {
   return (
     <section class="oc-card" aria-labelledby="oc-audit">
@@ -577,8 +583,8 @@ function Audit(props: { view: DossierView }): JSX.Element {
             <tr key={e.id}>
               <td class="oc-nowrap">{fmtDateTime(e.at)}</td>
               <td>
-                {e.action}
-                {e.to_status ? ` → ${statusLabel(e.to_status)}` : ''}
+                {auditAction(e.action)}
+                {e.to_status && e.to_status !== e.from_status ? ` → ${statusLabel(e.to_status)}` : ''}
               </td>
               <td>{e.actor_name ?? ot('audit.system')}</td>
               <td>{e.reason || (e.data && typeof e.data.appointment_date === 'string' ? ot('audit.new_date', { date: fmtDate(e.data.appointment_date) }) : '')}</td>

@@ -209,7 +209,7 @@ export function SupplementDialog(props: { view: DossierView; onDone: (out: Actio
           </ul>
         ) : null}
         <ErrorBox error={error} />
-        <Buttons busy={busy} disabled={!reason.trim() || !body.items.length} label={ot('supplement.send')} onCancel={props.onClose} />
+        <Buttons busy={busy} disabled={false} label={ot('supplement.send')} onCancel={props.onClose} />
       </form>
     </Dialog>
   );
