@@ -19,6 +19,8 @@ from backend.settings import Settings
 from tests.support.databases import create_database, drop_database, require_postgres
 from tests.support.world import PASSWORD, build_world
 
+pytest_plugins = ["tests.support.device"]  # the `make_device` fixture
+
 WORLD_TABLES = {"provinces", "communes", "villages", "users", "user_villages"}
 
 

@@ -19,6 +19,8 @@ from backend.db.models import Dossier, DossierAmendment, DossierEvent, DossierRe
 from backend.dossiers.service import apply_action
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError
+from backend.push.notify import notify_after_commit
+from backend.review.service import close_tasks
 from backend.sync_api.changes import changed_clocks
 from backend.sync_api.context import (
     Applied,
@@ -276,6 +278,10 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
         raise Reject(exc.code, exc.message_vi, exc.message_en) from exc
     d.form_data = {k: v for k, v in m.fields["form_data"].items() if v is not None}
     d.components = m.fields["components"]
+    if action == "supplement":
+        # The volunteer answered the officer's request: close the task on every device now.
+        close_tasks(ctx.session, d, ctx.now, ctx.principal.user_id)
+    notify_after_commit(ctx.session, "dossier_submitted", dossier_id=d.id, data_dir=ctx.data_dir)
     assert ctx.mutation is not None and ctx.extra.get("item") is not None
     receipt = make_receipt(ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now)
     item = ctx.extra["item"]

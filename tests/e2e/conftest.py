@@ -163,13 +163,43 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
-@pytest.fixture()
-def context(browser: Any) -> Iterator[Any]:
-    """A fresh profile per test, phone-sized, Vietnamese."""
-    ctx = browser.new_context(
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+def dump_pages(ctx: Any, folder: Path, label: str) -> None:
+    """Screenshots and text of every open page, so a failure in CI can be read afterwards."""
+    for i, page in enumerate(ctx.pages):
+        try:
+            page.screenshot(path=str(folder / f"{label}-page{i}.png"), full_page=True)
+            (folder / f"{label}-page{i}.txt").write_text(page.url + "\n" + page.inner_text("body"))
+        except Exception:  # a crashed page must not hide the test's own failure
+            pass
+
+
+def new_phone_context(browser: Any) -> Any:
+    """A fresh profile, phone-sized (360×640), Vietnamese."""
+    return browser.new_context(
         viewport={"width": 360, "height": 640}, locale="vi-VN", device_scale_factor=2
     )
+
+
+@pytest.fixture()
+def context(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A fresh profile per test, phone-sized, Vietnamese. On failure its pages are saved to
+    the test's tmp_path (screenshot + text)."""
+    ctx = new_phone_context(browser)
     try:
         yield ctx
     finally:
+        if request.node.stash.get(_FAILED, False):
+            dump_pages(ctx, tmp_path, "context")
+            print(f"pages of the failed test saved under {tmp_path}")
         ctx.close()

@@ -6,13 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.conftest import LiveServer
-
-
-def install_app(page: Any) -> None:
-    """Waits until the service worker is active, then reloads so it controls the page."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+from tests.e2e.helpers import install_app
 
 
 def test_shell_loads_after_the_server_is_stopped(server: LiveServer, context: Any) -> None:

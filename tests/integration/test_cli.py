@@ -47,7 +47,7 @@ def test_create_user_enforces_the_password_policy(
             "--commune", "03532", "--password", "demo"]
     assert main(weak) == 2
     assert "ít nhất 10 ký tự" in capsys.readouterr().err
-    strong = weak[:-1] + ["Bản-Nậm-Khăn-2026"]
+    strong = [*weak[:-1], "Bản-Nậm-Khăn-2026"]
     assert main(strong) == 0
     with Session(make_engine(env)) as s:
         user = s.exec(select(User).where(User.username == "lan")).one()

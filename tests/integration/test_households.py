@@ -7,7 +7,6 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.support.device import make_device  # noqa: F401  (fixture)
 from tests.support.factories import cccd_for, create_household, member
 from tests.support.world import WORLD
 

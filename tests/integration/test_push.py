@@ -299,3 +299,24 @@ def test_the_notify_due_command_sends_due_soon_notices(
     assert "1 dossier" in capsys.readouterr().out
     assert len(push_service.wait_for(1)) == 1
     assert push_service.errors == []
+
+
+def test_a_signed_submission_synced_from_a_device_notifies_the_commune_officers(
+    client: TestClient[Any], as_user: Any, push_service: PushEndpoint, make_device: Any
+) -> None:
+    from tests.integration.test_sync_push import seed_household
+    from tests.support.device import new_uuid, submit_fields
+
+    officer = subscribe(client, as_user("officer_a"), push_service)
+    dev = make_device("vol_a1")
+    _, head, _ = seed_household(dev)
+    did = new_uuid()
+    dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
+                                          "applicant_member_id": head})
+    dev.mutate("dossier", did, "submit", submit_fields(), base=1)
+    assert [r["status"] for r in dev.push().json()["results"]][-1] == "applied"
+    drain()
+    got = push_service.wait_for(1)
+    assert [m.token for m in got] == [token_of(officer)]
+    assert got[0].payload == {"v": 1, "type": "dossier_submitted", "dossier_id": did,
+                              "url": f"/officer/dossiers/{did}"}

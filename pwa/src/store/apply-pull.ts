@@ -18,6 +18,7 @@
  * `reset` (cursor too old / scope changed): the replica is discarded before applying the page —
  * except rows with pending work and local drafts, which hold the only copy of volunteer work.
  */
+import type { Table } from 'dexie';
 import { householdSearchKey, searchKey } from './search';
 import { db, type LangsoDB } from './db';
 import type { DossierRow, HouseholdRow, MemberRow, OutboxRow } from './types';
@@ -138,19 +139,32 @@ function dossierRow(id: string, version: number, data: Record<string, unknown>, 
   };
 }
 
-/** Rebuild head name and search key of households whose members may have changed. */
+/**
+ * Rebuild head name and search key of households whose members may have changed: one bulkGet,
+ * one indexed query for all their members and one bulkPut (a first sync touches hundreds of
+ * households per page; one IndexedDB request each made it take seconds).
+ */
 async function refreshHouseholds(ids: Iterable<string>, d: LangsoDB): Promise<void> {
-  for (const id of ids) {
-    const h = await d.households.get(id);
-    if (!h) continue;
-    const members = await d.members.where('household_id').equals(id).toArray();
-    const head = members.find((m) => m.id === h.head_member_id) ?? members.find((m) => m.relationship === 'chu_ho');
-    const headName = head?.full_name ?? h.head_name;
-    await d.households.update(id, {
-      head_name: headName,
-      search_key: householdSearchKey(headName, h.address, members.map((m) => m.full_name)),
-    });
+  const keys = [...new Set(ids)].filter((id) => id !== '');
+  if (keys.length === 0) return;
+  const rows = await d.households.bulkGet(keys);
+  const members = await d.members.where('household_id').anyOf(keys).toArray();
+  const byHousehold = new Map<string, MemberRow[]>();
+  for (const m of members) {
+    const list = byHousehold.get(m.household_id);
+    if (list) list.push(m);
+    else byHousehold.set(m.household_id, [m]);
   }
+  const changed: HouseholdRow[] = [];
+  for (const h of rows) {
+    if (!h) continue;
+    const own = byHousehold.get(h.id) ?? [];
+    const head = own.find((m) => m.id === h.head_member_id) ?? own.find((m) => m.relationship === 'chu_ho');
+    const headName = head?.full_name ?? h.head_name;
+    const key = householdSearchKey(headName, h.address, own.map((m) => m.full_name));
+    if (headName !== h.head_name || key !== h.search_key) changed.push({ ...h, head_name: headName, search_key: key });
+  }
+  if (changed.length > 0) await d.households.bulkPut(changed);
 }
 
 async function discardReplica(pending: Map<string, Pending>, d: LangsoDB): Promise<void> {
@@ -172,12 +186,26 @@ export async function applyPullPage(changes: readonly PullChange[], reset: boole
     const pending = await pendingByEntity(d);
     if (reset) await discardReplica(pending, d);
     const households = new Set<string>();
+    // Entity rows: read in bulk, decided in memory (a later change of the same id in the page
+    // sees the earlier one's outcome, as with row-by-row writes), written in bulk.
+    const tables = { household: d.households, member: d.members, dossier: d.dossiers } as const;
+    type Kind = keyof typeof tables;
+    type AnyRow = HouseholdRow & MemberRow & DossierRow;
+    const isKind = (e: string): e is Kind => e === 'household' || e === 'member' || e === 'dossier';
+    const current = new Map<string, AnyRow | undefined>();
+    const final = { household: new Map<string, AnyRow | null>(), member: new Map<string, AnyRow | null>(), dossier: new Map<string, AnyRow | null>() };
+    for (const kind of Object.keys(tables) as Kind[]) {
+      const ids = [...new Set(changes.filter((c) => c.entity === kind).map((c) => c.id))];
+      if (ids.length === 0) continue;
+      const rows = (await (tables[kind] as Table).bulkGet(ids)) as (AnyRow | undefined)[];
+      ids.forEach((id, i) => current.set(`${kind}:${id}`, rows[i]));
+    }
     for (const c of changes) {
       const p = pending.get(c.id);
       const data = c.data ?? {};
-      const table = c.entity === 'household' ? d.households : c.entity === 'member' ? d.members : c.entity === 'dossier' ? d.dossiers : undefined;
-      if (table) {
-        const existing = (await table.get(c.id)) as (HouseholdRow & MemberRow & DossierRow) | undefined;
+      if (isKind(c.entity)) {
+        const slot = `${c.entity}:${c.id}`;
+        const existing = current.get(slot);
         const localVersion = c.entity === 'dossier' ? existing?.server?.version : existing?.version;
         if (localVersion !== undefined && localVersion > c.version) {
           result.skipped++;
@@ -186,23 +214,26 @@ export async function applyPullPage(changes: readonly PullChange[], reset: boole
         if (c.deleted) {
           if (p || existing?.sync_state === 'local') result.skipped++;
           else {
-            await table.delete(c.id);
+            final[c.entity].set(c.id, null);
+            current.set(slot, undefined);
             result.applied++;
           }
           if (c.entity === 'member' && existing?.household_id) households.add(existing.household_id);
           continue;
         }
+        let row: AnyRow;
         if (c.entity === 'household') {
-          await d.households.put(householdRow(c.id, c.version, data, existing, p, at));
+          row = householdRow(c.id, c.version, data, existing, p, at) as AnyRow;
           households.add(c.id);
         } else if (c.entity === 'member') {
-          const row = memberRow(c.id, c.version, data, existing, p, at);
-          await d.members.put(row);
+          row = memberRow(c.id, c.version, data, existing, p, at) as AnyRow;
           households.add(row.household_id);
           if (existing && existing.household_id !== row.household_id) households.add(existing.household_id);
         } else {
-          await d.dossiers.put(dossierRow(c.id, c.version, data, existing, p, at));
+          row = dossierRow(c.id, c.version, data, existing, p, at) as AnyRow;
         }
+        final[c.entity].set(c.id, row);
+        current.set(slot, row);
         result.applied++;
       } else if (c.entity === 'task') {
         if (c.deleted) await d.tasks.delete(c.id);
@@ -224,6 +255,16 @@ export async function applyPullPage(changes: readonly PullChange[], reset: boole
       } else {
         result.skipped++;
       }
+    }
+    for (const kind of Object.keys(tables) as Kind[]) {
+      const puts: AnyRow[] = [];
+      const deletes: string[] = [];
+      for (const [id, row] of final[kind]) {
+        if (row) puts.push(row);
+        else deletes.push(id);
+      }
+      if (deletes.length > 0) await (tables[kind] as Table).bulkDelete(deletes);
+      if (puts.length > 0) await (tables[kind] as Table).bulkPut(puts);
     }
     await refreshHouseholds(households, d);
     await d.meta.put({ key: META_KEYS.cursor, value: cursor });

@@ -260,10 +260,10 @@ export function DashboardScreen(props: { query: string }): JSX.Element {
         </label>
         <div class="oc-row oc-row--end">
           <button type="button" class="oc-btn" onClick={() => csv('/api/monitoring/dashboard.csv', 'langso-chi-so.csv')}>
-            ⬇ {ot('dash.csv_figures')}
+            {ot('dash.csv_figures')}
           </button>
           <button type="button" class="oc-btn" onClick={() => csv('/api/monitoring/dossiers.csv', 'langso-ho-so.csv')}>
-            ⬇ {ot('dash.csv_dossiers')}
+            {ot('dash.csv_dossiers')}
           </button>
         </div>
       </form>

@@ -320,14 +320,14 @@ function Documents(props: { view: DossierView }): JSX.Element | null {
         {docs.map((doc) => (
           <li key={doc.kind}>
             <button type="button" class="oc-link" onClick={() => openFile(doc.url).catch(setError)}>
-              📄 {doc.title_vi}
+              {doc.title_vi}
             </button>
           </li>
         ))}
         {props.view.result ? (
           <li>
             <button type="button" class="oc-link" onClick={() => openFile(props.view.result!.pdf_url).catch(setError)}>
-              📄 {ot('result.pdf')}
+              {ot('result.pdf')}
             </button>
           </li>
         ) : null}
@@ -349,7 +349,7 @@ function ApologyDraftBox(props: { id: string; onRecord: () => void }): JSX.Eleme
             <blockquote class="oc-letter">{a.text}</blockquote>
             <div class="oc-row">
               <button type="button" class="oc-btn" onClick={() => void openFile(a.pdf_url).catch(() => undefined)}>
-                📄 {ot('apology.preview')}
+                {ot('apology.preview')}
               </button>
               <button type="button" class="oc-btn oc-btn--primary" onClick={props.onRecord}>
                 {ot('apology.record')}

@@ -79,7 +79,7 @@ export function ActionDialog(props: {
   };
   return (
     <Dialog title={ot(`action.${action}` as OfficerKey)} onClose={props.onClose}>
-      <form onSubmit={submit} class="oc-stack">
+      <form onSubmit={submit} class="oc-stack" noValidate>
         <p>{ot(`action.${action}.explain` as OfficerKey)}</p>
         <p class="oc-muted">
           {view.dossier.code} · {view.applicant?.full_name ?? ''} · {pickLang(view.procedure.name_vi, view.procedure.name_en)}
@@ -191,7 +191,7 @@ export function SupplementDialog(props: { view: DossierView; onDone: (out: Actio
 
   return (
     <Dialog title={ot('action.request_supplement')} onClose={props.onClose} wide>
-      <form onSubmit={submit} class="oc-stack">
+      <form onSubmit={submit} class="oc-stack" noValidate>
         <p>{ot('action.request_supplement.explain')}</p>
         <h3>{ot('supplement.components')}</h3>
         <ul class="oc-picklist">{targets.components.map((c) => row('components', c.code, c.label, c.missing ? ot('supplement.missing') : undefined))}</ul>
@@ -252,7 +252,7 @@ export function ApologyDialog(props: { view: DossierView; onDone: (out: ActionOu
   };
   return (
     <Dialog title={ot('action.apologise')} onClose={props.onClose} wide>
-      <form onSubmit={submit} class="oc-stack">
+      <form onSubmit={submit} class="oc-stack" noValidate>
         <p>{ot('action.apologise.explain')}</p>
         {draft ? (
           <>
@@ -310,7 +310,7 @@ export function ResultDialog(props: { view: DossierView; onDone: (r: Result) => 
   const approved = props.view.dossier.outcome !== 'rejected';
   return (
     <Dialog title={ot('action.issue_result')} onClose={props.onClose}>
-      <form onSubmit={submit} class="oc-stack">
+      <form onSubmit={submit} class="oc-stack" noValidate>
         <p>{approved ? ot('result.explain_approved') : ot('result.explain_rejected')}</p>
         <label class="oc-field">
           <span>
@@ -359,7 +359,7 @@ export function ConfirmDialog(props: {
   };
   return (
     <Dialog title={props.title} onClose={props.onClose}>
-      <form onSubmit={submit} class="oc-stack">
+      <form onSubmit={submit} class="oc-stack" noValidate>
         <p>{props.message}</p>
         {props.reason ? <ReasonField value={reason} onInput={setReason} required={props.reason === 'required'} /> : null}
         {missing ? <p class="oc-hint">{ot('action.reason_needed')}</p> : null}

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { actionBody, reasonRequired } from '../src/officer/actions';
+import { ActionDialog, ApologyDialog, ResultDialog } from '../src/officer/screens/dialogs';
+import { DossierScreen } from '../src/officer/screens/Dossier';
+import { button, click, mockFetch, mount, resetMocks, settle, submit, typeInto } from './officer-helpers';
+import { view } from './officer-fixtures';
+
+const ACTION_URL = '/api/review/dossiers/d-1/actions';
+const DONE = { id: 'd-1', status: 'not_received', status_label_vi: 'Không tiếp nhận', official_code: null, due_date: null, version: 6, documents: [] };
+
+afterEach(resetMocks);
+
+describe('reasons', () => {
+  it('are required exactly where the server requires them', () => {
+    expect(['refuse', 'request_supplement', 'reject', 'stop', 'apologise'].every(reasonRequired)).toBe(true);
+    expect(['receive', 'approve'].some(reasonRequired)).toBe(false);
+  });
+
+  it('are trimmed and NFC in the body, with the version the officer saw', () => {
+    expect(actionBody('refuse', '  Thie\u0302\u0301u giấy tờ ', 5)).toEqual({ action: 'refuse', reason: 'Thiếu giấy tờ', expected_version: 5 });
+    expect(actionBody('apologise', 'Cần xác minh', 5, '2026-03-12')).toEqual({ action: 'apologise', reason: 'Cần xác minh', expected_version: 5, appointment_date: '2026-03-12' });
+  });
+});
+
+describe('action dialog', () => {
+  it('will not refuse without a reason, then sends it', async () => {
+    const calls = mockFetch({ [`POST ${ACTION_URL}`]: { json: DONE } });
+    const done = vi.fn();
+    const { root, unmount } = mount(<ActionDialog view={view({ allowed_actions: ['receive', 'refuse'] })} action="refuse" onDone={done} onClose={() => undefined} />);
+    const confirm = button(document.body, 'Xác nhận');
+    expect(root.querySelector('[role=dialog]')!.getAttribute('aria-modal')).toBe('true');
+    expect(confirm.disabled).toBe(true);
+    expect(root.textContent).toContain('Cần ghi lý do trước khi xác nhận.');
+    await typeInto(root.querySelector('textarea[name=reason]')!, '   ');
+    expect(confirm.disabled).toBe(true);
+    await submit(root.querySelector('form')!);
+    expect(calls).toHaveLength(0);
+
+    await typeInto(root.querySelector('textarea[name=reason]')!, 'Hồ sơ không thuộc thẩm quyền của xã');
+    expect(confirm.disabled).toBe(false);
+    await submit(root.querySelector('form')!);
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.method).toBe('POST');
+    expect(calls[0]!.url).toBe(ACTION_URL);
+    expect(calls[0]!.body).toEqual({ action: 'refuse', reason: 'Hồ sơ không thuộc thẩm quyền của xã', expected_version: 5 });
+    expect(done).toHaveBeenCalledWith(DONE);
+    unmount();
+  });
+
+  it('receives without a reason', async () => {
+    const calls = mockFetch({ [`POST ${ACTION_URL}`]: { json: { ...DONE, status: 'processing' } } });
+    const { root, unmount } = mount(<ActionDialog view={view()} action="receive" onDone={() => undefined} onClose={() => undefined} />);
+    expect(button(document.body, 'Xác nhận').disabled).toBe(false);
+    await submit(root.querySelector('form')!);
+    await settle();
+    expect(calls[0]!.body).toEqual({ action: 'receive', reason: '', expected_version: 5 });
+    unmount();
+  });
+
+  it('shows the server refusal in Vietnamese and stays open', async () => {
+    mockFetch({ [`POST ${ACTION_URL}`]: { status: 409, json: { code: 'stale_version', message_vi: 'Hồ sơ vừa được người khác thay đổi. Tải lại rồi thử lại.', message_en: 'Stale' } } });
+    const done = vi.fn();
+    const { root, unmount } = mount(<ActionDialog view={view()} action="stop" onDone={done} onClose={() => undefined} />);
+    await typeInto(root.querySelector('textarea[name=reason]')!, 'Người dân rút yêu cầu');
+    await submit(root.querySelector('form')!);
+    await settle();
+    expect(root.querySelector('[role=alert]')!.textContent).toContain('Hồ sơ vừa được người khác thay đổi');
+    expect(done).not.toHaveBeenCalled();
+    unmount();
+  });
+
+  it('records an apology with the draft date and a reason', async () => {
+    const calls = mockFetch({
+      'GET /api/review/dossiers/d-1/apology-draft': {
+        json: { dossier_id: 'd-1', official_code: 'X', due_date: '2026-03-03', overdue: true, processing_days: 1, elapsed_working_days: 6, remaining_working_days: 1, proposed_date: '2026-03-12', reason: 'Cần thêm thời gian xác minh.', text: 'Ngày 02/03/2026, Ủy ban nhân dân xã …', pdf_url: '/x.pdf' },
+      },
+      [`POST ${ACTION_URL}`]: { json: DONE },
+    });
+    const { root, unmount } = mount(<ApologyDialog view={view()} onDone={() => undefined} onClose={() => undefined} />);
+    await settle(10);
+    expect(root.querySelector('.oc-letter')!.textContent).toContain('Ủy ban nhân dân xã');
+    expect(root.querySelector<HTMLInputElement>('input[name=appointment_date]')!.value).toBe('2026-03-12');
+    await submit(root.querySelector('form')!);
+    await settle();
+    expect(calls.at(-1)!.body).toEqual({ action: 'apologise', reason: 'Cần thêm thời gian xác minh.', expected_version: 5, appointment_date: '2026-03-12' });
+    unmount();
+  });
+
+  it('issues a result with a summary and an optional number', async () => {
+    const calls = mockFetch({ 'POST /api/review/dossiers/d-1/result': { status: 201, json: { official_code: 'X' } } });
+    const done = vi.fn();
+    const { root, unmount } = mount(<ResultDialog view={view({ allowed_actions: ['issue_result'] })} onDone={done} onClose={() => undefined} />);
+    expect(button(document.body, 'Ký và cấp kết quả').disabled).toBe(true);
+    await typeInto(root.querySelector('textarea[name=summary]')!, 'Đã đăng ký khai sinh cho trẻ Giàng A Lử');
+    await submit(root.querySelector('form')!);
+    await settle();
+    expect(calls[0]!.body).toEqual({ summary: 'Đã đăng ký khai sinh cho trẻ Giàng A Lử' });
+    expect(done).toHaveBeenCalled();
+    unmount();
+  });
+});
+
+describe('dossier view', () => {
+  it('shows an invalid signature loudly, missing photos, duplicates and only the allowed actions', async () => {
+    const v = view({
+      signature: { ...view().signature!, valid: false, code: 'bad_signature', message_vi: 'Chữ ký không khớp với nội dung đã lưu (nội dung có thể đã bị sửa).' },
+      duplicates: [{ id: 'd-2', code: 'ABC', status: 'submitted', status_label_vi: 'Đã nộp', applicant_name: 'Vàng Thị Dính', match: 'cccd', created_at: '2026-03-01T00:00:00Z' }],
+      allowed_actions: ['receive', 'refuse'],
+      audit: [{ id: 1, action: 'submit', from_status: 'draft', to_status: 'submitted', actor_name: 'Giàng A Chứ', actor_role: 'volunteer', at: '2026-03-02T02:58:00Z', reason: '', data: {} }],
+    });
+    mockFetch({ 'GET /api/review/dossiers/d-1': { json: v } });
+    const { root, unmount } = mount(<DossierScreen id="d-1" />);
+    await settle(10);
+    const banner = root.querySelector('.oc-sig--invalid')!;
+    expect(banner.getAttribute('role')).toBe('alert');
+    expect(banner.textContent).toContain('Chữ ký thiết bị KHÔNG hợp lệ');
+    expect(banner.textContent).toContain('bad_signature');
+    expect(root.querySelector('.oc-thumb--missing')!.textContent).toContain('Ảnh chưa về máy chủ');
+    expect(root.querySelector('.oc-warnbox')!.textContent).toContain('cùng số CCCD');
+    const actions = [...root.querySelectorAll('.oc-actions button')].map((b) => b.textContent);
+    expect(actions).toEqual(['Tiếp nhận', 'Từ chối tiếp nhận']);
+    expect(root.textContent).toContain('nộp hồ sơ → Đã nộp, chờ tiếp nhận');
+    await click(button(root, 'Từ chối tiếp nhận'));
+    expect(document.querySelector('[role=dialog] h2')!.textContent).toBe('Từ chối tiếp nhận');
+    unmount();
+  });
+});
