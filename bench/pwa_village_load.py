@@ -8,7 +8,7 @@ port (serving pwa/dist — run `cd pwa && npm run build` first); logs in through
 login form and measures, in the page:
 
   (a) first load: from the click on "Đăng nhập" to both IndexedDB stores holding every household
-      and member of the village (counted through a second IndexedDB connection every 10 ms),
+      and member of the village (counted through a second IndexedDB connection every --poll-ms, 10 ms),
       split by Resource Timing into login + device enrolment (until the first pull request
       starts), network time of the pull requests (sum of their durations) and the rest, which is
       the app applying the pages to IndexedDB (pages are fetched and applied one after another);
@@ -169,7 +169,7 @@ def start_server(database_url: str, data_dir: Path, log: Path) -> tuple[subproce
 
 # Runs in the page before the click: times from the form's submit event to both stores holding
 # the totals, counting through our own IndexedDB connection (the app's code is not touched).
-WATCH_LOAD = """([households, members]) => new Promise((resolve, reject) => {
+WATCH_LOAD = """([households, members, poll]) => new Promise((resolve, reject) => {
   const form = document.querySelector('form');
   form.addEventListener('submit', () => {
     const start = performance.now();
@@ -178,13 +178,13 @@ WATCH_LOAD = """([households, members]) => new Promise((resolve, reject) => {
       if (performance.now() - start > 120000) return reject(new Error('timeout'));
       if (!db) {
         const open = indexedDB.open('langso');
-        open.onsuccess = () => { db = open.result; setTimeout(tick, 10); };
-        open.onerror = () => setTimeout(tick, 10);
+        open.onsuccess = () => { db = open.result; setTimeout(tick, poll); };
+        open.onerror = () => setTimeout(tick, poll);
         return;
       }
       let tx;
       try { tx = db.transaction(['households', 'members'], 'readonly'); }
-      catch (e) { return setTimeout(tick, 10); }
+      catch (e) { return setTimeout(tick, poll); }
       const h = tx.objectStore('households').count();
       const m = tx.objectStore('members').count();
       tx.oncomplete = () => {
@@ -196,7 +196,7 @@ WATCH_LOAD = """([households, members]) => new Promise((resolve, reject) => {
           resolve({ start, end, counts: [h.result, m.result],
             pulls: pulls.map((e) => ({ start: e.startTime, end: e.responseEnd,
                                        bytes: e.transferSize, decoded: e.decodedBodySize })) });
-        } else setTimeout(tick, 10);
+        } else setTimeout(tick, poll);
       };
     };
     tick();
@@ -268,8 +268,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 page.fill("#login-username", USERNAME)
                 page.fill("#login-password", PASSWORD)
                 # Armed before the click; the promise is kept on window and awaited below.
-                page.evaluate("([h, m]) => { window.__load = (" + WATCH_LOAD + ")([h, m]); }",
-                              [args.households, args.members])
+                page.evaluate("([h, m, p]) => { window.__load = (" + WATCH_LOAD + ")([h, m, p]); }",
+                              [args.households, args.members, args.poll_ms])
                 cdp = None
                 if args.profile:
                     cdp = ctx.new_cdp_session(page)
@@ -335,6 +335,8 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=500)
     parser.add_argument("--members", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--poll-ms", type=int, default=10,
+                        help="how often the page counts the stores during the first sync")
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
     parser.add_argument("--profile", action="store_true",
                         help="also print a CPU profile (self time) of the page during the first sync")

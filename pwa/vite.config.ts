@@ -53,6 +53,9 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
         // No runtimeCaching: the UI reads only the local store; the sync loop talks to /api directly.
         runtimeCaching: [],
+        // Web Push handlers (push, notificationclick, pushsubscriptionchange): a classic script in
+        // public/, copied to dist/ and precached by the glob above. See public/push-handler.js.
+        importScripts: ['push-handler.js'],
       },
       devOptions: { enabled: false },
     }),

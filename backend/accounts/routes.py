@@ -24,11 +24,19 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", opt={"public": True}, sync_to_thread=True, status_code=200)
-    def login(self, data: LoginRequest, db: Session, state: State) -> Response[LoginResponse]:
+    def login(
+        self, data: LoginRequest, db: Session, state: State, request: Request[Any, Any, Any]
+    ) -> Response[LoginResponse]:
         settings = state.settings
         ttl = timedelta(hours=settings.session_ttl_hours)
         token, principal, expires = service.login(
-            db, state.session_secret, data.username, data.password, utcnow(), ttl
+            db,
+            state.session_secret,
+            data.username,
+            data.password,
+            utcnow(),
+            ttl,
+            address=request.client.host if request.client else "",
         )
         body = LoginResponse(token=token, expires_at=expires.isoformat(), user=_user_out(principal))
         cookie = Cookie(

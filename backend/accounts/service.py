@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from backend.accounts import throttle
 from backend.db.models import AuthToken, User, UserVillage, Village
 from backend.lib.auth import ROLES, Principal, issue_token, load_principal
 from backend.lib.clock import new_id
@@ -22,13 +23,22 @@ BAD_LOGIN = AppError(
 
 
 def login(
-    session: Session, secret: bytes, username: str, password: str, now: datetime, ttl: timedelta
+    session: Session,
+    secret: bytes,
+    username: str,
+    password: str,
+    now: datetime,
+    ttl: timedelta,
+    address: str = "",
 ) -> tuple[str, Principal, datetime]:
     name = unicodedata.normalize("NFC", username.strip()).lower()
+    throttle.check(session, name, address, now)
     user = session.exec(select(User).where(User.username == name)).first()
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
+        throttle.record_failure(session, name, address, now)
         raise BAD_LOGIN
+    throttle.forget(session, name, address)
     token = issue_token(session, secret, user.id, now, ttl)
     principal = load_principal(session, user)
     session.commit()

@@ -292,7 +292,7 @@ def open_household(page: Any, household_id: str, head_name: str) -> None:
     page.locator('a.list-item[href^="#/villages/"]').first.click()
     page.fill("#household-search", head_name)
     page.locator(f'a.list-item[href="#/households/{household_id}"]').click()
-    page.get_by_role("link", name="Chọn thủ tục cho hộ này").wait_for()
+    page.get_by_role("heading", name=f"Hộ {head_name}").wait_for()
 
 
 def file_birth_registration(
@@ -306,7 +306,7 @@ def file_birth_registration(
     `documents` into the birth-certificate checklist item, a drawn consent signature, sign.
     Checks the parents arrive prefilled. Returns the dossier id."""
     open_household(page, couple.household_id, couple.father_name)
-    page.get_by_role("link", name="Chọn thủ tục cho hộ này").click()
+    page.get_by_role("link", name=f"Lập hồ sơ mới: {couple.father_name}").click()
     page.get_by_text("Đăng ký khai sinh").first.click()
     page.locator("label.choice", has_text=couple.father_name).click()
     page.get_by_role("button", name="Bắt đầu lập hồ sơ").click()

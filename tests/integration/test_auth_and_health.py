@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 
+from backend.accounts import throttle
 from tests.support.world import PASSWORD
 
 
@@ -99,3 +101,39 @@ def test_openapi_schema_lists_the_resources(client: TestClient[Any]) -> None:
         "/health",
     ):
         assert any(p.rstrip("/") == path for p in paths), path
+
+
+def test_repeated_wrong_passwords_lock_that_username_for_a_while(
+    client: TestClient[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(throttle, "MAX_PER_USER", 3)  # argon2 is slow on purpose
+    for _ in range(3):
+        response = client.post("/api/auth/login", json={"username": "vol_a1", "password": "sai"})
+        assert response.status_code == 401
+    locked = client.post("/api/auth/login", json={"username": "vol_a1", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "too_many_attempts"
+    assert "thử lại sau" in locked.json()["message_vi"]
+    assert int(locked.headers["retry-after"]) > 0
+    # another account from the same address is not locked out
+    other = client.post("/api/auth/login", json={"username": "vol_a2", "password": PASSWORD})
+    assert other.status_code == 200
+
+
+def test_a_successful_login_clears_earlier_failures(client: TestClient[Any]) -> None:
+    for _ in range(9):
+        client.post("/api/auth/login", json={"username": "vol_a1", "password": "sai"})
+    assert (
+        client.post(
+            "/api/auth/login", json={"username": "vol_a1", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
+    for _ in range(9):
+        client.post("/api/auth/login", json={"username": "vol_a1", "password": "sai"})
+    assert (
+        client.post(
+            "/api/auth/login", json={"username": "vol_a1", "password": PASSWORD}
+        ).status_code
+        == 200
+    )

@@ -8,7 +8,7 @@ import { db, type LangsoDB } from '../store/db';
 import { META_KEYS } from '../store/types';
 import { requestJson } from './http';
 
-export const PULL_LIMIT = 500;
+export const PULL_LIMIT = 200;
 const MAX_PAGES = 500;
 
 interface PullBody {

@@ -10,6 +10,7 @@ import type { SessionUser } from '../store/types';
 import { Screen } from '../ui/common';
 import { useLive } from '../ui/hooks';
 import { pendingText } from './SyncStatus';
+import { PushSettings } from './PushSettings';
 
 type Persistence = 'persisted' | 'not_persisted' | 'unsupported' | 'loading';
 
@@ -89,6 +90,8 @@ export function Settings(props: { user: SessionUser; onLogout: () => void }): JS
         </>
       ) : null}
       {usage ? <p class="muted">{usage}</p> : null}
+
+      <PushSettings user={props.user} />
 
       <h2>{t('syncui.title')}</h2>
       {pending.status === 'ready' ? <p>{pendingText(pending.value) ?? t('syncui.all_synced')}</p> : null}
