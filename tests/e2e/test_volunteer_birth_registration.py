@@ -67,9 +67,8 @@ def test_volunteer_registers_birth_offline_then_syncs(
 
     # On the server: the dossier, its signed revision verifying with the device's public key,
     # and every referenced file stored as a blob whose bytes hash to the signed hash.
-    device_photos = {
-        r["sha256"] for r in idb_all(page, "blobs") if r["mime"] == "image/jpeg"
-    }
+    (draft,) = [d for d in idb_all(page, "dossier_drafts") if d["dossier_id"] == dossier_id]
+    device_photos = {ref["sha256"]: ref for ref in draft["components"]["giay-chung-sinh"]}
     with server_db(server) as con:
         dossier = con.execute("select * from dossiers where id = ?", (dossier_id,)).fetchone()
         assert dossier is not None, "the server does not hold the dossier"
@@ -86,7 +85,8 @@ def test_volunteer_registers_birth_offline_then_syncs(
         ).fetchone()
         assert device["username"] == "volunteer1"
         blobs = {
-            r["sha256"]: r for r in con.execute("select sha256, size, content_type from blobs")
+            r["sha256"]: r
+            for r in con.execute("select sha256, size, content_type, width, height from blobs")
         }
 
     mutation = decode_signed_mutation(rev["payload"], rev["sig"], device["alg"], device["public_key"])
@@ -98,7 +98,7 @@ def test_volunteer_registers_birth_offline_then_syncs(
     assert form["father_full_name"] == couple.father_name
 
     photos = mutation.fields["components"]["giay-chung-sinh"]
-    assert len(photos) == 2 and set(photos) == device_photos
+    assert len(photos) == 2 and set(photos) == set(device_photos)
     consent = mutation.fields["consent"]["signature_sha256"]
     for sha in [*photos, consent]:
         assert sha in blobs, f"blob {sha} missing on the server"
@@ -106,7 +106,9 @@ def test_volunteer_registers_birth_offline_then_syncs(
         assert hashlib.sha256(data).hexdigest() == sha
         assert len(data) == blobs[sha]["size"]
     for sha in photos:
-        assert blobs[sha]["content_type"] == "image/jpeg"
-        # compressed on the device: document mode, far below the 12 MP originals
+        # compressed on the device in document mode (long edge about 1600 px, WebP or JPEG)
+        assert blobs[sha]["content_type"] == device_photos[sha]["type"]
+        assert blobs[sha]["content_type"] in ("image/webp", "image/jpeg")
+        assert max(blobs[sha]["width"], blobs[sha]["height"]) <= 1600
         assert blobs[sha]["size"] < min(p.stat().st_size for p in certificate_photos)
     assert blobs[consent]["content_type"] == "image/png"
