@@ -15,7 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.static_files import create_static_files_router
 
-from backend.accounts.routes import AuthController
+from backend.accounts.routes import AuthController, UserController
 from backend.catalog.loader import load_catalog
 from backend.db.engine import make_engine
 from backend.health import health
@@ -51,6 +51,7 @@ def route_handlers() -> list[Any]:
     return [
         health,
         AuthController,
+        UserController,
         UnitController,
         HouseholdController,
         MemberController,

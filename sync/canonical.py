@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+import msgspec
 import rfc8785
 
 from sync.errors import CanonicalError
@@ -214,17 +215,68 @@ def parse_canonical(data: bytes) -> Any:
     Order: UTF-8 decode → JSON parse → profile check → byte comparison, each failing with
     its own code (``invalid_json`` … ``not_canonical``).
     """
+    # Fast path (the push hot path): a C parser and a C serialiser. It only ever *accepts*:
+    # whenever anything is off (parse error, profile violation, bytes that differ from the
+    # re-serialisation, characters beyond U+FFFF) the checked path below runs from scratch
+    # and decides, so error codes and their precedence (CAN9) are exactly the checked path's.
+    # Soundness: for a value inside the profile (integers only, no lone surrogates, BMP
+    # only), msgspec's sorted encoding equals the RFC 8785 bytes — its string escaping is
+    # identical to RFC 8785 / json.dumps(ensure_ascii=False) for every BMP code point, and
+    # code-point key order equals UTF-16 order in the BMP (tests/unit/test_canonical_fast.py).
+    # Equality with ``data`` then proves ``data`` canonical, and the stdlib parse of canonical
+    # text yields the same value (no duplicate keys, no floats, no exponents).
+    if _NON_BMP.search(data) is None:
+        try:
+            value = _FAST_DECODE(data)
+            if _in_profile(value, 0) and _FAST_ENCODE(value) == data:
+                return value
+        except (msgspec.DecodeError, ValueError, RecursionError):
+            pass
     value = parse_json(data)
-    # Fast path: for values that passed the profile (integers only, no lone surrogates),
-    # json.dumps with sorted keys produces the RFC 8785 bytes, except that it sorts keys by
-    # code point instead of UTF-16 unit — which differ only with characters beyond U+FFFF
-    # (4-byte UTF-8, lead byte >= 0xF0). Equality therefore proves canonical form; anything
-    # else takes the full RFC 8785 comparison.
-    if max(data, default=0) < 0xF0 and _fast_dumps(value) == data:
+    # For values that passed the profile (integers only, no lone surrogates), json.dumps
+    # with sorted keys produces the RFC 8785 bytes, except that it sorts keys by code point
+    # instead of UTF-16 unit — which differ only with characters beyond U+FFFF (4-byte
+    # UTF-8, lead byte >= 0xF0). Equality therefore proves canonical form; anything else
+    # takes the full RFC 8785 comparison.
+    if _NON_BMP.search(data) is None and _fast_dumps(value) == data:
         return value
     if canonical_bytes(value) != data:
         _fail("not_canonical")
     return value
+
+
+# A lead byte of a 4-byte UTF-8 sequence (a character beyond U+FFFF), or an invalid byte.
+_NON_BMP = re.compile(rb"[\xf0-\xff]")
+_FAST_DECODE: Callable[[bytes], Any] = msgspec.json.Decoder().decode
+_FAST_ENCODE: Callable[[Any], bytes] = msgspec.json.Encoder(order="sorted").encode
+
+
+def _in_profile(value: Any, depth: int) -> bool:
+    """True when :func:`check_profile` would accept ``value`` (same depth rule as
+    :func:`_walk`); for the JSON types a parser produces. Never raises."""
+    kind = type(value)
+    if kind is str:
+        return value.isascii() or (
+            _SURROGATE.search(value) is None and unicodedata.is_normalized("NFC", value)
+        )
+    if kind is int:
+        return INT_MIN <= value <= INT_MAX
+    if kind is dict:
+        if depth >= MAX_DEPTH:
+            return False
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or (
+                _SURROGATE.search(key) is None and unicodedata.is_normalized("NFC", key)
+            )):
+                return False
+            if not _in_profile(item, depth + 1):
+                return False
+        return True
+    if kind is list:
+        if depth >= MAX_DEPTH:
+            return False
+        return all(_in_profile(item, depth + 1) for item in value)
+    return value is None or kind is bool
 
 
 def _fast_dumps(value: Any) -> bytes:

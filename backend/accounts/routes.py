@@ -1,4 +1,4 @@
-"""Login, logout and "who am I"."""
+"""Login, logout, "who am I", and the account list officers pick volunteers from."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from litestar.datastructures import Cookie, State
 from sqlmodel import Session
 
 from backend.accounts import service
-from backend.accounts.schemas import LoginRequest, LoginResponse, UserOut
-from backend.lib.auth import COOKIE_NAME, Principal
+from backend.accounts.schemas import LoginRequest, LoginResponse, UserListItem, UserOut
+from backend.lib.auth import COOKIE_NAME, Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.pagination import check_page, page_body
 
 
 def _user_out(p: Principal) -> UserOut:
@@ -60,3 +61,30 @@ class AuthController(Controller):
     @get("/me", sync_to_thread=False)
     def me(self, principal: Principal, request: Request[Any, Any, Any]) -> UserOut:
         return _user_out(principal)
+
+
+class UserController(Controller):
+    path = "/api/users"
+    tags = ["accounts"]
+
+    @get("/", sync_to_thread=True, guards=[require_roles("officer", "admin")])
+    def list_users(
+        self,
+        db: Session,
+        principal: Principal,
+        role: str = "volunteer",
+        commune_id: str | None = None,
+        page: int = 1,
+        page_size: int = 200,
+    ) -> dict[str, Any]:
+        """Active accounts of one role (default `volunteer`): id, username, full name, villages.
+        Officers: their own commune only (another `commune_id` → 403). Admins: all, or one
+        commune with `commune_id`."""
+        offset, limit = check_page(page, page_size)
+        rows, total = service.list_users(db, principal, role, commune_id, offset, limit)
+        items = [
+            UserListItem(id=u.id, username=u.username, full_name=u.full_name, role=u.role,
+                         commune_id=u.commune_id, village_ids=villages)
+            for u, villages in rows
+        ]
+        return page_body(items, total, page, page_size)

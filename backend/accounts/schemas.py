@@ -23,3 +23,14 @@ class LoginResponse(msgspec.Struct):
     token: str
     expires_at: str
     user: UserOut
+
+
+class UserListItem(msgspec.Struct):
+    """An account as officers see it in pickers (no contact data, no password state)."""
+
+    id: str
+    username: str
+    full_name: str
+    role: str
+    commune_id: str | None
+    village_ids: list[str]

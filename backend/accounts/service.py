@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from backend.accounts import throttle
+from backend.accounts import queries, throttle
 from backend.db.models import AuthToken, User, UserVillage, Village
 from backend.lib.auth import ROLES, Principal, issue_token, load_principal
 from backend.lib.clock import new_id
-from backend.lib.errors import AppError
+from backend.lib.errors import AppError, forbidden
 from backend.lib.passwords import hash_password, password_problems, verify_password
 
 BAD_LOGIN = AppError(
@@ -109,3 +109,28 @@ def create_user(
             )
         session.add(UserVillage(user_id=user.id, village_id=village.id))
     return user
+
+
+def list_users(
+    session: Session,
+    principal: Principal,
+    role: str,
+    commune_id: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[tuple[User, list[str]]], int]:
+    """Accounts of `role` the caller may see, with their village ids.
+
+    Officers see their own commune only: asking for another commune is refused (403), not
+    answered with an empty page, so a mistake is visible. Admins see every commune, or one."""
+    if role not in ROLES:
+        raise AppError("bad_role", f"Vai trò không hợp lệ: {role}.", f"Unknown role {role}.")
+    if principal.role != "admin":
+        if commune_id is not None and commune_id != principal.commune_id:
+            raise forbidden()
+        commune_id = principal.commune_id
+        if commune_id is None:  # an officer without a commune sees nobody
+            return [], 0
+    rows, total = queries.list_users(session, role, commune_id, offset, limit)
+    villages = queries.village_ids_of(session, [u.id for u in rows])
+    return [(u, villages.get(u.id, [])) for u in rows], total

@@ -9,6 +9,7 @@ from litestar import Controller, get, post
 from litestar.datastructures import State
 from sqlmodel import Session
 
+from backend.accounts import queries as user_queries
 from backend.db.models import Device
 from backend.devices import queries, service
 from backend.devices.schemas import (
@@ -25,12 +26,13 @@ from backend.lib.clock import utcnow
 from backend.lib.pagination import check_page, page_body
 
 
-def device_out(d: Device) -> DeviceOut:
+def device_out(d: Device, owner: tuple[str, str] = ("", "")) -> DeviceOut:
     return DeviceOut(
         id=d.id, user_id=d.user_id, commune_id=d.commune_id, alg=d.alg,
         public_key=d.public_key, key_id=d.key_id, label=d.label, enrolled_via=d.enrolled_via,
         last_n=d.last_n, last_hash=d.last_hash, created_at=d.created_at,
         last_push_at=d.last_push_at, revoked_at=d.revoked_at, revoke_reason=d.revoke_reason,
+        username=owner[0], full_name=owner[1],
     )
 
 
@@ -48,7 +50,9 @@ class DeviceController(Controller):
                      page_size: int = 50) -> dict[str, Any]:
         offset, limit = check_page(page, page_size)
         rows, total = queries.list_devices(db, principal, offset, limit)
-        return page_body([device_out(d) for d in rows], total, page, page_size)
+        names = user_queries.names_of(db, [d.user_id for d in rows])
+        return page_body([device_out(d, names.get(d.user_id, ("", ""))) for d in rows],
+                         total, page, page_size)
 
     @post("/tickets", sync_to_thread=True, status_code=201,
           guards=[require_roles("officer", "admin")])

@@ -53,6 +53,9 @@ class DeviceOut(msgspec.Struct):
     last_push_at: datetime | None
     revoked_at: datetime | None
     revoke_reason: str
+    # The owner, so a list can name them; empty where the caller did not look them up.
+    username: str = ""
+    full_name: str = ""
 
 
 class TicketEnrolOut(msgspec.Struct):

@@ -31,6 +31,9 @@ from backend.sync_api.entities import data_of, flatten, scope_of
 from sync.merge import json_equal
 
 LOCK_KEY = 0x4C616E67536F  # "LangSo": one key for the whole change log
+# Core tables: bulk INSERTs of plain dicts skip the ORM's bulk-persistence layer.
+ENTITY_VERSIONS = EntityVersion.__table__  # type: ignore[attr-defined]
+SYNC_CHANGES = SyncChange.__table__  # type: ignore[attr-defined]
 
 
 def lock_change_log(session: Session) -> None:
@@ -124,11 +127,11 @@ class Versions:
         """Write buffered versions, then lock and append the change rows. Call last before
         commit: the PostgreSQL lock is held until then."""
         if self._versions:
-            self.session.execute(insert(EntityVersion), self._versions)
+            self.session.execute(insert(ENTITY_VERSIONS), self._versions)
             self._versions = []
         if self._changes:
             lock_change_log(self.session)
-            self.session.execute(insert(SyncChange), self._changes)
+            self.session.execute(insert(SYNC_CHANGES), self._changes)
             self._changes = []
 
 

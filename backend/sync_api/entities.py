@@ -167,6 +167,27 @@ def dossier_data(d: Dossier, revision: str | None) -> dict[str, Any]:
     }
 
 
+def new_dossier_data(row: Mapping[str, Any]) -> dict[str, Any]:
+    """`dossier_data` of a dossier being created from its row dict (no revision yet; dates
+    are still None, so no ISO conversion is needed)."""
+    assert row["received_at"] is None and row["due_date"] is None
+    return {
+        "procedure_code": row["procedure_code"],
+        "procedure_version": row["procedure_version"],
+        "applicant_member_id": row["applicant_member_id"],
+        "household_id": row["household_id"],
+        "village_id": row["village_id"],
+        "status": row["status"],
+        "outcome": row["outcome"],
+        "official_code": row["official_code"],
+        "received_at": None,
+        "due_date": None,
+        "form_data": dict(row["form_data"] or {}),
+        "components": dict(row["components"] or {}),
+        "revision": None,
+    }
+
+
 def data_of(session: Session, entity: str, row: Any) -> dict[str, Any]:
     """The current view of `row`, reading what the row alone does not hold from the latest
     stored version (household roster, dossier revision)."""

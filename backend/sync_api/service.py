@@ -43,6 +43,7 @@ from sync.mutations import Mutation, decode_signed_mutation
 PROTOCOL = 1
 MAX_BATCH = 500
 log = logging.getLogger("langso.sync")
+SYNC_MUTATIONS = SyncMutation.__table__  # type: ignore[attr-defined]
 
 HANDLERS = {
     ("household", "create"): apply_people.create_household,
@@ -252,7 +253,7 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
     if fresh:
         ctx.flush_deferred()
         session.flush()
-        session.execute(insert(SyncMutation), rows)
+        session.execute(insert(SYNC_MUTATIONS), rows)
         device.last_n = fresh[-1].n
         device.last_hash = fresh[-1].hash
         device.last_push_at = now

@@ -150,6 +150,24 @@ function Nav(props: { path: string }): JSX.Element {
   );
 }
 
+/** Officers have no bottom navigation (a phone layout): the console and settings (logout) sit in the top bar. */
+function OfficerLinks(props: { path: string }): JSX.Element {
+  const section = '/' + (props.path.split('?')[0]!.split('/')[1] ?? '');
+  const items: [string, string][] = [
+    ['/officer', t('officer.title')],
+    ['/settings', t('nav.settings')],
+  ];
+  return (
+    <nav class="topbar-links" aria-label={t('nav.main')} style="margin-left:auto;display:flex;gap:16px">
+      {items.map(([p, label]) => (
+        <a key={p} href={href(p)} aria-current={section === p ? 'page' : undefined} style="color:inherit">
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
 export function App(): JSX.Element {
   const [, setLangTick] = useState(0);
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -170,8 +188,13 @@ export function App(): JSX.Element {
   const onLoggedIn = (outcome: LoginOutcome): void => {
     setPersistence(outcome.persistence);
     setSession(outcome.session);
-    navigate('/');
+    navigate(isOfficer(outcome.session.user) ? '/officer' : '/');
   };
+  const officer = !!session && isOfficer(session.user);
+  // Officers and admins work in the console: the volunteer home is not theirs.
+  useEffect(() => {
+    if (officer && gate === 'ready' && (path === '/' || path === '')) navigate('/officer');
+  }, [officer, gate, path]);
   const onLogout = (): void => setSession(null);
 
   return (
@@ -181,9 +204,10 @@ export function App(): JSX.Element {
       </a>
       <header class="topbar">
         <span class="brand">{t('app.name')}</span>
+        {officer && gate === 'ready' ? <OfficerLinks path={path} /> : null}
       </header>
       <Banners />
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} class={officer ? 'main--wide' : undefined}>
         {session === undefined ? (
           <p class="muted">{t('common.loading')}</p>
         ) : session === null || gate === 'enrol' ? (
@@ -198,7 +222,7 @@ export function App(): JSX.Element {
           <Route path={path} user={session.user} />
         )}
       </main>
-      {session && gate === 'ready' ? <Nav path={path} /> : null}
+      {session && gate === 'ready' && !officer ? <Nav path={path} /> : null}
     </>
   );
 }

@@ -120,7 +120,9 @@ export async function pushPending(d: LangsoDB = db()): Promise<PushReport> {
           batch = index; // the items before the bad one are fine: send them alone
           continue;
         }
-        throw new SyncStop(error.problem.code ?? 'item_refused', vi, error.problem.message_en ?? error.message, error.status);
+        // No HTTP status on this stop: a refused item (bad_signature is a 401 by the protocol) is not an
+        // expired session, so it must neither ask for a new login nor stop photos and pull.
+        throw new SyncStop(error.problem.code ?? 'item_refused', vi, error.problem.message_en ?? error.message);
       }
       throw stopFor(error);
     }

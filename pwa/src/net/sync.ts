@@ -8,7 +8,7 @@
  * One run, in this order (form data always before photos, AT10):
  *   1. (once per page load) sign rows an earlier app version left unsigned;  2. push pending mutations in batches;  3. upload queued photos
  *   (resumable);  4. pull with the cursor;  5. reference data, open conflicts, receipts still
- *   unverified;  6. device-health report (skipped silently where the server lacks it);
+ *   unverified, signed results (checked offline, their PDFs fetched once: results.ts);  6. device-health report (skipped silently where the server lacks it);
  *   7. forget acknowledged outbox rows older than 30 days.
  * A failure backs off exponentially with jitter (BASE_MS · 2^attempt, capped at CAP_MS, "equal
  * jitter": half fixed, half random); a manual request ignores the back-off.
@@ -25,6 +25,7 @@ import { pullAll, type PullReport } from './pull';
 import { pushPending, SyncStop, type PushReport } from './push';
 import { refreshKeys } from './receipts';
 import { refreshReference } from './reference';
+import { checkResults } from './results';
 import { uploadPending, type UploadReport } from './upload';
 
 export const TIMER_MS = 60_000;
@@ -159,6 +160,7 @@ export async function runOnce(d: LangsoDB = dbOf()): Promise<RunReport | null> {
     if (e instanceof OfflineError) throw e;
   });
   await reverifyPending(d);
+  await checkResults(d);
   await reportHealth(d, device.id);
   await pruneAcknowledged(30, d);
   if (deferred) throw deferred;

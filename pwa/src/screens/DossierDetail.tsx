@@ -4,10 +4,12 @@
  * satisfaction rating. Reads only the local store.
  */
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { getLang, localized, t, type MessageKey } from '../i18n';
 import { href, navigate } from '../router';
+import { communeShortName, localResultState, type LocalResultState } from '../net/results-check';
 import { db } from '../store/db';
+import type { ResultRow } from '../store/types';
 import { LiveView, Screen } from '../ui/common';
 import { useLive } from '../ui/hooks';
 import { markResultReturned } from '../features/dossier/actions';
@@ -107,6 +109,7 @@ export function DossierDetail(props: { dossierId: string; justSigned?: boolean }
                 ) : null}
                 {result.summary ? <p style="margin:0">{result.summary}</p> : null}
                 {result.issued_at ? <p style="margin:0">{t('dossier.result_issued', { date: formatWhen(result.issued_at) })}</p> : null}
+                {o.result ? <ResultCheckBox row={o.result} /> : null}
               </section>
             ) : null}
             {row.status === 'done' && row.sync_state !== 'queued' ? (
@@ -177,5 +180,70 @@ export function DossierDetail(props: { dossierId: string; justSigned?: boolean }
         );
       }}
     </LiveView>
+  );
+}
+
+/**
+ * The commune's signature on the result, checked now on this device from the local store only
+ * (src/net/results-check.ts), and the issued PDF, offered only after its bytes are re-checked.
+ */
+function ResultCheckBox(props: { row: ResultRow }): JSX.Element {
+  const { row } = props;
+  const [state, setState] = useState<LocalResultState | undefined>();
+  const [pdfUrl, setPdfUrl] = useState<string | undefined>();
+  const stamp = `${row.id}:${row.version}:${row.check?.verified_at ?? ''}:${row.pdf?.at ?? ''}:${JSON.stringify(row.data).length}`;
+  useEffect(() => {
+    let live = true;
+    let url: string | undefined;
+    localResultState(row).then(
+      (next) => {
+        if (!live) return;
+        setState(next);
+        if (next.pdf) {
+          url = URL.createObjectURL(next.pdf);
+          setPdfUrl(url);
+        } else setPdfUrl(undefined);
+      },
+      (e: unknown) => {
+        if (live) setState({ check: { verdict: 'invalid', version: row.version, verified_at: new Date().toISOString(), reason_vi: String(e), reason_en: String(e) } });
+      },
+    );
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [stamp]);
+  if (!state) return <p class="muted result-check">{t('dossier.result_checking')}</p>;
+  const en = getLang() === 'en';
+  const { check } = state;
+  const reason = en ? check.reason_en : check.reason_vi;
+  const pdfReason = (en ? state.pdfReason_en : state.pdfReason_vi) ?? (row.pdf?.state === 'mismatch' ? (en ? row.pdf.reason_en : row.pdf.reason_vi) : undefined);
+  return (
+    <div class="result-check" data-verdict={check.verdict}>
+      {check.verdict === 'valid' ? (
+        <>
+          <p class="ok" role="status" style="margin:0">
+            ✓ {t('dossier.result_valid', { commune: communeShortName(check.commune_name ?? check.commune_id ?? '') })}
+          </p>
+          <p class="muted" style="margin:0">{t('dossier.result_valid_detail', { key: check.key_id ?? '' })}</p>
+        </>
+      ) : check.verdict === 'invalid' ? (
+        <div class="banner banner--update" role="alert" style="border:3px solid var(--error)">
+          <p class="error" style="margin:0">⚠ {t('dossier.result_invalid')}</p>
+          {reason ? <p style="margin:0">{reason}</p> : null}
+        </div>
+      ) : (
+        <p class="muted" style="margin:0">{t('dossier.result_unverified')}</p>
+      )}
+      {check.verdict === 'valid' && pdfUrl ? (
+        <a class="button button--secondary" href={pdfUrl} target="_blank" rel="noopener" type="application/pdf">
+          {t('dossier.result_pdf')}
+        </a>
+      ) : check.verdict === 'valid' && pdfReason ? (
+        <p class="error" role="alert" style="margin:0">{t('dossier.result_pdf_bad', { reason: pdfReason })}</p>
+      ) : check.verdict === 'valid' ? (
+        <p class="muted" style="margin:0">{t('dossier.result_pdf_pending')}</p>
+      ) : null}
+    </div>
   );
 }

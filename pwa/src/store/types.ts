@@ -235,6 +235,38 @@ export interface ResultRow {
   dossier_id: string;
   version: number;
   data: Record<string, unknown>;
+  /** The device's own check of the commune's signature (src/net/results.ts); no schema index. */
+  check?: ResultCheck;
+  /** The issued PDF, fetched online into `blobs` and checked against the result (results.ts). */
+  pdf?: ResultPdf;
+}
+
+/**
+ * 'valid': signed by the commune key cached on the device, for this dossier, and every shown
+ * fact is the signed one; 'invalid': any of that fails (reason given); 'unverified': the
+ * commune key is not cached yet (checked again after the next sync).
+ */
+export interface ResultCheck {
+  verdict: 'valid' | 'invalid' | 'unverified';
+  /** Result version this check is for (a newer pull replaces the row and its check). */
+  version: number;
+  verified_at: string;
+  reason_vi?: string;
+  reason_en?: string;
+  key_id?: string;
+  commune_id?: string;
+  commune_name?: string;
+}
+
+/** 'ok': stored in `blobs` under `sha256`; 'mismatch': the downloaded bytes were not the issued file. */
+export interface ResultPdf {
+  state: 'ok' | 'mismatch' | 'error';
+  version: number;
+  at: string;
+  sha256?: string;
+  size?: number;
+  reason_vi?: string;
+  reason_en?: string;
 }
 
 /** Server-side view of a dossier, written by the sync loop (pull / push results). */

@@ -18,6 +18,17 @@ interface DeviceList {
   names: Map<string, string>;
 }
 
+/** The device list names each device's owner (backend/devices; older servers send ids only). */
+type NamedDevice = Device & { username?: string; full_name?: string };
+
+/** A volunteer of the commune as GET /api/users?role=volunteer lists them. */
+interface VolunteerItem {
+  id: string;
+  username: string;
+  full_name: string;
+  village_ids: string[];
+}
+
 const PAGE_SIZE = 50;
 
 async function loadDevices(page: number): Promise<DeviceList> {
@@ -29,6 +40,7 @@ async function loadDevices(page: number): Promise<DeviceList> {
   const names = new Map<string, string>();
   for (const item of board?.sync_health.items ?? []) names.set(item.user_id, item.volunteer_name);
   for (const v of board?.by_volunteer ?? []) names.set(v.volunteer_id, v.name);
+  for (const d of list.items as NamedDevice[]) if (d.full_name) names.set(d.user_id, d.full_name);
   return { page: list, names };
 }
 
@@ -138,6 +150,9 @@ export function DevicesScreen(): JSX.Element {
 
 function TicketForm(): JSX.Element {
   const [username, setUsername] = useState('');
+  // Pick from the commune's volunteers; typing the username stays possible if the list fails.
+  const [volunteers] = useAsync(() => getJson<Page<VolunteerItem>>('/api/users?role=volunteer&page_size=200'), []);
+  const choices = volunteers.state === 'ready' && volunteers.value.items.length ? volunteers.value.items : undefined;
   const [ticket, setTicket] = useState<Ticket | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -162,7 +177,18 @@ function TicketForm(): JSX.Element {
       <form class="oc-row" onSubmit={submit}>
         <label class="oc-field">
           <span>{ot('dev.username')}</span>
-          <input type="text" name="volunteer_username" autoComplete="off" autoCapitalize="none" spellcheck={false} value={username} onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value)} />
+          {choices ? (
+            <select name="volunteer_username" value={username} onChange={(e) => setUsername((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">—</option>
+              {choices.map((v) => (
+                <option key={v.id} value={v.username}>
+                  {v.full_name} ({v.username})
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input type="text" name="volunteer_username" autoComplete="off" autoCapitalize="none" spellcheck={false} value={username} onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value)} />
+          )}
         </label>
         <button type="submit" class="oc-btn oc-btn--primary" disabled={busy || !username.trim()}>
           {busy ? ot('common.sending') : ot('dev.issue')}
