@@ -256,11 +256,13 @@ def _in_profile(value: Any, depth: int) -> bool:
     :func:`_walk`); for the JSON types a parser produces. Never raises."""
     kind = type(value)
     if kind is str:
-        return value.isascii() or (
-            _SURROGATE.search(value) is None and unicodedata.is_normalized("NFC", value)
+        text: str = value
+        return text.isascii() or (
+            _SURROGATE.search(text) is None and unicodedata.is_normalized("NFC", text)
         )
     if kind is int:
-        return INT_MIN <= value <= INT_MAX
+        number: int = value
+        return INT_MIN <= number <= INT_MAX
     if kind is dict:
         if depth >= MAX_DEPTH:
             return False

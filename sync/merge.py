@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from sync.errors import ConflictStale, MergeError
-from sync.hlc import parse_hlc
+from sync.hlc import SERVER_NODE, Hlc, parse_hlc
 
 Rule = Literal["identity", "lww", "union", "server"]
 RULES: Final[tuple[Rule, ...]] = ("identity", "lww", "union", "server")
@@ -22,6 +22,9 @@ FieldOutcome = Literal[
 ]
 Verdict = Literal["applied", "merged", "conflict", "rejected"]
 
+# Rules whose stored value is always exactly one writer's value, so that the field's clock names
+# the writer of the value in force (MRG11). A union value mixes writers: its clock does not.
+_SELF_RULES: Final = frozenset({"identity", "lww"})
 _EFFECTIVE: Final = frozenset({"applied", "lww_won", "lww_lost", "union"})
 _MERGED: Final = frozenset({"kept", "lww_won", "lww_lost", "union"})
 
@@ -115,6 +118,19 @@ def _later(proposed_hlc: str, current_hlc: str | None) -> bool:
     return current_hlc is None or parse_hlc(proposed_hlc) > parse_hlc(current_hlc)
 
 
+def _follows_own_write(proposed: Hlc, current_hlc: str | None) -> bool:
+    """MRG11: the value in force was written by the proposing device itself, earlier.
+
+    A device's writes are totally ordered by its chain and its clock only moves forward, so a
+    later clock on the same device node causally follows that write. ``server`` is not one
+    writer (every officer, every worker process) and never counts as "self".
+    """
+    if current_hlc is None or proposed.node == SERVER_NODE:
+        return False
+    current = parse_hlc(current_hlc)
+    return current.node == proposed.node and proposed > current
+
+
 def _max_clock(a: str | None, b: str) -> str:
     return b if a is None or parse_hlc(b) > parse_hlc(a) else a
 
@@ -128,13 +144,14 @@ def merge_fields(
     rules: Mapping[str, str],
     default_rule: str = "lww",
 ) -> MergeOutcome:
-    """Merge ``proposed`` into ``current`` field by field (MRG3–MRG9).
+    """Merge ``proposed`` into ``current`` field by field (MRG3–MRG9, MRG11).
 
     Fields are processed in UTF-16 order of their names; the result does not depend on it.
-    Raises :class:`MergeError` for an unknown rule name (``bad_rule:<field>``), a bad HLC
-    (``bad_hlc``) or a non-list union value (``bad_union_value:<field>``).
+    Raises :class:`MergeError` for an unknown rule name (``bad_rule:<field>``) or a non-list
+    union value (``bad_union_value:<field>``), and :class:`~sync.errors.HlcError`
+    (``bad_hlc``) for a malformed ``proposed_hlc`` or a malformed current clock that a rule reads.
     """
-    parse_hlc(proposed_hlc)
+    p_hlc = parse_hlc(proposed_hlc)
     values = dict(current)
     clocks = dict(current_clocks)
     outcomes: dict[str, FieldOutcome] = {}
@@ -155,6 +172,10 @@ def merge_fields(
         c_hlc = current_clocks.get(name)
         if rule == "union":
             b, c, p = _union_list(name, b), _union_list(name, c), _union_list(name, p)
+        elif rule in _SELF_RULES and _follows_own_write(p_hlc, c_hlc):
+            # MRG11: the device's own earlier write is not a concurrent change; the proposal
+            # is merged as if that write were its base.
+            b = c
 
         outcome: FieldOutcome
         if json_equal(p, c):

@@ -10,12 +10,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+_JSON_ENCODE = msgspec.json.Encoder().encode
+
+
+def json_text(value: Any) -> str:
+    """JSON column serialiser: msgspec (C) instead of json.dumps, several times faster on the
+    sync push path (every mutation writes five JSON values). Same JSON values; the stored
+    text differs only cosmetically (no spaces, non-ASCII kept as UTF-8, NaN as null)."""
+    return _JSON_ENCODE(value).decode()
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    kwargs.setdefault("json_serializer", json_text)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

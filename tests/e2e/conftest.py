@@ -174,6 +174,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 _FAILED = pytest.StashKey[bool]()
 
 
+def test_failed(node: pytest.Item) -> bool:
+    """True when the test's own body (not setup) failed; for fixtures' teardown."""
+    return node.stash.get(_FAILED, False)
+
+
+test_failed.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
 def dump_pages(ctx: Any, folder: Path, label: str) -> None:
     """Screenshots and text of every open page, so a failure in CI can be read afterwards."""
     for i, page in enumerate(ctx.pages):
@@ -199,7 +207,7 @@ def context(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Ite
     try:
         yield ctx
     finally:
-        if request.node.stash.get(_FAILED, False):
+        if test_failed(request.node):
             dump_pages(ctx, tmp_path, "context")
             print(f"pages of the failed test saved under {tmp_path}")
         ctx.close()

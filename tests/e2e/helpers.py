@@ -54,9 +54,11 @@ def log_in(page: Any, server: LiveServer, username: str, pin: str = PIN) -> None
     page.wait_for_selector("nav.nav", timeout=30_000)
     wait_until(
         page,
-        lambda: last_sync_success(page) is not None
-        and idb_count(page, "households") > 0
-        and idb_count(page, "procedures") > 0,
+        lambda: (
+            last_sync_success(page) is not None
+            and idb_count(page, "households") > 0
+            and idb_count(page, "procedures") > 0
+        ),
         "the first sync after login",
         timeout=60_000,
     )
@@ -190,7 +192,11 @@ def document_photo(path: Path, seed: int, size: tuple[int, int] = (2448, 3264)) 
         y += line_h
     top = int(page_h * 0.6)
     for r in range(6):  # a table
-        d.line([m, top + r * line_h * 1.5, page_w - m, top + r * line_h * 1.5], fill=(30, 30, 30), width=4)
+        d.line(
+            [m, top + r * line_h * 1.5, page_w - m, top + r * line_h * 1.5],
+            fill=(30, 30, 30),
+            width=4,
+        )
     for c in range(4):
         xc = m + c * (page_w - 2 * m) // 3
         d.line([xc, top, xc, top + 5 * line_h * 1.5], fill=(30, 30, 30), width=4)
@@ -198,7 +204,10 @@ def document_photo(path: Path, seed: int, size: tuple[int, int] = (2448, 3264)) 
     d.ellipse([cx - r, cy - r, cx + r, cy + r], outline=(190, 30, 30), width=10)
     d.ellipse([cx - r // 2, cy - r // 2, cx + r // 2, cy + r // 2], outline=(190, 30, 30), width=6)
     d.line(
-        [(int(page_w * 0.55) + i * 12, int(page_h * 0.83) + rng.randint(-25, 25)) for i in range(40)],
+        [
+            (int(page_w * 0.55) + i * 12, int(page_h * 0.83) + rng.randint(-25, 25))
+            for i in range(40)
+        ],
         fill=(20, 30, 120),
         width=5,
     )
@@ -280,16 +289,18 @@ def young_couple(server: LiveServer, username: str, skip: int = 0) -> Couple:
         ).fetchall()
     assert len(rows) > skip, f"no household with a young couple for {username}"
     r = rows[skip]
-    return Couple(r["id"], r["village_id"], r["address"], r["fid"], r["fname"], r["mid"], r["mname"])
+    return Couple(
+        r["id"], r["village_id"], r["address"], r["fid"], r["fname"], r["mid"], r["mname"]
+    )
 
 
 # ---------------------------------------------------------------- the birth registration
 
 
-def open_household(page: Any, household_id: str, head_name: str) -> None:
+def open_household(page: Any, village_id: str, household_id: str, head_name: str) -> None:
     """Villages → the village → search the head's name → the household."""
     go(page, "/")
-    page.locator('a.list-item[href^="#/villages/"]').first.click()
+    page.locator(f'a.list-item[href="#/villages/{village_id}"]').click()
     page.fill("#household-search", head_name)
     page.locator(f'a.list-item[href="#/households/{household_id}"]').click()
     page.get_by_role("heading", name=f"Hộ {head_name}").wait_for()
@@ -305,7 +316,7 @@ def file_birth_registration(
     """From the household: "Đăng ký khai sinh" with the father as applicant, the child's fields,
     `documents` into the birth-certificate checklist item, a drawn consent signature, sign.
     Checks the parents arrive prefilled. Returns the dossier id."""
-    open_household(page, couple.household_id, couple.father_name)
+    open_household(page, couple.village_id, couple.household_id, couple.father_name)
     page.get_by_role("link", name=f"Lập hồ sơ mới: {couple.father_name}").click()
     page.get_by_text("Đăng ký khai sinh").first.click()
     page.locator("label.choice", has_text=couple.father_name).click()
@@ -314,7 +325,10 @@ def file_birth_registration(
 
     # The parents come from the household, marked as prefilled.
     page.select_option("#f-father_known", "co")
-    for key, name in (("mother_full_name", couple.mother_name), ("father_full_name", couple.father_name)):
+    for key, name in (
+        ("mother_full_name", couple.mother_name),
+        ("father_full_name", couple.father_name),
+    ):
         field = page.locator(f'[data-field="{key}"]')
         assert page.input_value(f"#f-{key}") == name, key
         assert "field--prefilled" in (field.get_attribute("class") or ""), key
@@ -347,3 +361,20 @@ def file_birth_registration(
     page.get_by_role("button", name="Ký và đưa vào hàng chờ gửi").click()
     page.wait_for_url("**/#/dossiers/*?signed=1", timeout=20_000)
     return str(page.url.split("#/dossiers/")[1].split("?")[0])
+
+
+def edit_member(page: Any, couple: Couple, member_id: str, values: dict[str, str]) -> None:
+    """Household → the member → change fields of the member form → "Lưu" (works offline)."""
+    open_household(page, couple.village_id, couple.household_id, couple.father_name)
+    page.locator(
+        f'a.list-item[href="#/households/{couple.household_id}/members/{member_id}"]'
+    ).click()
+    for key, value in values.items():
+        page.fill(f"#m-{key}", value)
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_role("heading", name=f"Hộ {couple.father_name}").wait_for()
+
+
+def local_member(page: Any, member_id: str) -> dict[str, Any]:
+    (row,) = [m for m in idb_all(page, "members") if m["id"] == member_id]
+    return row

@@ -57,7 +57,10 @@ def test_volunteer_registers_birth_offline_then_syncs(
     item.wait_for()
     assert "chờ gửi" in item.inner_text()
     with server_db(server) as con:
-        assert con.execute("select count(*) from dossiers where id = ?", (dossier_id,)).fetchone()[0] == 0
+        assert (
+            con.execute("select count(*) from dossiers where id = ?", (dossier_id,)).fetchone()[0]
+            == 0
+        )
 
     server.start()
     context.set_offline(False)
@@ -89,7 +92,9 @@ def test_volunteer_registers_birth_offline_then_syncs(
             for r in con.execute("select sha256, size, content_type, width, height from blobs")
         }
 
-    mutation = decode_signed_mutation(rev["payload"], rev["sig"], device["alg"], device["public_key"])
+    mutation = decode_signed_mutation(
+        rev["payload"], rev["sig"], device["alg"], device["public_key"]
+    )
     assert mutation.hash == rev["hash"]
     assert mutation.op == "submit" and mutation.entity_id == dossier_id
     form = mutation.fields["form_data"]

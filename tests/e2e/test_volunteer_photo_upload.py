@@ -73,10 +73,15 @@ def test_photo_upload_resumes_after_connection_drop(
     row = wait_until(page, partial, "the device to record the partial upload")
     assert row["uploaded_bytes"] == (DROP_AFTER - 1) * CHUNK  # the last offset it heard about
     with server_db(server) as con:
-        offset = con.execute("select upload_offset from uploads where sha256 = ?", (sha,)).fetchone()[0]
+        offset = con.execute(
+            "select upload_offset from uploads where sha256 = ?", (sha,)
+        ).fetchone()[0]
         assert offset == DROP_AFTER * CHUNK  # the server kept the chunk whose answer was lost
         assert con.execute("select count(*) from blobs where sha256 = ?", (sha,)).fetchone()[0] == 0
-        assert con.execute("select count(*) from dossiers where id = ?", (dossier_id,)).fetchone()[0] == 1
+        assert (
+            con.execute("select count(*) from dossiers where id = ?", (dossier_id,)).fetchone()[0]
+            == 1
+        )
     go(page, f"/dossiers/{dossier_id}")
     page.get_by_text("Đã gửi", exact=True).wait_for()  # form data there, file still on the way
 
@@ -86,12 +91,16 @@ def test_photo_upload_resumes_after_connection_drop(
     page.get_by_text("Máy chủ đã nhận").first.wait_for(timeout=30_000)
 
     offsets = [o for o, _ in patches]
-    assert offsets[DROP_AFTER] == DROP_AFTER * CHUNK, f"resumed at {offsets[DROP_AFTER]}, not at the acknowledged offset"
+    assert offsets[DROP_AFTER] == DROP_AFTER * CHUNK, (
+        f"resumed at {offsets[DROP_AFTER]}, not at the acknowledged offset"
+    )
     assert offsets == sorted(set(offsets)), f"some bytes were sent twice: {offsets}"
     sent = sum(n for _, n in patches)
     assert sent == size, f"{sent} bytes sent for a {size}-byte file"
 
     with server_db(server) as con:
-        blob = con.execute("select size, content_type from blobs where sha256 = ?", (sha,)).fetchone()
+        blob = con.execute(
+            "select size, content_type from blobs where sha256 = ?", (sha,)
+        ).fetchone()
     assert blob is not None and blob["size"] == size and blob["content_type"] == "application/pdf"
     assert hashlib.sha256(blob_path(server, sha).read_bytes()).hexdigest() == sha

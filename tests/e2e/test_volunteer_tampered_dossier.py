@@ -71,18 +71,25 @@ def test_tampered_signed_dossier_is_refused_with_a_clear_message(
     # The refusal is about this dossier, not the session: no request to log in again.
     go(page, "/sync")
     page.get_by_role("button", name="Đồng bộ ngay", exact=True).wait_for()
-    assert page.locator("#relogin-password").count() == 0, "a refused item must not look like an expired session"
+    assert page.locator("#relogin-password").count() == 0, (
+        "a refused item must not look like an expired session"
+    )
 
     with server_db(server) as con:
-        assert con.execute(
-            "select count(*) from dossier_revisions where dossier_id = ?", (dossier_id,)
-        ).fetchone()[0] == 0
+        assert (
+            con.execute(
+                "select count(*) from dossier_revisions where dossier_id = ?", (dossier_id,)
+            ).fetchone()[0]
+            == 0
+        )
         submits = con.execute(
             "select count(*) from sync_mutations where entity_id = ? and op = 'submit'",
             (dossier_id,),
         ).fetchone()[0]
         assert submits == 0
-        stored = con.execute("select status, form_data from dossiers where id = ?", (dossier_id,)).fetchone()
+        stored = con.execute(
+            "select status, form_data from dossiers where id = ?", (dossier_id,)
+        ).fetchone()
         # The untouched "create" that preceded the submission may be there, as a draft only.
         assert stored is None or stored["status"] == "draft"
         everything = " ".join(

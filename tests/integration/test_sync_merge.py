@@ -4,12 +4,13 @@ dossiers the commune already holds; conflict resolution through the API."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from backend.db.models import Dossier, DossierAmendment, Member, SyncLoser
+from backend.db.models import Dossier, DossierAmendment, Member, SyncConflict, SyncLoser
 from tests.support.device import (
     SimDevice,
     household_fields,
@@ -257,3 +258,83 @@ def test_edit_to_a_received_dossier_becomes_an_amendment_for_the_officer(
         assert d is not None and d.form_data["mother_residence"] == "Bản Mới"
         assert d.version == version + 1
         assert s.exec(select(DossierAmendment)).one().status == "accepted"
+
+
+# --- MRG11: a device's own earlier edit is not a concurrent change ----------------------------
+
+def conflict_rows(engine: Engine, entity_id: str) -> list[SyncConflict]:
+    with Session(engine) as s:
+        return list(s.exec(select(SyncConflict).where(SyncConflict.entity_id == entity_id)).all())
+
+
+def test_two_offline_edits_of_one_identity_field_from_one_base_both_apply(
+    make_device: Any, engine: Engine
+) -> None:
+    a, _, _, mid = two_devices_on_one_member(make_device)
+    first = a.mutate("member", mid, "update", {"full_name": "Giàng A Pào",
+                                               "phone": "0987654321"}, now_ms=T0 + 10)
+    second = a.mutate("member", mid, "update", {"full_name": "Giàng A Pùa",
+                                                "phone": "0977777777"}, now_ms=T0 + 20)
+    assert [json.loads(s.item.payload)["base"] for s in (first, second)] == [1, 1]
+    r = a.push()
+    assert r.status_code == 200, r.text
+    assert [res["status"] for res in r.json()["results"]] == ["applied", "applied"]
+    with Session(engine) as s:
+        m = s.get(Member, mid)
+        assert m is not None and (m.full_name, m.phone, m.version) == (
+            "Giàng A Pùa", "0977777777", 3)
+        assert s.exec(select(SyncLoser).where(SyncLoser.entity_id == mid)).all() == []
+    assert conflict_rows(engine, mid) == []
+
+
+def test_undoing_an_own_offline_edit_restores_the_base_value(
+    make_device: Any, engine: Engine
+) -> None:
+    a, _, _, mid = two_devices_on_one_member(make_device)
+    a.mutate("member", mid, "update", {"full_name": "Giàng A Pào"}, now_ms=T0 + 10)
+    a.mutate("member", mid, "update", {"full_name": "Giàng A Páo"}, now_ms=T0 + 20)
+    r = a.push()
+    assert [res["status"] for res in r.json()["results"]] == ["applied", "applied"]
+    with Session(engine) as s:
+        m = s.get(Member, mid)
+        assert m is not None and m.full_name == "Giàng A Páo" and m.version == 3
+    assert conflict_rows(engine, mid) == []
+
+
+def test_another_devices_edit_between_two_own_edits_still_conflicts(
+    make_device: Any, engine: Engine
+) -> None:
+    a, b, _, mid = two_devices_on_one_member(make_device)
+    a.mutate("member", mid, "update", {"full_name": "Giàng A Pào"}, now_ms=T0 + 10)
+    a.mutate("member", mid, "update", {"full_name": "Giàng A Pùa"}, now_ms=T0 + 30)
+    first = a.push(limit=1)
+    assert first.json()["results"][0]["status"] == "applied"
+    b.pull()
+    b.mutate("member", mid, "update", {"full_name": "Giàng Á Páo"}, now_ms=T0 + 20)
+    assert result(b)["status"] == "applied"  # from version 2: no concurrency for b
+    res = result(a)  # base 1: b's write since then is concurrent with it
+    assert res["status"] == "conflict" and [c["field"] for c in res["conflicts"]] == ["full_name"]
+    rows = conflict_rows(engine, mid)
+    assert [(c.base_value, c.current_value, c.proposed_value) for c in rows] == [
+        ("Giàng A Páo", "Giàng Á Páo", "Giàng A Pùa")]
+    assert rows[0].current_hlc is not None and rows[0].current_hlc.endswith(b.device_id)
+    with Session(engine) as s:
+        m = s.get(Member, mid)
+        assert m is not None and m.full_name == "Giàng Á Páo"
+
+
+def test_an_officers_rest_edit_between_two_own_edits_still_conflicts(
+    make_device: Any, client: Any, as_user: Any, engine: Engine
+) -> None:
+    a, _, _, mid = two_devices_on_one_member(make_device)
+    a.mutate("member", mid, "update", {"full_name": "Giàng A Pào"}, now_ms=T0 + 10)
+    a.mutate("member", mid, "update", {"full_name": "Giàng A Pùa"}, now_ms=T0 + 30)
+    assert a.push(limit=1).json()["results"][0]["status"] == "applied"
+    r = client.patch(f"/api/members/{mid}", json={"full_name": "Giàng A Pao"},
+                     headers=as_user("officer_a"))
+    assert r.status_code == 200, r.text
+    res = result(a)
+    assert res["status"] == "conflict", res
+    rows = conflict_rows(engine, mid)
+    assert [(c.current_value, c.proposed_value) for c in rows] == [("Giàng A Pao", "Giàng A Pùa")]
+    assert rows[0].current_hlc is not None and rows[0].current_hlc.endswith("-server")

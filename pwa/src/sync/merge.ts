@@ -7,7 +7,7 @@
  * keep the snake_case member names of the vectors and the audit log.
  */
 import { ConflictStale, MergeError } from './core-errors';
-import { compareHlc, parseHlc } from './hlc';
+import { SERVER_NODE, compareHlc, parseHlc, type Hlc } from './hlc';
 
 export const RULES = ['identity', 'lww', 'union', 'server'] as const;
 export type MergeRule = (typeof RULES)[number];
@@ -49,6 +49,11 @@ export interface MergeOutcome {
   readonly rejected: string[];
 }
 
+/**
+ * Rules whose stored value is always exactly one writer's value, so that the field's clock names the
+ * writer of the value in force (MRG11). A union value mixes writers: its clock does not.
+ */
+const SELF_RULES: ReadonlySet<string> = new Set(['identity', 'lww']);
 const EFFECTIVE: ReadonlySet<FieldOutcome> = new Set(['applied', 'lww_won', 'lww_lost', 'union']);
 const MERGED: ReadonlySet<FieldOutcome> = new Set(['kept', 'lww_won', 'lww_lost', 'union']);
 
@@ -111,9 +116,22 @@ const later = (proposedHlc: string, currentHlc: string | null): boolean =>
   currentHlc === null || compareHlc(proposedHlc, currentHlc) > 0;
 
 /**
- * Merge `proposed` into `current` field by field (MRG3–MRG9). Fields are processed in UTF-16 order
- * of their names. Throws `bad_rule:<field>` for an unknown rule name, `bad_hlc` for a malformed
- * clock and `bad_union_value:<field>` for a union value that is not null or a list of strings.
+ * MRG11: the value in force was written by the proposing device itself, earlier. A device's writes
+ * are totally ordered by its chain and its clock only moves forward, so a later clock on the same
+ * device node causally follows that write. `server` is many writers (officers, worker processes)
+ * and never counts as "self".
+ */
+function followsOwnWrite(proposed: Hlc, currentHlc: string | null): boolean {
+  if (currentHlc === null || proposed.node === SERVER_NODE) return false;
+  const current = parseHlc(currentHlc);
+  return current.node === proposed.node && compareHlc(proposed, current) > 0;
+}
+
+/**
+ * Merge `proposed` into `current` field by field (MRG3–MRG9, MRG11). Fields are processed in UTF-16
+ * order of their names. Throws `bad_rule:<field>` for an unknown rule name, `bad_hlc` for a malformed
+ * proposed clock or a malformed current clock that a rule reads, and `bad_union_value:<field>` for a
+ * union value that is not null or a list of strings.
  */
 export function mergeFields(
   base: Values,
@@ -124,7 +142,7 @@ export function mergeFields(
   rules: Readonly<Record<string, string>>,
   defaultRule: string = 'lww',
 ): MergeOutcome {
-  parseHlc(proposedHlc);
+  const pHlc = parseHlc(proposedHlc);
   const values = copy(current);
   const clocks = copy(currentClocks);
   const outcomes: Record<string, FieldOutcome> = {};
@@ -146,6 +164,9 @@ export function mergeFields(
       b = unionList(name, b);
       c = unionList(name, c);
       p = unionList(name, p);
+    } else if (SELF_RULES.has(rule) && followsOwnWrite(pHlc, cHlc)) {
+      // MRG11: the device's own earlier write is not a concurrent change; merge as if it were the base.
+      b = c;
     }
 
     let outcome: FieldOutcome;
