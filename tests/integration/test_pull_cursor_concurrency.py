@@ -46,16 +46,12 @@ def seen_all(engine: Engine, cursor: str | None) -> tuple[list[str], str | None]
                 return ids, cursor
 
 
-def require_pg(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("visibility out of sequence order is a PostgreSQL behaviour")
-
-
+@pytest.mark.postgres_only
 def test_without_the_lock_a_cursor_skips_a_late_commit(
     database_url: str, engine: Engine, clean_db: Any
 ) -> None:
     """The control experiment: raw inserts that bypass the lock lose a change."""
-    require_pg(database_url)
+    assert database_url.startswith("postgresql")
     insert = text("INSERT INTO sync_changes (entity, entity_id, version, commune_id, village_id,"
                   " deleted, created_at) VALUES ('household', :id, 1, :c, :v, false, now())")
     ev = text("INSERT INTO entity_versions (entity, entity_id, version, data, clocks,"
@@ -72,10 +68,11 @@ def test_without_the_lock_a_cursor_skips_a_late_commit(
     assert later == []  # "early" is lost to this cursor: the hazard the lock prevents
 
 
+@pytest.mark.postgres_only
 def test_with_the_lock_a_second_writer_waits_for_the_first_commit(
     database_url: str, engine: Engine, clean_db: Any
 ) -> None:
-    require_pg(database_url)
+    assert database_url.startswith("postgresql")
     t1 = Session(engine)
     write_change(t1, "first")  # holds the change-log lock until commit
     done = threading.Event()
