@@ -4,7 +4,7 @@ accent-insensitive search over the local store, in Debian's Chromium driven by P
 Seeds a temporary SQLite database with one commune, one village of 500 households and 2,000
 members (plausible names and identity numbers from backend/demo/generate.py, several seeds
 pooled) and one volunteer assigned to that village; starts `langso serve` on a free loopback
-port (serving pwa/dist — run `cd pwa && npm run build` first); logs in through the PWA's own
+port (serving pwa/dist — run `cd pwa && npm run build` first — or the build named by --static-dir); logs in through the PWA's own
 login form and measures, in the page:
 
   (a) first load: from the click on "Đăng nhập" to both IndexedDB stores holding every household
@@ -146,10 +146,11 @@ def expected_count(keys: list[str], query: str) -> int:
     return sum(1 for k in keys if all(any(w.startswith(t) for w in k.split()) for t in tokens))
 
 
-def start_server(database_url: str, data_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(database_url: str, data_dir: Path, log: Path,
+                 static_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = dict(os.environ, LANGSO_DATABASE_URL=database_url, LANGSO_DATA_DIR=str(data_dir),
-               LANGSO_HOST="127.0.0.1", LANGSO_PORT=str(port))
+               LANGSO_HOST="127.0.0.1", LANGSO_PORT=str(port), LANGSO_STATIC_DIR=str(static_dir))
     with log.open("ab") as out:
         proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "serve"], cwd=ROOT, env=env,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -245,8 +246,9 @@ def print_profile(profile: dict[str, Any], top: int = 25) -> None:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    if not (ROOT / "pwa" / "dist" / "index.html").exists():
-        raise SystemExit("pwa/dist is missing: cd pwa && npm run build")
+    static_dir = Path(args.static_dir).resolve()
+    if not (static_dir / "index.html").exists():
+        raise SystemExit(f"{static_dir} has no index.html: cd pwa && npm run build")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="langso-bench-") as tmp_name:
@@ -255,7 +257,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         t = time.perf_counter()
         world = seed(database_url, args.households, args.members)
         seed_s = time.perf_counter() - t
-        proc, url = start_server(database_url, tmp / "data", tmp / "server.log")
+        load_before = os.getloadavg()[0]
+        proc, url = start_server(database_url, tmp / "data", tmp / "server.log", static_dir)
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
@@ -287,6 +290,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "pull_requests": last["pull_requests"], "pull_bytes": last["pull_bytes"],
         "pull_decoded_bytes": last["pull_decoded_bytes"],
         "searches": searches, "first_row": last["first_row"],
+        "loadavg_1min_start": round(load_before, 2),
         "loadavg_1min": round(os.getloadavg()[0], 2),
     }
 
@@ -364,6 +368,9 @@ def main() -> None:
                         help="fresh browser profiles (first syncs); medians are reported")
     parser.add_argument("--poll-ms", type=int, default=10,
                         help="how often the page counts the stores during the first sync")
+    parser.add_argument("--static-dir", default=str(ROOT / "pwa" / "dist"),
+                        help="PWA build to serve (LANGSO_STATIC_DIR); default pwa/dist. Lets two builds "
+                        "be compared back to back under the same machine load")
     parser.add_argument("--json", action="store_true", help="print only the JSON result")
     parser.add_argument("--profile", action="store_true",
                         help="also print a CPU profile (self time) of the page during the first sync")
@@ -377,8 +384,8 @@ def main() -> None:
     print(f"Chromium: {CHROMIUM}; village of {args.households} households / {args.members} members "
           f"(stores reached {result['counts'][0]} / {result['counts'][1]})")
     print()
-    print(f"| first sync, median of {args.runs} fresh profiles (1-min load average at the end: "
-          f"{result['loadavg_1min']}) | ms |")
+    print(f"| first sync, median of {args.runs} fresh profiles (1-min load average at start / end: "
+          f"{result['loadavg_1min_start']} / {result['loadavg_1min']}) | ms |")
     print("|---|---:|")
     print(f"| total: click “Đăng nhập” → all rows in IndexedDB (each run: "
           f"{result['load_total_ms_each']}) | {result['load_total_ms']} |")

@@ -139,3 +139,11 @@ describe('push', () => {
     expect(await d.outbox.where('state').equals('pending').count()).toBe(1);
   });
 });
+
+describe('item messages', () => {
+  it('drop the technical item number and end in a full stop', async () => {
+    const { itemMessage } = await import('../src/net/push');
+    expect(itemMessage('Mục 0: Chữ ký không hợp lệ')).toBe('Chữ ký không hợp lệ.');
+    expect(itemMessage('Chữ ký không hợp lệ.')).toBe('Chữ ký không hợp lệ.');
+  });
+});

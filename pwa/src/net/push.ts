@@ -77,7 +77,15 @@ function stopFor(error: HttpError): SyncStop {
     const reason = error.problem.errors?.[0]?.['reason'];
     return new SyncStop(code, `${error.message_vi}${typeof reason === 'string' && reason ? ` Lý do: ${reason}` : ''}`, error.message, error.status);
   }
-  return new SyncStop(code, error.message_vi, error.problem.message_en ?? error.message, error.status);
+  // Only `not_authenticated` means "log in again"; other 401s (e.g. a refused signature) do not.
+  const status = error.status === 401 ? undefined : error.status;
+  return new SyncStop(code, error.message_vi, error.problem.message_en ?? error.message, status);
+}
+
+/** The server's item message without its technical "Mục N:" prefix, ending in a full stop. */
+export function itemMessage(messageVi: string): string {
+  const text = messageVi.replace(/^Mục \d+:\s*/u, '').trim();
+  return /[.!?…]$/u.test(text) ? text : `${text}.`;
 }
 
 /** Push everything pending (or until a stop). */
@@ -108,10 +116,12 @@ export async function pushPending(d: LangsoDB = db()): Promise<PushReport> {
       const index = error.problem.errors?.[0]?.['index'];
       if (typeof index === 'number' && index >= 0 && index < rows.length) {
         const bad = rows[index]!;
-        const vi = `${error.message_vi} Dữ liệu này có thể đã bị thay đổi sau khi ký trên máy, nên máy chủ từ chối.`;
+        const vi = `${itemMessage(error.message_vi)} Dữ liệu này có thể đã bị thay đổi sau khi ký trên máy, nên máy chủ từ chối.`;
         await markRowError(bad.seq, vi, error.problem.message_en ?? error.message, d);
         if (bad.entity === 'dossier' && (await d.dossiers.get(bad.entity_id))) {
           await d.dossiers.update(bad.entity_id, {
+            // the server holds no submission of it: locally it is a draft again, not "submitted"
+            status: 'draft',
             sync_state: 'rejected',
             sync_result: { status: 'refused', code: error.problem.code ?? `http_${error.status}`, message_vi: vi, at: new Date().toISOString() },
           });
