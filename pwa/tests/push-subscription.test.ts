@@ -14,6 +14,7 @@ import {
   RECORD_KEY,
   startPushClient,
   syncPushSubscription,
+  timeouts,
 } from '../src/net/push-subscription';
 import { setDbForTests, type LangsoDB } from '../src/store/db';
 import { saveSession } from '../src/store/repo';
@@ -229,6 +230,18 @@ describe('enablePush', () => {
     expect(error.code).toBe('push_service');
     expect(s.requests.some((r) => r.method === 'POST')).toBe(false);
     expect(await getPushState('u-1')).toBe('off');
+  });
+
+  it('gives up on a push service that never answers (no route to FCM) instead of waiting forever', async () => {
+    b.push.subscribe = () => new Promise(() => undefined);
+    const saved = timeouts.subscribeMs;
+    timeouts.subscribeMs = 20;
+    try {
+      expect((await setupError(enablePush())).code).toBe('push_service');
+    } finally {
+      timeouts.subscribeMs = saved;
+    }
+    expect(s.requests.some((r) => r.method === 'POST')).toBe(false);
   });
 
   it('passes the server refusal on with its Vietnamese message', async () => {

@@ -31,7 +31,7 @@ def _registration_id(cdp: Any, page: Any, scope: str) -> str:
         ),
     )
     cdp.send("ServiceWorker.enable")
-    return wait_until(page, lambda: seen.get(scope), "the service worker registration")
+    return str(wait_until(page, lambda: seen.get(scope), "the service worker registration"))
 
 
 def test_push_shows_a_vietnamese_notice_and_the_toggle_subscribes_or_explains(

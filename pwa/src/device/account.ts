@@ -6,6 +6,7 @@
  * Only volunteers get a device key and a PIN (they sign dossiers offline). Officers and admins use
  * the console online with the token alone; they never sign mutations.
  */
+import { disablePush } from '../net/push-subscription';
 import { ApiError, login, NetworkError } from '../api/client';
 import { db, type LangsoDB } from '../store/db';
 import { pendingSummary, type PendingSummary, CHAIN_META_KEY } from '../store/outbox';
@@ -175,6 +176,9 @@ export async function logout(fetchImpl: typeof fetch = fetch, d: LangsoDB = db()
   const refusal = logoutRefusal(await pendingSummary(d));
   if (refusal) throw refusal;
   const session = (await d.meta.get(META_KEYS.session))?.value as Session | undefined;
+  // Stop notices for this user while the token still works (best effort: offline, the push
+  // service's 410 removes the server's row later).
+  await disablePush().catch(() => undefined);
   if (session) {
     try {
       await fetchImpl('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${session.token}` } });

@@ -5,6 +5,7 @@
  * LOCK_AFTER_HIDDEN_MS.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { startPushClient } from '../net/push-subscription';
 import { startSync } from '../net/sync';
 import type { Session } from '../store/types';
 import { needsDevice } from './account';
@@ -36,7 +37,10 @@ export function useLockGate(session: Session | null | undefined): Gate {
   }, [session, unlocked]);
 
   useEffect(() => {
-    if (session && info?.device) startSync();
+    if (session && info?.device) {
+      startSync();
+      startPushClient();
+    }
   }, [session, info?.device]);
 
   useEffect(() => {

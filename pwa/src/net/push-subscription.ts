@@ -48,6 +48,12 @@ interface PushRecord {
 }
 
 const READY_TIMEOUT_MS = 10_000;
+/**
+ * How long PushManager.subscribe may take. Without a route to its push service (FCM for Chrome)
+ * Chromium does not fail, it keeps waiting (minutes, seen in headless tests): give up and say so.
+ * Mutable for tests.
+ */
+export const timeouts = { subscribeMs: 30_000 };
 
 function readRecord(): PushRecord | undefined {
   try {
@@ -166,12 +172,18 @@ async function subscribe(reg: ServiceWorkerRegistration): Promise<PushSubscripti
   const existing = await reg.pushManager.getSubscription();
   if (existing && sameBytes(existing.options.applicationServerKey, key)) return existing;
   if (existing) await existing.unsubscribe().catch(() => false);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`PushManager.subscribe: no answer after ${timeouts.subscribeMs} ms`)), timeouts.subscribeMs);
+  });
   try {
-    return await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    return await Promise.race([reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }), timeout]);
   } catch (error) {
     // NotAllowedError here means the permission was withdrawn meanwhile.
     if (error instanceof DOMException && error.name === 'NotAllowedError') throw new PushSetupError('denied', undefined, undefined, error);
     throw new PushSetupError('push_service', undefined, error instanceof Error ? error.message : String(error), error);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
