@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import re
+from functools import lru_cache
 from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
@@ -72,10 +73,14 @@ def _bad_sig(why: str) -> SignatureInvalid:
     return SignatureInvalid(f"Chữ ký không hợp lệ / invalid signature: {why}")
 
 
+@lru_cache(maxsize=1024)
 def load_public_key(
     alg: str, public_key_b64u: str
 ) -> ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey:
-    """Decode and validate a wire public key. Raises ``bad_alg`` / ``bad_key``."""
+    """Decode and validate a wire public key. Raises ``bad_alg`` / ``bad_key``.
+
+    Cached per (alg, key) — the server verifies every mutation of a batch with the same
+    device key; key objects are immutable, and failures are never cached."""
     checked = _check_alg(alg)
     try:
         raw = b64u_decode(public_key_b64u)

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from backend.db.models import EntityVersion, SyncChange
+from backend.sync_api.bulk import insert_rows
 from backend.sync_api.clock import CLOCK
 from backend.sync_api.entities import data_of, flatten, scope_of
 from sync.merge import json_equal
@@ -127,11 +128,11 @@ class Versions:
         """Write buffered versions, then lock and append the change rows. Call last before
         commit: the PostgreSQL lock is held until then."""
         if self._versions:
-            self.session.execute(insert(ENTITY_VERSIONS), self._versions)
+            insert_rows(self.session, ENTITY_VERSIONS, self._versions)
             self._versions = []
         if self._changes:
             lock_change_log(self.session)
-            self.session.execute(insert(SYNC_CHANGES), self._changes)
+            insert_rows(self.session, SYNC_CHANGES, self._changes)
             self._changes = []
 
 

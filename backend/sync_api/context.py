@@ -18,6 +18,7 @@ from backend.catalog.loader import Catalog
 from backend.db.models import Device, SyncConflict, SyncLoser
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id
+from backend.sync_api.bulk import insert_rows
 from backend.sync_api.changes import Snapshot, Versions
 from backend.sync_api.entities import flatten
 from sync.errors import MergeError
@@ -83,14 +84,12 @@ class Ctx:
         self.deferred.append((table, row))
 
     def flush_deferred(self) -> None:
-        from sqlalchemy import insert
-
         by_table: dict[Any, list[dict[str, Any]]] = {}
         for table, row in self.deferred:
             by_table.setdefault(table, []).append(row)
         self.deferred = []
         for table, rows in by_table.items():
-            self.session.execute(insert(table), rows)
+            insert_rows(self.session, table, rows)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+import msgspec
 from sqlmodel import Session, col, select
 
 from backend.catalog.loader import Catalog
@@ -33,6 +33,7 @@ from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
 from backend.monitoring.service import apply_rating_mutation
 from backend.sync_api import apply_dossier, apply_people
+from backend.sync_api.bulk import insert_rows
 from backend.sync_api.changes import Versions
 from backend.sync_api.clock import CLOCK
 from backend.sync_api.context import Applied, Ctx, Reject
@@ -63,9 +64,20 @@ def _bad_request(code: str, vi: str, en: str, status: int = 400,
     return AppError(code, vi, en, status, errors=errors)
 
 
+_fast_loads = msgspec.json.Decoder().decode
+_MISSING: Any = object()
+
+
 def parse_envelope(body: bytes) -> tuple[str, list[dict[str, Any]]]:
     try:
-        doc = json.loads(body)
+        # msgspec when it can parse the body (it yields the same value as json.loads then);
+        # anything it refuses (BOM, UTF-16, lone surrogates, …) gets json.loads' verdict.
+        doc = _fast_loads(body)
+    except (msgspec.DecodeError, ValueError, RecursionError):
+        doc = _MISSING
+    try:
+        if doc is _MISSING:
+            doc = json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise _bad_request("invalid_json", "Dữ liệu gửi lên không phải JSON hợp lệ.",
                            f"The body is not valid JSON: {exc}") from exc
@@ -253,7 +265,7 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
     if fresh:
         ctx.flush_deferred()
         session.flush()
-        session.execute(insert(SYNC_MUTATIONS), rows)
+        insert_rows(session, SYNC_MUTATIONS, rows)
         device.last_n = fresh[-1].n
         device.last_hash = fresh[-1].hash
         device.last_push_at = now
