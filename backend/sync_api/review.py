@@ -122,6 +122,42 @@ def resolve(session: Session, principal: Principal, conflict_id: str, chosen: An
     return c
 
 
+def dismiss(session: Session, principal: Principal, conflict_id: str, reason: str,
+            now: datetime) -> SyncConflict:
+    """Close an open conflict without changing the record: the current value stays, the
+    proposed value is kept as a loser. The way out of a conflict gone stale (the field changed
+    again since it opened, so `resolve` refuses)."""
+    c = session.get(SyncConflict, conflict_id, with_for_update=True)
+    if c is None:
+        raise not_found("xung đột", "Conflict")
+    if not principal.can_see_village(c.village_id, c.commune_id):
+        raise forbidden()
+    if c.status != "open":
+        raise AppError("conflict_closed", "Xung đột này đã được giải quyết.",
+                       "This conflict is already closed.", 409)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise AppError("reason_required", "Hãy ghi lý do bỏ qua xung đột.",
+                       "A reason is required.", 422)
+    row = session.get(MODELS[c.entity], c.entity_id)
+    assert row is not None
+    current = flatten(data_of(session, c.entity, row)).get(c.field)
+    session.add(SyncLoser(
+        conflict_id=c.id, mutation_id=c.mutation_id, entity=c.entity, entity_id=c.entity_id,
+        field=c.field, losing_value=c.proposed_value, winning_value=current,
+        losing_hlc=c.proposed_hlc, winning_hlc=c.current_hlc, rule="identity",
+        commune_id=c.commune_id, village_id=c.village_id, created_at=now))
+    c.status = "dismissed"
+    c.resolution_note = reason
+    c.resolved_value = current
+    c.resolved_by = principal.user_id
+    c.resolved_at = now
+    c.resolved_version = row.version
+    session.add(c)
+    session.commit()
+    return c
+
+
 def decide_amendment(session: Session, principal: Principal, amendment_id: str, accept: bool,
                      reason: str, now: datetime) -> DossierAmendment:
     a = session.get(DossierAmendment, amendment_id, with_for_update=True)

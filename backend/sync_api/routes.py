@@ -24,6 +24,7 @@ from backend.sync_api.schemas import (
     AmendmentOut,
     ConflictOut,
     DecideIn,
+    DismissIn,
     LoserOut,
     MutationOut,
     ResolveIn,
@@ -39,6 +40,7 @@ def conflict_out(c: SyncConflict) -> ConflictOut:
         proposed_hlc=c.proposed_hlc, status=c.status, mutation_id=c.mutation_id,
         resolved_value=c.resolved_value, resolved_by=c.resolved_by,
         resolved_at=c.resolved_at, resolved_version=c.resolved_version, created_at=c.created_at,
+        resolution_note=c.resolution_note,
     )
 
 
@@ -119,6 +121,13 @@ class SyncController(Controller):
     def resolve(self, conflict_id: str, data: ResolveIn, db: Session,
                 principal: Principal) -> ConflictOut:
         return conflict_out(review.resolve(db, principal, conflict_id, data.value, utcnow()))
+
+    @post("/conflicts/{conflict_id:str}/dismiss", sync_to_thread=True, status_code=200)
+    def dismiss(self, conflict_id: str, data: DismissIn, db: Session,
+                principal: Principal) -> ConflictOut:
+        """Close a conflict keeping the current value (e.g. one gone stale); the proposal
+        stays on record as a loser."""
+        return conflict_out(review.dismiss(db, principal, conflict_id, data.reason, utcnow()))
 
     @get("/losers", sync_to_thread=True)
     def losers(self, db: Session, principal: Principal, entity_id: str | None = None,

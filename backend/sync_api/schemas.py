@@ -13,6 +13,10 @@ class ResolveIn(msgspec.Struct, forbid_unknown_fields=True):
     value: Any
 
 
+class DismissIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str
+
+
 class DecideIn(msgspec.Struct, forbid_unknown_fields=True):
     decision: str
     reason: str = ""
@@ -35,6 +39,7 @@ class ConflictOut(msgspec.Struct):
     resolved_at: datetime | None
     resolved_version: int | None
     created_at: datetime
+    resolution_note: str = ""
 
 
 class LoserOut(msgspec.Struct):

@@ -338,3 +338,38 @@ def test_an_officers_rest_edit_between_two_own_edits_still_conflicts(
     rows = conflict_rows(engine, mid)
     assert [(c.current_value, c.proposed_value) for c in rows] == [("Giàng A Pao", "Giàng A Pùa")]
     assert rows[0].current_hlc is not None and rows[0].current_hlc.endswith("-server")
+
+
+def test_a_stale_conflict_can_be_dismissed_keeping_the_current_value(
+    make_device: Any, client: Any, as_user: Any, engine: Engine
+) -> None:
+    """A conflict whose field changed again since it opened cannot be resolved (the choice
+    is no longer between the same values), but it can be dismissed with a reason."""
+    a, b, _, head = two_devices_on_one_member(make_device)
+    a.mutate("member", head, "update", {"full_name": "Giàng A Pó"}, now_ms=T0 + 10)
+    b.mutate("member", head, "update", {"full_name": "Giàng A Páu"}, now_ms=T0 + 20)
+    assert result(a)["status"] == "applied"
+    assert result(b)["status"] == "conflict"
+    with Session(engine) as s:
+        conflict = s.exec(select(SyncConflict).where(SyncConflict.status == "open")).one()
+    # the field changes again (an officer's REST edit): the conflict is stale now
+    officer = as_user("officer_a")
+    assert client.patch(f"/api/members/{head}", json={"full_name": "Giàng A Pố"},
+                        headers=officer).status_code == 200
+    stale = client.post(f"/api/sync/conflicts/{conflict.id}/resolve",
+                        json={"value": "Giàng A Páu"}, headers=officer)
+    assert stale.status_code == 409 and stale.json()["code"] == "conflict_stale"
+    assert client.post(f"/api/sync/conflicts/{conflict.id}/dismiss", json={"reason": " "},
+                       headers=officer).status_code == 422
+    done = client.post(f"/api/sync/conflicts/{conflict.id}/dismiss",
+                       json={"reason": "Cán bộ đã sửa theo CCCD"}, headers=officer)
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "dismissed"
+    assert done.json()["resolution_note"] == "Cán bộ đã sửa theo CCCD"
+    with Session(engine) as s:
+        losers = s.exec(select(SyncLoser).where(SyncLoser.conflict_id == conflict.id)).all()
+        assert [x.losing_value for x in losers] == ["Giàng A Páu"]
+        assert losers[0].winning_value == "Giàng A Pố"
+    again = client.post(f"/api/sync/conflicts/{conflict.id}/dismiss",
+                        json={"reason": "lần hai"}, headers=officer)
+    assert again.status_code == 409

@@ -162,6 +162,7 @@ class SyncConflict(SQLModel, table=True):
     resolved_by: str | None = Field(default=None, max_length=36)
     resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     resolved_version: int | None = Field(default=None)
+    resolution_note: str = Field(default="", max_length=2000)
     commune_id: str = Field(max_length=16, index=True)
     village_id: str = Field(max_length=36)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
