@@ -172,7 +172,10 @@ def start_server(database_url: str, data_dir: Path, log: Path,
 # the totals, counting through our own IndexedDB connection (the app's code is not touched).
 WATCH_LOAD = """([households, members, poll]) => new Promise((resolve, reject) => {
   const form = document.querySelector('form');
+  // A run whose submit never comes (seen once under heavy load) fails instead of hanging.
+  const never = setTimeout(() => reject(new Error('the login form was not submitted')), 120000);
   form.addEventListener('submit', () => {
+    clearTimeout(never);
     const start = performance.now();
     let db = null;
     const tick = () => {

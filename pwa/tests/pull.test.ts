@@ -1,6 +1,6 @@
 // @vitest-environment node
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pullAll } from '../src/net/pull';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FAST_PAGE_MS, PULL_LIMIT, PULL_LIMIT_CATCH_UP, pullAll, resetPullPagingForTests } from '../src/net/pull';
 import { queueMutation } from '../src/store/outbox';
 import { searchHouseholds } from '../src/store/repo';
 import { META_KEYS } from '../src/store/types';
@@ -13,6 +13,8 @@ beforeEach(async () => {
 afterEach(() => {
   teardown(w);
   w = undefined;
+  resetPullPagingForTests();
+  vi.restoreAllMocks();
 });
 
 const V = 'v0000000-0000-4000-8000-000000000001';
@@ -44,7 +46,7 @@ describe('pull', () => {
     const pages: string[] = [];
     setTransport(async (input, init) => {
       pages.push(String(input));
-      return server.fetch(String(input).replace('limit=200', 'limit=2'), init);
+      return server.fetch(String(input).replace(/limit=\d+/, 'limit=2'), init);
     });
     const report = await pullAll(d);
     expect(report).toMatchObject({ pages: 3, changes: 6, reset: false });
@@ -105,4 +107,64 @@ describe('pull', () => {
     expect(await d.dossiers.get('draft-1')).toBeDefined();
     expect((await d.meta.get(META_KEYS.cursor))?.value).toBe('1');
   });
+});
+
+describe('pull page size', () => {
+  const members = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ ...member(1, { full_name: `Người ${i}` }), id: `m-${String(i).padStart(4, '0')}` }));
+
+  /** Routes pulls to the fake server, recording each asked limit; each request "takes" `ms(i)`. */
+  async function recordLimits(ms: (i: number) => number, fail?: (i: number) => boolean): Promise<number[]> {
+    const { server } = w!;
+    const limits: number[] = [];
+    let clock = 1_000_000;
+    vi.spyOn(Date, 'now').mockImplementation(() => clock);
+    const { setTransport } = await import('../src/net/http');
+    setTransport(async (input, init) => {
+      const i = limits.length;
+      limits.push(Number(new URL(String(input), 'http://x').searchParams.get('limit')));
+      clock += ms(i);
+      if (fail?.(i)) throw new TypeError('network down');
+      return server.fetch(String(input), init);
+    });
+    return limits;
+  }
+
+  it('asks for the server maximum after a fast page: 1,300 changes in 3 requests instead of 7', async () => {
+    const { d, server } = w!;
+    server.changes = members(1_300);
+    const limits = await recordLimits(() => 50);
+    const report = await pullAll(d);
+    expect(limits).toEqual([PULL_LIMIT, PULL_LIMIT_CATCH_UP, PULL_LIMIT_CATCH_UP]);
+    expect(report).toMatchObject({ pages: 3, changes: 1_300 });
+    expect(await d.members.count()).toBe(1_300);
+  }, 30_000);
+
+  it('keeps small pages on a slow link, and drops back to them after a slow big page', async () => {
+    const { d, server } = w!;
+    server.changes = members(500);
+    const slow = await recordLimits(() => FAST_PAGE_MS + 1);
+    await pullAll(d);
+    expect(slow).toEqual([PULL_LIMIT, PULL_LIMIT, PULL_LIMIT]);
+
+    server.changes.push(...members(2_000).slice(500));
+    const mixed = await recordLimits((i) => (i === 1 ? FAST_PAGE_MS * 5 : 10));
+    await pullAll(d);
+    expect(mixed).toEqual([PULL_LIMIT, PULL_LIMIT_CATCH_UP, PULL_LIMIT, PULL_LIMIT_CATCH_UP]);
+    expect(await d.members.count()).toBe(2_000);
+  }, 30_000);
+
+  it('after a big page fails, keeps to small pages, and the failed page is pulled again', async () => {
+    const { d, server } = w!;
+    server.changes = members(1_500);
+    const first = await recordLimits(() => 10, (i) => i === 1);
+    await expect(pullAll(d)).rejects.toThrow();
+    expect(first).toEqual([PULL_LIMIT, PULL_LIMIT_CATCH_UP]);
+    expect(await d.members.count()).toBe(PULL_LIMIT);
+
+    const again = await recordLimits(() => 10);
+    await pullAll(d);
+    expect(again.every((l) => l === PULL_LIMIT)).toBe(true);
+    expect(await d.members.count()).toBe(1_500);
+  }, 30_000);
 });

@@ -1,14 +1,35 @@
 /**
  * Pull: GET /api/sync/pull from the stored cursor until `more` is false; each page is applied with
  * its cursor in one transaction (src/store/apply-pull.ts). `reset: true` → the replica is rebuilt
- * from that page on (pending work kept).
+ * from that page on (pending work kept). The cursor is read through the same relaxed-durability
+ * connection that writes it (LangsoDB.relaxed).
  */
 import { applyPullPage, type PullChange } from '../store/apply-pull';
 import { db, type LangsoDB } from '../store/db';
 import { META_KEYS } from '../store/types';
 import { requestJson } from './http';
 
+/** Page size of the first request of every pull: about 80 KB gzip even for dossier-heavy pages. */
 export const PULL_LIMIT = 200;
+/**
+ * Page size while catching up over a fast link: the server's maximum (MAX_LIMIT in
+ * backend/sync_api/pull.py). A village's first sync (2,500 changes) takes 4 round trips instead of
+ * 13 (docs/benchmarks.md, "Village load and search (PWA)").
+ */
+export const PULL_LIMIT_CATCH_UP = 1000;
+/**
+ * Grow to PULL_LIMIT_CATCH_UP only after a page fetched faster than this. A 200-change page of
+ * households and members is about 14 KB gzip: under 1 s means at least ~14 KB/s, so even a
+ * 1,000-change page of dossiers (~400 KB gzip) stays well inside the 60 s request timeout. On GPRS
+ * and EDGE (300–840 ms round trip, 50–240 kbit/s) a 200-change page takes longer and pages stay
+ * small, so a dropped connection loses little.
+ */
+export const FAST_PAGE_MS = 1_000;
+/**
+ * Set when a catch-up page failed (timeout, dropped link): later pulls of this app session keep to
+ * PULL_LIMIT, so a link that cannot carry big pages is never retried into the same failure.
+ */
+let catchUpFailed = false;
 const MAX_PAGES = 500;
 
 interface PullBody {
@@ -24,13 +45,28 @@ export interface PullReport {
   reset: boolean;
 }
 
+/** Forget a failed catch-up page (tests only). */
+export function resetPullPagingForTests(): void {
+  catchUpFailed = false;
+}
+
 export async function pullAll(d: LangsoDB = db()): Promise<PullReport> {
   const report: PullReport = { pages: 0, changes: 0, reset: false };
+  let limit = PULL_LIMIT;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const cursor = (await d.meta.get(META_KEYS.cursor))?.value;
-    const params = new URLSearchParams({ limit: String(PULL_LIMIT) });
+    const cursor = (await d.relaxed().meta.get(META_KEYS.cursor))?.value;
+    const params = new URLSearchParams({ limit: String(limit) });
     if (typeof cursor === 'string' && cursor) params.set('cursor', cursor);
-    const body = await requestJson<PullBody>(`/api/sync/pull?${params.toString()}`, { d, timeoutMs: 60_000 });
+    const started = Date.now();
+    let body: PullBody;
+    try {
+      body = await requestJson<PullBody>(`/api/sync/pull?${params.toString()}`, { d, timeoutMs: 60_000 });
+    } catch (error) {
+      if (limit > PULL_LIMIT) catchUpFailed = true;
+      throw error;
+    }
+    // Grow only after a fast page; any slow page (of either size) goes back to small ones.
+    limit = !catchUpFailed && Date.now() - started < FAST_PAGE_MS ? PULL_LIMIT_CATCH_UP : PULL_LIMIT;
     if (typeof body.cursor !== 'string' || !Array.isArray(body.changes)) throw new Error('malformed pull answer');
     const changes = body.changes;
     await applyPullPage(changes, body.reset === true, body.cursor, d);

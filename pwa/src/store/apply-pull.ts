@@ -1,6 +1,8 @@
 /**
  * Apply one page of GET /api/sync/pull to the local tables, together with the new cursor, in ONE
- * transaction: a crash between pages re-pulls the page, never skips it.
+ * transaction: a crash between pages re-pulls the page, never skips it. The transaction runs on the
+ * relaxed-durability connection (LangsoDB.relaxed): a crash may also lose the last committed pages,
+ * cursor included, which the next sync pulls again.
  *
  * Merge rule for rows with local work not yet acknowledged (pending outbox rows):
  *  - the server's values are taken for every field, then the fields of the pending mutations of
@@ -179,7 +181,11 @@ async function discardReplica(pending: Map<string, Pending>, d: LangsoDB): Promi
  * Apply one pull page and store `cursor` with it. Unknown entity kinds are skipped (a newer server
  * may send more than this app knows).
  */
-export async function applyPullPage(changes: readonly PullChange[], reset: boolean, cursor: string, d: LangsoDB = db()): Promise<PullPageResult> {
+export async function applyPullPage(changes: readonly PullChange[], reset: boolean, cursor: string, app: LangsoDB = db()): Promise<PullPageResult> {
+  // Relaxed durability (see LangsoDB.relaxed): everything written here is a copy of the server's
+  // data, and the page commits with its cursor, so a lost commit is pulled again. The outbox is
+  // only read, to lay pending work over the server's rows.
+  const d = app.relaxed();
   const result: PullPageResult = { applied: 0, skipped: 0 };
   const at = new Date().toISOString();
   await d.transaction('rw', [d.meta, d.households, d.members, d.dossiers, d.tasks, d.results, d.outbox], async () => {

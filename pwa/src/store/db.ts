@@ -15,8 +15,18 @@ import type {
   VillageRow,
 } from './types';
 
+type Durability = NonNullable<DexieOptions['chromeTransactionDurability']>;
+
 /**
  * The local store. Everything the UI shows comes from here; only the sync loop talks to the network.
+ *
+ * Durability: transactions of this instance commit with 'strict' durability (a committed outbox
+ * write has reached disk before the UI says "saved"; Chrome's default 'relaxed' can lose the last
+ * writes on power loss). Data that is only a copy of the server's — pulled pages and the pull
+ * cursor — is written through `relaxed()`, a second connection to the same database with the same
+ * schema history whose commits do not wait for the disk flush (docs/benchmarks.md, "Village load
+ * and search (PWA)"). A page and its cursor still commit in one transaction, so a crash after a
+ * relaxed commit loses at most pages that the next sync pulls again.
  */
 export class LangsoDB extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>;
@@ -32,15 +42,22 @@ export class LangsoDB extends Dexie {
   tasks!: EntityTable<TaskRow, 'id'>;
   results!: EntityTable<ResultRow, 'id'>;
 
+  /** This connection's commit durability. */
+  readonly durability: Durability;
+  private readonly dexieOptions: DexieOptions;
+  private readonly versions: readonly SchemaVersion[];
+  private relaxedTwin: LangsoDB | undefined;
+
   /**
    * @param versions schema history to declare; defaults to all of it. Tests pass a prefix to
    *   create databases "as an older app version would have".
    */
   constructor(name: string = DB_NAME, options: DexieOptions = {}, versions: readonly SchemaVersion[] = SCHEMA_HISTORY) {
-    // 'strict' durability: a committed outbox write has reached disk before the UI says "saved"
-    // (Chrome defaults to 'relaxed', which can lose the last writes on power loss). Applied to the
-    // whole DB: writes are small and user-paced, and bulk sync pulls use few large transactions.
-    super(name, { chromeTransactionDurability: 'strict', ...options });
+    const merged: DexieOptions = { chromeTransactionDurability: 'strict', ...options };
+    super(name, merged);
+    this.durability = merged.chromeTransactionDurability ?? 'strict';
+    this.dexieOptions = merged;
+    this.versions = versions;
     for (const v of versions) {
       const declared = this.version(v.version).stores(v.stores);
       if (v.upgrade) declared.upgrade(v.upgrade);
@@ -51,19 +68,60 @@ export class LangsoDB extends Dexie {
       if (row.state === undefined) row.state = 'pending';
     });
   }
+
+  /**
+   * The same database (same name, IndexedDB factory and schema history) through a second
+   * connection with relaxed commit durability, created on first use and closed with this one.
+   *
+   * ONLY for writes the server can replay: applying pull pages together with their cursor. Never
+   * for the outbox, drafts, keys or anything else that exists only on this device.
+   *
+   * A `versionchange` on the second connection (another tab upgrading the schema) is handed to
+   * this instance's `versionchange` listeners, so whatever closes this one closes both and the
+   * upgrade is never blocked by the twin.
+   */
+  relaxed(): LangsoDB {
+    if (this.durability === 'relaxed') return this;
+    if (!this.relaxedTwin) {
+      const twin = new LangsoDB(this.name, { ...this.dexieOptions, chromeTransactionDurability: 'relaxed' }, this.versions);
+      twin.on('versionchange', (ev) => {
+        this.on('versionchange').fire(ev);
+        // Listeners normally closed us along with this instance; if none did, this connection
+        // must still not hold the upgrade up (Dexie's own default for a versionchange).
+        if (twin.isOpen()) twin.close({ disableAutoOpen: false });
+        return false;
+      });
+      this.relaxedTwin = twin;
+    }
+    return this.relaxedTwin;
+  }
+
+  /** Closes the relaxed twin too (same options), so no connection of this app outlives the other. */
+  override close(closeOptions?: { disableAutoOpen: boolean }): void {
+    this.relaxedTwin?.close(closeOptions);
+    super.close(closeOptions);
+  }
 }
 
 let instance: LangsoDB | undefined;
 
-/** The app-wide database. When a newer tab upgrades the schema, this one closes and asks for a reload. */
+/**
+ * The app-wide database. When a newer tab upgrades the schema, both connections (strict and
+ * relaxed) close and the app asks for a reload, once.
+ */
 export function db(): LangsoDB {
   if (!instance) {
-    instance = new LangsoDB();
-    instance.on('versionchange', () => {
-      instance?.close();
-      window.dispatchEvent(new CustomEvent('langso:db-outdated'));
+    const d = new LangsoDB();
+    let announced = false;
+    d.on('versionchange', () => {
+      d.close();
+      if (!announced) {
+        announced = true;
+        window.dispatchEvent(new CustomEvent('langso:db-outdated'));
+      }
       return false;
     });
+    instance = d;
   }
   return instance;
 }
