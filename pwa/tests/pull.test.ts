@@ -168,3 +168,35 @@ describe('pull page size', () => {
     expect(await d.members.count()).toBe(1_500);
   }, 30_000);
 });
+
+describe('pull pipelining', () => {
+  it('requests the next page while writing the current one, and never applies past a failed page', async () => {
+    const { d, server } = w!;
+    server.changes = [household(1), member(1), household(2), member(2)];
+    const { setTransport } = await import('../src/net/http');
+    const store = await import('../src/store/apply-pull');
+    const requested: string[] = [];
+    let secondRequested: () => void = () => undefined;
+    const second = new Promise<void>((resolve) => (secondRequested = resolve));
+    setTransport(async (input, init) => {
+      requested.push(String(input));
+      if (requested.length === 2) secondRequested();
+      return server.fetch(String(input).replace(/limit=\d+/, 'limit=1'), init);
+    });
+    let calls = 0;
+    const real = store.applyPullPage;
+    const spy = vi.spyOn(store, 'applyPullPage').mockImplementation(async (...args) => {
+      calls++;
+      // page 1 is not written until page 2 has been requested: without the overlap this times out
+      if (calls === 1) {
+        await Promise.race([second, new Promise((_, reject) => setTimeout(() => reject(new Error('no prefetch')), 2000))]);
+      }
+      if (calls === 2) throw new Error('disk full');
+      return real(...args);
+    });
+    await expect(pullAll(d)).rejects.toThrow('disk full');
+    expect(spy).toHaveBeenCalledTimes(2);
+    // only page 1 was applied, with its cursor: the next pull resumes from there
+    expect((await d.meta.get(META_KEYS.cursor))?.value).toBe('1');
+  });
+});

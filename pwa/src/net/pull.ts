@@ -50,24 +50,43 @@ export function resetPullPagingForTests(): void {
   catchUpFailed = false;
 }
 
+interface FetchedPage {
+  body: PullBody;
+  ms: number;
+}
+
+async function fetchPage(cursor: unknown, limit: number, d: LangsoDB): Promise<FetchedPage> {
+  const params = new URLSearchParams({ limit: String(limit) });
+  if (typeof cursor === 'string' && cursor) params.set('cursor', cursor);
+  const started = Date.now();
+  try {
+    const body = await requestJson<PullBody>(`/api/sync/pull?${params.toString()}`, { d, timeoutMs: 60_000 });
+    return { body, ms: Date.now() - started };
+  } catch (error) {
+    if (limit > PULL_LIMIT) catchUpFailed = true;
+    throw error;
+  }
+}
+
+/**
+ * Pull until `more` is false. The next page is requested while the current one is written to
+ * IndexedDB (the network and the database overlap); pages are still applied strictly in order,
+ * each with its cursor, and a page whose application fails is never followed by the prefetched
+ * one (it is dropped and pulled again next time from the stored cursor).
+ */
 export async function pullAll(d: LangsoDB = db()): Promise<PullReport> {
   const report: PullReport = { pages: 0, changes: 0, reset: false };
-  let limit = PULL_LIMIT;
+  const stored = (await d.relaxed().meta.get(META_KEYS.cursor))?.value;
+  let next: Promise<FetchedPage> = fetchPage(stored, PULL_LIMIT, d);
   for (let page = 0; page < MAX_PAGES; page++) {
-    const cursor = (await d.relaxed().meta.get(META_KEYS.cursor))?.value;
-    const params = new URLSearchParams({ limit: String(limit) });
-    if (typeof cursor === 'string' && cursor) params.set('cursor', cursor);
-    const started = Date.now();
-    let body: PullBody;
-    try {
-      body = await requestJson<PullBody>(`/api/sync/pull?${params.toString()}`, { d, timeoutMs: 60_000 });
-    } catch (error) {
-      if (limit > PULL_LIMIT) catchUpFailed = true;
-      throw error;
-    }
-    // Grow only after a fast page; any slow page (of either size) goes back to small ones.
-    limit = !catchUpFailed && Date.now() - started < FAST_PAGE_MS ? PULL_LIMIT_CATCH_UP : PULL_LIMIT;
+    const { body, ms } = await next;
     if (typeof body.cursor !== 'string' || !Array.isArray(body.changes)) throw new Error('malformed pull answer');
+    // Grow only after a fast page; any slow page (of either size) goes back to small ones.
+    const limit = !catchUpFailed && ms < FAST_PAGE_MS ? PULL_LIMIT_CATCH_UP : PULL_LIMIT;
+    if (body.more) {
+      next = fetchPage(body.cursor, limit, d);
+      next.catch(() => undefined); // observed below, or abandoned if this page fails to apply
+    }
     const changes = body.changes;
     await applyPullPage(changes, body.reset === true, body.cursor, d);
     report.pages++;

@@ -142,31 +142,48 @@ function dossierRow(id: string, version: number, data: Record<string, unknown>, 
 }
 
 /**
- * Rebuild head name and search key of households whose members may have changed: one bulkGet,
- * one indexed query for all their members and one bulkPut (a first sync touches hundreds of
- * households per page; one IndexedDB request each made it take seconds).
+ * Head name and search key of the households whose members may have changed, computed in memory
+ * BEFORE the page is written, so that every household row is written once: members already
+ * stored (one indexed query) overlaid with the page's member rows. Returns the household rows to
+ * put (rows of the page are updated in place in `pageHouseholds`).
  */
-async function refreshHouseholds(ids: Iterable<string>, d: LangsoDB): Promise<void> {
+async function refreshHouseholds(
+  ids: Iterable<string>,
+  pageHouseholds: Map<string, HouseholdRow | null>,
+  pageMembers: Map<string, MemberRow | null>,
+  d: LangsoDB,
+): Promise<HouseholdRow[]> {
   const keys = [...new Set(ids)].filter((id) => id !== '');
-  if (keys.length === 0) return;
-  const rows = await d.households.bulkGet(keys);
-  const members = await d.members.where('household_id').anyOf(keys).toArray();
+  if (keys.length === 0) return [];
+  const byId = new Map<string, MemberRow>();
+  for (const m of await d.members.where('household_id').anyOf(keys).toArray()) byId.set(m.id, m);
+  for (const [id, m] of pageMembers) {
+    if (m) byId.set(id, m);
+    else byId.delete(id);
+  }
   const byHousehold = new Map<string, MemberRow[]>();
-  for (const m of members) {
+  for (const m of byId.values()) {
     const list = byHousehold.get(m.household_id);
     if (list) list.push(m);
     else byHousehold.set(m.household_id, [m]);
   }
-  const changed: HouseholdRow[] = [];
-  for (const h of rows) {
+  const notInPage = keys.filter((id) => !pageHouseholds.has(id));
+  const stored = notInPage.length > 0 ? await d.households.bulkGet(notInPage) : [];
+  const storedById = new Map(notInPage.map((id, i) => [id, stored[i]] as const));
+  const extra: HouseholdRow[] = [];
+  for (const id of keys) {
+    const h = pageHouseholds.has(id) ? pageHouseholds.get(id) : storedById.get(id);
     if (!h) continue;
     const own = byHousehold.get(h.id) ?? [];
     const head = own.find((m) => m.id === h.head_member_id) ?? own.find((m) => m.relationship === 'chu_ho');
     const headName = head?.full_name ?? h.head_name;
     const key = householdSearchKey(headName, h.address, own.map((m) => m.full_name));
-    if (headName !== h.head_name || key !== h.search_key) changed.push({ ...h, head_name: headName, search_key: key });
+    if (headName === h.head_name && key === h.search_key) continue;
+    const updated = { ...h, head_name: headName, search_key: key };
+    if (pageHouseholds.has(id)) pageHouseholds.set(id, updated);
+    else extra.push(updated);
   }
-  if (changed.length > 0) await d.households.bulkPut(changed);
+  return extra;
 }
 
 async function discardReplica(pending: Map<string, Pending>, d: LangsoDB): Promise<void> {
@@ -262,6 +279,12 @@ export async function applyPullPage(changes: readonly PullChange[], reset: boole
         result.skipped++;
       }
     }
+    const extraHouseholds = await refreshHouseholds(
+      households,
+      final.household as Map<string, HouseholdRow | null>,
+      final.member as Map<string, MemberRow | null>,
+      d,
+    );
     for (const kind of Object.keys(tables) as Kind[]) {
       const puts: AnyRow[] = [];
       const deletes: string[] = [];
@@ -272,7 +295,7 @@ export async function applyPullPage(changes: readonly PullChange[], reset: boole
       if (deletes.length > 0) await (tables[kind] as Table).bulkDelete(deletes);
       if (puts.length > 0) await (tables[kind] as Table).bulkPut(puts);
     }
-    await refreshHouseholds(households, d);
+    if (extraHouseholds.length > 0) await d.households.bulkPut(extraHouseholds);
     await d.meta.put({ key: META_KEYS.cursor, value: cursor });
   });
   return result;
