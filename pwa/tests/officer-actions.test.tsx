@@ -126,3 +126,29 @@ describe('dossier view', () => {
     unmount();
   });
 });
+
+describe('stale conflicts', () => {
+  it('can be dismissed with a required reason, keeping the current value', async () => {
+    const conflict = {
+      id: 'c-1', field: 'full_name', status: 'open', base_value: 'Giàng A Páo', current_value: 'Giàng A Pố',
+      proposed_value: 'Giàng A Páu', created_at: '2026-03-02T02:58:00Z', resolved_value: null, resolved_at: null,
+    };
+    const calls = mockFetch({
+      'GET /api/review/dossiers/d-1': { json: view({ conflicts: [conflict] }) },
+      'POST /api/sync/conflicts/c-1/dismiss': { json: { ...conflict, status: 'dismissed' } },
+    });
+    const { root, unmount } = mount(<DossierScreen id="d-1" />);
+    await settle(10);
+    await click(button(root, 'Bỏ qua xung đột'));
+    const dialog = document.querySelector('[role=dialog]')!;
+    await submit(dialog.querySelector('form')!);
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    await typeInto(dialog.querySelector('textarea[name=reason]')!, 'Cán bộ đã sửa theo CCCD');
+    await submit(dialog.querySelector('form')!);
+    const posts = calls.filter((c) => c.method === 'POST');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.url).toBe('/api/sync/conflicts/c-1/dismiss');
+    expect(posts[0]!.body).toEqual({ reason: 'Cán bộ đã sửa theo CCCD' });
+    unmount();
+  });
+});

@@ -20,6 +20,7 @@ type Open =
   | { kind: 'apology' }
   | { kind: 'result' }
   | { kind: 'conflict'; id: string; value: unknown; label: string }
+  | { kind: 'dismiss'; id: string }
   | { kind: 'amendment'; id: string; decision: 'accept' | 'reject' };
 
 export const ACTION_ORDER = ['receive', 'request_supplement', 'approve', 'issue_result', 'apologise', 'refuse', 'reject', 'stop'];
@@ -108,7 +109,7 @@ function DossierBody(props: { view: DossierView; reload: () => Promise<void> }):
           {view.flags.overdue && view.allowed_actions.includes('apologise') ? <ApologyDraftBox id={d.id} onRecord={() => setOpen({ kind: 'apology' })} /> : null}
           {view.result ? <ResultBox result={view.result} /> : null}
           <SupplementRequests view={view} />
-          <Conflicts view={view} onResolve={(id, value, label) => setOpen({ kind: 'conflict', id, value, label })} onDecide={(id, decision) => setOpen({ kind: 'amendment', id, decision })} />
+          <Conflicts view={view} onResolve={(id, value, label) => setOpen({ kind: 'conflict', id, value, label })} onDismiss={(id) => setOpen({ kind: 'dismiss', id })} onDecide={(id, decision) => setOpen({ kind: 'amendment', id, decision })} />
           <Revisions view={view} />
           <Audit view={view} />
         </div>
@@ -126,6 +127,19 @@ function DossierBody(props: { view: DossierView; reload: () => Promise<void> }):
           onConfirm={async () => {
             await sendJson(`/api/sync/conflicts/${encodeURIComponent(open.id)}/resolve`, { value: open.value });
             await finished(ot('conflict.resolved'));
+          }}
+          onClose={close}
+        />
+      ) : null}
+      {open?.kind === 'dismiss' ? (
+        <ConfirmDialog
+          title={ot('conflict.dismiss_title')}
+          message={ot('conflict.dismiss_confirm')}
+          confirmLabel={ot('conflict.dismiss')}
+          reason="required"
+          onConfirm={async (reason) => {
+            await sendJson(`/api/sync/conflicts/${encodeURIComponent(open.id)}/dismiss`, { reason });
+            await finished(ot('conflict.dismissed'));
           }}
           onClose={close}
         />
@@ -413,6 +427,7 @@ function SupplementRequests(props: { view: DossierView }): JSX.Element | null {
 function Conflicts(props: {
   view: DossierView;
   onResolve: (id: string, value: unknown, label: string) => void;
+  onDismiss: (id: string) => void;
   onDecide: (id: string, decision: 'accept' | 'reject') => void;
 }): JSX.Element | null {
   const { conflicts, amendments } = props.view;
@@ -458,6 +473,9 @@ function Conflicts(props: {
               </button>
               <button type="button" class="oc-btn" onClick={() => props.onResolve(c.id, c.proposed_value, fmtValue(c.proposed_value))}>
                 {ot('conflict.take_proposed')}
+              </button>
+              <button type="button" class="oc-btn" onClick={() => props.onDismiss(c.id)}>
+                {ot('conflict.dismiss')}
               </button>
             </div>
           ) : null}
