@@ -44,6 +44,9 @@ def dossier_out(d: Dossier) -> DossierOut:
     )
 
 
+SIGNED_ONLY = frozenset({"submit", "supplement"})
+
+
 class DossierController(Controller):
     path = "/api/dossiers"
     tags = ["dossiers"]
@@ -101,6 +104,17 @@ class DossierController(Controller):
     def act(
         self, dossier_id: str, data: ActionIn, db: Session, principal: Principal, state: State
     ) -> DossierOut:
+        if data.action in SIGNED_ONLY:
+            # A submission is the volunteer's device signature over the form, the attachment
+            # hashes and the consent: it arrives as a signed mutation (POST /api/sync/push).
+            raise AppError(
+                "signed_submission_required",
+                "Hồ sơ phải được ký trên thiết bị của tình nguyện viên và gửi qua đồng bộ; "
+                "không thể nộp hoặc bổ sung hồ sơ chưa ký.",
+                "Submissions and supplements must be signed on the device and pushed through "
+                "sync (POST /api/sync/push).",
+                409,
+            )
         d = service.apply_action(
             db,
             principal,

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from backend.dossiers import service
-from tests.support.factories import create_household
+from tests.support.factories import create_household, submit_unsigned
 
 
 @pytest.fixture()
@@ -33,14 +33,15 @@ def test_full_lifecycle_is_audited(client: TestClient[Any], as_user: Any, draft:
     vol, off = as_user("vol_a1"), as_user("officer_a")
     did = draft["id"]
     assert draft["status"] == "draft"
-    assert act(client, vol, did, "submit").json()["status"] == "submitted"
+    submit_unsigned(client, "vol_a1", did)
     received = act(client, off, did, "receive").json()
     assert received["status"] == "processing"
     assert received["official_code"].startswith("000.99.01.H99-")
     assert received["official_code"].endswith("-0001")
     assert received["due_date"] is not None
     assert act(client, off, did, "request_supplement", "Thiếu giấy chứng sinh").json()["status"] == "supplement_requested"
-    assert act(client, vol, did, "supplement").json()["status"] == "processing"
+    submit_unsigned(client, "vol_a1", did, "supplement")
+    assert client.get(f"/api/dossiers/{did}", headers=off).json()["status"] == "processing"
     done = act(client, off, did, "approve").json()
     assert done["status"] == "done" and done["outcome"] == "approved"
     assert act(client, vol, did, "return_result").json()["status"] == "result_returned"
@@ -67,14 +68,14 @@ def test_illegal_transition_is_refused_and_writes_nothing(
 
 def test_volunteer_may_not_receive(client: TestClient[Any], as_user: Any, draft: dict[str, Any]) -> None:
     vol = as_user("vol_a1")
-    act(client, vol, draft["id"], "submit")
+    submit_unsigned(client, "vol_a1", draft["id"])
     response = act(client, vol, draft["id"], "receive")
     assert response.status_code == 403
     assert response.json()["code"] == "actor_not_allowed"
 
 
 def test_refusing_needs_a_reason(client: TestClient[Any], as_user: Any, draft: dict[str, Any]) -> None:
-    act(client, as_user("vol_a1"), draft["id"], "submit")
+    submit_unsigned(client, "vol_a1", draft["id"])
     response = act(client, as_user("officer_a"), draft["id"], "refuse", "   ")
     assert response.status_code == 422
     assert response.json()["code"] == "reason_required"
@@ -90,7 +91,7 @@ def test_official_codes_follow_a_daily_sequence(client: TestClient[Any], as_user
             json={"procedure_code": "khai-tu", "applicant_member_id": h["members"][0]["id"]},
             headers=vol,
         ).json()
-        act(client, vol, d["id"], "submit")
+        submit_unsigned(client, "vol_a1", d["id"])
         codes.append(act(client, off, d["id"], "receive").json()["official_code"])
     assert [c[-4:] for c in codes] == ["0001", "0002", "0003"]
     assert len({c[:-5] for c in codes}) == 1
@@ -147,7 +148,7 @@ def test_supplement_pause_moves_the_stored_due_date(
         json={"procedure_code": "thuong-tru", "applicant_member_id": h["members"][0]["id"]},
         headers=vol,
     ).json()
-    act(client, vol, draft["id"], "submit")
+    submit_unsigned(client, "vol_a1", draft["id"])
     act(client, off, draft["id"], "receive")
     act(client, off, draft["id"], "request_supplement", "Thiếu ảnh")
     # Rewrite the audit times to a known calendar: received Mon 2 Mar, supplement Tue 3 → Thu 5.
@@ -164,7 +165,8 @@ def test_supplement_pause_moves_the_stored_due_date(
     with Session(engine) as s:
         pauses = service.supplement_pauses(s, draft["id"], _utc(2026, 3, 5))
     assert pauses == [(_utc(2026, 3, 3), None)]
-    after = act(client, vol, draft["id"], "supplement").json()
+    submit_unsigned(client, "vol_a1", draft["id"], "supplement")
+    after = client.get(f"/api/dossiers/{draft['id']}", headers=vol).json()
     # Unpaused, 7 working days from Mon 2 Mar end on Wed 11 Mar. The supplement arrives
     # today (real clock, long after), so only Tue 3 Mar counted before the pause and six
     # working days remain after today.
@@ -174,3 +176,15 @@ def test_supplement_pause_moves_the_stored_due_date(
     expected = due_date(_utc(2026, 3, 2), 7, [(_utc(2026, 3, 3), utcnow())])
     assert expected is not None and expected > date(2026, 3, 11)
     assert after["due_date"] == expected.isoformat()
+
+
+def test_rest_refuses_unsigned_submissions(
+    client: TestClient[Any], as_user: Any, draft: dict[str, Any]
+) -> None:
+    for action in ("submit", "supplement"):
+        response = act(client, as_user("vol_a1"), draft["id"], action)
+        assert response.status_code == 409
+        body = response.json()
+        assert body["code"] == "signed_submission_required"
+        assert "ký trên thiết bị" in body["message_vi"]
+    assert client.get(f"/api/dossiers/{draft['id']}", headers=as_user("vol_a1")).json()["status"] == "draft"

@@ -25,6 +25,7 @@ from tests.integration.test_review_world import (
     today,
 )
 from tests.support.device import BIRTH_FORM, submit_fields
+from tests.support.factories import submit_unsigned
 from tests.support.world import user_id
 from tests.unit.test_letters import flat, is_pdf_with_embedded_font
 
@@ -297,13 +298,12 @@ def test_every_review_route_refuses_other_communes_and_volunteers(
 def test_a_new_supplement_request_closes_the_answered_one(
     client: Any, as_user: Any, engine: Engine
 ) -> None:
-    off, vol = as_user("officer_a"), as_user("vol_a1")
+    off = as_user("officer_a")
     did = rest_dossier(client, as_user)
     review_act(client, off, did, "receive")
     first = review_act(client, off, did, "request_supplement", "Thiếu",
                        items=ITEMS[:1]).json()["supplement_request_id"]
-    r = client.post(f"/api/dossiers/{did}/actions", json={"action": "supplement"}, headers=vol)
-    assert r.status_code == 200, r.text
+    submit_unsigned(client, "vol_a1", did, "supplement")
     second = review_act(client, off, did, "request_supplement", "Vẫn thiếu",
                         items=ITEMS[1:]).json()["supplement_request_id"]
     assert review_act(client, off, did, "stop", "Người dân rút yêu cầu").status_code == 200

@@ -21,7 +21,7 @@ from tests.support.device import (
     new_uuid,
     submit_fields,
 )
-from tests.support.factories import create_household
+from tests.support.factories import create_household, submit_unsigned
 from tests.support.world import WORLD
 
 __all__ = ["make_device"]
@@ -55,7 +55,7 @@ def signed_dossier(dev: SimDevice, applicant: str, form: dict[str, Any] | None =
 def rest_dossier(client: Any, as_user: Any, username: str = "vol_a1",
                  village: str = WORLD.village_a1, procedure: str = "khai-sinh",
                  applicant: str | None = None) -> str:
-    """A dossier through REST (draft, then submit): no signed revision."""
+    """A dossier drafted through REST and submitted by the test shortcut: no signed revision."""
     headers = as_user(username)
     if applicant is None:
         h = create_household(client, headers, village_id=village)
@@ -65,8 +65,7 @@ def rest_dossier(client: Any, as_user: Any, username: str = "vol_a1",
                     headers=headers)
     assert r.status_code == 201, r.text
     did = r.json()["id"]
-    r = client.post(f"/api/dossiers/{did}/actions", json={"action": "submit"}, headers=headers)
-    assert r.status_code == 200, r.text
+    submit_unsigned(client, username, did)
     return str(did)
 
 

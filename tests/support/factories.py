@@ -48,3 +48,22 @@ def create_household(
     response = client.post("/api/households/", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+def submit_unsigned(client: TestClient[Any], username: str, dossier_id: str,
+                    action: str = "submit") -> None:
+    """Test shortcut: moves a draft on as if it had been submitted (or supplemented), without
+    a device signature — the state a review test needs, without building a signed revision.
+    Real submissions only arrive signed through POST /api/sync/push; the REST action refuses
+    them (`signed_submission_required`)."""
+    from sqlmodel import Session, select
+
+    from backend.db.models import User
+    from backend.dossiers.service import apply_action
+    from backend.lib.auth import load_principal
+    from backend.lib.clock import utcnow
+
+    state = client.app.state
+    with Session(state.engine) as s:
+        user = s.exec(select(User).where(User.username == username)).one()
+        apply_action(s, load_principal(s, user), state.catalog, dossier_id, action, "", utcnow())
