@@ -7,7 +7,7 @@ deadline clock is data too (:data:`CLOCK`), used with :mod:`sync.working_days`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from sync.errors import ActorNotAllowed, IllegalTransition, StateError
 
@@ -40,32 +40,10 @@ Actor = Literal["volunteer", "officer", "system"]
 Outcome = Literal["approved", "rejected"]
 ClockState = Literal["not_started", "running", "paused", "ended"]
 
-STATES: Final[tuple[State, ...]] = (
-    "draft",
-    "submitted",
-    "received",
-    "not_received",
-    "processing",
-    "supplement_requested",
-    "done",
-    "result_returned",
-    "withdrawn",
-    "stopped",
-)
-ACTIONS: Final[tuple[Action, ...]] = (
-    "submit",
-    "receive",
-    "refuse",
-    "start",
-    "request_supplement",
-    "supplement",
-    "approve",
-    "reject",
-    "return_result",
-    "withdraw",
-    "stop",
-)
-ACTORS: Final[tuple[Actor, ...]] = ("volunteer", "officer", "system")
+# One list of names: the tuples are read off the Literal types, in declaration order.
+STATES: Final[tuple[State, ...]] = get_args(State)
+ACTIONS: Final[tuple[Action, ...]] = get_args(Action)
+ACTORS: Final[tuple[Actor, ...]] = get_args(Actor)
 
 LABELS_VI: Final[dict[State, str]] = {
     "draft": "Bản nháp",
