@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ZXING_WASM_SHA256, ZXING_WASM_VERSION } from 'barcode-detector/ponyfill';
+import { qrDetector, ZXING_WASM_URL } from '../src/features/scan/detector';
 
 describe('the ZXing WebAssembly file', () => {
   it('is the one the ponyfill was built for, byte for byte', () => {
@@ -15,5 +16,42 @@ describe('the ZXing WebAssembly file', () => {
     expect(pkg.version).toBe(ZXING_WASM_VERSION);
     const wasm = readFileSync(new URL('../node_modules/zxing-wasm/dist/reader/zxing_reader.wasm', import.meta.url));
     expect(createHash('sha256').update(wasm).digest('hex')).toBe(ZXING_WASM_SHA256);
+  });
+});
+
+describe('qrDetector', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('uses the browser\'s own BarcodeDetector when it reads QR codes', async () => {
+    class Native {
+      static getSupportedFormats = async (): Promise<string[]> => ['ean_13', 'qr_code'];
+      constructor(readonly options: { formats: string[] }) {}
+      detect = async (): Promise<{ rawValue: string }[]> => [{ rawValue: 'a|b' }];
+    }
+    vi.stubGlobal('BarcodeDetector', Native);
+    const detector = await qrDetector();
+    expect(detector.kind).toBe('native');
+    expect(await detector.detect({} as ImageBitmapSource)).toEqual(['a|b']);
+  });
+
+  it('falls back to the ZXing ponyfill, which fetches the .wasm from our own origin', async () => {
+    const fetched: string[] = [];
+    const wasm = readFileSync(new URL('../node_modules/zxing-wasm/dist/reader/zxing_reader.wasm', import.meta.url));
+    vi.stubGlobal('fetch', async (url: string | URL | Request) => {
+      fetched.push(String(url instanceof Request ? url.url : url));
+      return new Response(wasm, { headers: { 'content-type': 'application/wasm' } });
+    });
+    class NoQr {
+      static getSupportedFormats = async (): Promise<string[]> => ['ean_13'];
+    }
+    vi.stubGlobal('BarcodeDetector', NoQr);
+    expect((await qrDetector()).kind).toBe('wasm');
+    vi.stubGlobal('BarcodeDetector', undefined);
+    expect((await qrDetector()).kind).toBe('wasm');
+    expect(ZXING_WASM_URL).toMatch(/^\/.*zxing_reader\.wasm$/);
+    await vi.waitFor(() => expect(fetched.length).toBeGreaterThan(0));
+    expect(new Set(fetched)).toEqual(new Set([ZXING_WASM_URL]));
   });
 });
