@@ -19,6 +19,13 @@ const PHOTO_MAX_EDGE = 2000;
 
 type Phase = 'starting' | 'scanning' | 'no-camera';
 
+/** Consecutive failed frames (about 5 s) before a failing decoder is reported. */
+const FAILURES_BEFORE_TELLING = 20;
+
+function detectorMessage(err: unknown): string {
+  return t('scan.detector_error', { message: err instanceof Error ? err.message : String(err) });
+}
+
 function cameraMessage(err: unknown): string {
   const name = err instanceof Error || err instanceof DOMException ? err.name : '';
   if (name === 'NotAllowedError' || name === 'SecurityError') return t('scan.denied');
@@ -86,13 +93,18 @@ export function ScanDialog(props: { onDetected: (scan: CccdQr) => void; onCancel
     };
     document.addEventListener('keydown', onKey);
 
+    let failures = 0;
     const scanFrame = async (d: QrDetector): Promise<void> => {
       if (stopped || done.current) return;
       const v = video.current;
       try {
         if (v && v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && handle(await d.detect(v))) return;
-      } catch {
-        // a frame the decoder could not take (camera still starting): try the next one
+        failures = 0;
+      } catch (err) {
+        // One bad frame (camera still starting) is normal; a decoder that keeps failing (its
+        // WebAssembly could not load) is said, and scanning goes on in case it recovers.
+        failures += 1;
+        if (failures === FAILURES_BEFORE_TELLING) setCameraError(detectorMessage(err));
       }
       if (!stopped) timer = setTimeout(() => void scanFrame(d), SCAN_EVERY_MS);
     };
@@ -122,7 +134,7 @@ export function ScanDialog(props: { onDetected: (scan: CccdQr) => void; onCancel
       try {
         d = await getDetector();
       } catch (err) {
-        setCameraError(t('scan.detector_error', { message: err instanceof Error ? err.message : String(err) }));
+        setCameraError(detectorMessage(err));
         return;
       }
       setPhase('scanning');
@@ -145,11 +157,18 @@ export function ScanDialog(props: { onDetected: (scan: CccdQr) => void; onCancel
     setReading(true);
     setNotice(undefined);
     try {
-      const texts = await decodePhoto(await getDetector(), file);
+      let d: QrDetector;
+      try {
+        d = await getDetector();
+      } catch (err) {
+        setNotice(detectorMessage(err));
+        return;
+      }
+      const texts = await decodePhoto(d, file);
       if (texts.length === 0) setNotice(t('scan.not_found_in_photo'));
       else handle(texts);
     } catch {
-      setNotice(t('scan.not_found_in_photo'));
+      setNotice(t('scan.not_found_in_photo')); // not an image the browser can decode, or no code
     } finally {
       setReading(false);
     }
