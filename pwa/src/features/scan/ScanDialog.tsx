@@ -46,7 +46,10 @@ async function decodePhoto(detector: QrDetector, file: File): Promise<string[]> 
   return detector.detect(small);
 }
 
-export function ScanDialog(props: { onDetected: (scan: CccdQr) => void; onCancel: () => void }): JSX.Element {
+export function ScanDialog(props: {
+  onDetected: (scan: CccdQr, detector: QrDetector['kind']) => void;
+  onCancel: () => void;
+}): JSX.Element {
   const { onDetected, onCancel } = props;
   const video = useRef<HTMLVideoElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -67,7 +70,7 @@ export function ScanDialog(props: { onDetected: (scan: CccdQr) => void; onCancel
   };
 
   /** True when one of the texts was a usable card (and the dialog is done). */
-  const handle = (texts: string[]): boolean => {
+  const handle = (texts: string[], via: QrDetector['kind']): boolean => {
     for (const text of texts) {
       const scan = parseCccdQr(text, localToday());
       if (unusable(scan)) {
@@ -76,7 +79,7 @@ export function ScanDialog(props: { onDetected: (scan: CccdQr) => void; onCancel
       }
       if (!done.current) {
         done.current = true;
-        onDetected(scan);
+        onDetected(scan, via);
       }
       return true;
     }
@@ -98,7 +101,7 @@ export function ScanDialog(props: { onDetected: (scan: CccdQr) => void; onCancel
       if (stopped || done.current) return;
       const v = video.current;
       try {
-        if (v && v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && handle(await d.detect(v))) return;
+        if (v && v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && handle(await d.detect(v), d.kind)) return;
         failures = 0;
       } catch (err) {
         // One bad frame (camera still starting) is normal; a decoder that keeps failing (its
@@ -166,7 +169,7 @@ export function ScanDialog(props: { onDetected: (scan: CccdQr) => void; onCancel
       }
       const texts = await decodePhoto(d, file);
       if (texts.length === 0) setNotice(t('scan.not_found_in_photo'));
-      else handle(texts);
+      else handle(texts, d.kind);
     } catch {
       setNotice(t('scan.not_found_in_photo')); // not an image the browser can decode, or no code
     } finally {

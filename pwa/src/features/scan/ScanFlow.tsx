@@ -11,6 +11,7 @@ import { getLang, t, type MessageKey } from '../../i18n';
 import type { CccdQr, CccdQrField, CccdQrProblem } from '../../sync/cccd-qr';
 import { ISSUE_MESSAGES } from '../../sync/identity';
 import { compareScan, fillEmpty, type MemberScanField, type ScanRow } from './compare';
+import type { QrDetector } from './detector';
 import { ScanDialog } from './ScanDialog';
 import './scan.css';
 
@@ -87,13 +88,13 @@ export function CccdScanFlow(props: {
 }): JSX.Element {
   const { values, onChange } = props;
   const [open, setOpen] = useState(props.startOpen);
-  const [scan, setScan] = useState<{ qr: CccdQr; rows: ScanRow[] } | undefined>();
+  const [scan, setScan] = useState<{ qr: CccdQr; rows: ScanRow[]; detector: QrDetector['kind'] } | undefined>();
   const [choices, setChoices] = useState<Partial<Record<MemberScanField, Choice>>>({});
 
-  const detected = (qr: CccdQr): void => {
+  const detected = (qr: CccdQr, detector: QrDetector['kind']): void => {
     const rows = compareScan(qr, values);
     onChange((prev) => fillEmpty(prev, rows));
-    setScan({ qr, rows });
+    setScan({ qr, rows, detector });
     setChoices({});
     setOpen(false);
   };
@@ -108,7 +109,7 @@ export function CccdScanFlow(props: {
     <div class="scan-flow">
       {open ? <ScanDialog onDetected={detected} onCancel={() => setOpen(false)} /> : null}
       {scan ? (
-        <section class="scan-result" aria-labelledby="scan-result-title">
+        <section class="scan-result" aria-labelledby="scan-result-title" data-detector={scan.detector}>
           <h2 id="scan-result-title">{t('scan.result_title')}</h2>
           {scan.qr.problems.length > 0 ? (
             <div class="scan-problems" role="alert">
