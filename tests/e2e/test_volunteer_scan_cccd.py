@@ -290,9 +290,10 @@ def test_camera_refused_check_an_existing_member_from_a_photo_of_the_cccd_offlin
         old_id="063123456",
     )
     photo = tmp_path / "cccd.jpg"
-    # A phone photo: the code somewhere on a larger, off-white picture, JPEG-compressed.
-    picture = Image.new("RGB", (1600, 1200), (222, 218, 205))
-    picture.paste(qr_image(card.qr_text(), 520), (700, 380))
+    # A phone photo (8 megapixels, scaled down on the device before decoding): the code off
+    # centre on an off-white picture, JPEG-compressed.
+    picture = Image.new("RGB", (3264, 2448), (222, 218, 205))
+    picture.paste(qr_image(card.qr_text(), 900), (1700, 900))
     picture.save(photo, "JPEG", quality=85)
 
     page = phone.new_page()

@@ -36,14 +36,20 @@ function cameraMessage(err: unknown): string {
 async function decodePhoto(detector: QrDetector, file: File): Promise<string[]> {
   const bitmap = await createImageBitmap(file);
   const scale = Math.min(1, PHOTO_MAX_EDGE / Math.max(bitmap.width, bitmap.height));
-  if (scale === 1) return detector.detect(bitmap);
-  const small = await createImageBitmap(bitmap, {
-    resizeWidth: Math.round(bitmap.width * scale),
-    resizeHeight: Math.round(bitmap.height * scale),
-    resizeQuality: 'high',
-  });
-  bitmap.close();
-  return detector.detect(small);
+  let small: ImageBitmap | undefined;
+  try {
+    if (scale < 1) {
+      small = await createImageBitmap(bitmap, {
+        resizeWidth: Math.round(bitmap.width * scale),
+        resizeHeight: Math.round(bitmap.height * scale),
+        resizeQuality: 'high',
+      });
+    }
+    return await detector.detect(small ?? bitmap);
+  } finally {
+    small?.close();
+    bitmap.close(); // a phone photo's pixels are tens of megabytes: free them now
+  }
 }
 
 export function ScanDialog(props: {
