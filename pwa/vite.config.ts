@@ -45,7 +45,7 @@ export default defineConfig({
       },
       workbox: {
         // The plugin adds manifest.webmanifest and the manifest icons itself.
-        globPatterns: ['**/*.{js,css,html,svg}'],
+        globPatterns: ['**/*.{js,css,html,svg,wasm}'],
         // Officer console is fetched on demand by officers (online); volunteers never need it offline.
         globIgnores: [`**/assets/${OFFICER_CHUNK_PREFIX}*`, '**/.vite/**'],
         navigateFallback: '/index.html',

@@ -4,6 +4,7 @@ import { fieldElementId, FormRenderer } from '../forms/FormRenderer';
 import { issuesByPath, localToday } from '../forms/messages';
 import type { FormValues } from '../forms/schema';
 import { DeviceError } from '../device/errors';
+import { CccdScan } from '../features/scan/CccdScan';
 import { getLang, t } from '../i18n';
 import { navigate } from '../router';
 import { getMember, NotOnDevice, saveMember } from '../store/repo';
@@ -82,6 +83,7 @@ export function MemberEdit(props: { householdId: string; memberId?: string }): J
 
   return (
     <Screen title={title} back={back}>
+      <CccdScan values={values} onChange={(fn) => setValues((prev) => fn(prev ?? {}))} />
       <form class="stack" onSubmit={submit} noValidate>
         <FormRenderer fields={fields} values={values} onChange={(fn) => setValues((prev) => fn(prev ?? {}))} errors={errors} idPrefix="m" />
         {failure ? (
