@@ -92,7 +92,7 @@ function Route(props: { path: string; user: SessionUser }): JSX.Element {
  * tab's database upgrade. Whatever it says, nothing below it moves (no layout shift), and it never
  * covers a button.
  */
-function StatusBar(props: { volunteer: boolean }): JSX.Element {
+function StatusBar(props: { volunteer: boolean; officer: boolean }): JSX.Element {
   const pwa = usePwaState();
   const online = useOnline();
   if (pwa.dbOutdated) {
@@ -117,7 +117,10 @@ function StatusBar(props: { volunteer: boolean }): JSX.Element {
       </StatusFrame>
     );
   }
-  return props.volunteer ? <VolunteerStatus online={online} offlineCapable={pwa.offlineCapable} /> : <AppStatus online={online} offlineCapable={pwa.offlineCapable} />;
+  if (props.volunteer) return <VolunteerStatus online={online} offlineCapable={pwa.offlineCapable} />;
+  // The console works online only (its chunk is not precached): say whether the link is there.
+  if (props.officer) return <StatusFrame tone={online ? '' : 'offline'} text={online ? t('statusbar.online') : t('net.offline')} />;
+  return <AppStatus online={online} offlineCapable={pwa.offlineCapable} />;
 }
 
 function StatusFrame(props: { tone: string; text: string; href?: string | undefined; alert?: boolean; children?: ComponentChildren }): JSX.Element {
@@ -135,7 +138,7 @@ function StatusFrame(props: { tone: string; text: string; href?: string | undefi
   );
 }
 
-/** Before login and for officers: is the app usable offline on this device, and is there a network. */
+/** Before login: is the app usable offline on this device, and is there a network. */
 function AppStatus(props: { online: boolean; offlineCapable: boolean }): JSX.Element {
   if (!props.online) return <StatusFrame tone="offline" text={t('net.offline')} />;
   return <StatusFrame tone="" text={props.offlineCapable ? t('update.offline_ready') : t('statusbar.preparing_offline')} />;
@@ -145,10 +148,12 @@ function VolunteerStatus(props: { online: boolean; offlineCapable: boolean }): J
   const sync = useSyncLine();
   let text = sync.text;
   if (!props.online) text = text ? `${t('statusbar.offline')} · ${text}` : t('net.offline');
-  else if (!props.offlineCapable && sync.tone !== 'error') text = t('statusbar.preparing_offline');
-  const tone = sync.tone === 'error' ? 'error' : props.online ? '' : 'offline';
+  // Until the worker controls the page the volunteer must not walk away from the signal; what
+  // waits to be sent and errors still take precedence.
+  else if (!props.offlineCapable && (sync.kind === 'idle' || sync.kind === 'loading')) text = t('statusbar.preparing_offline');
+  const tone = sync.kind === 'error' ? 'error' : props.online ? '' : 'offline';
   return (
-    <StatusFrame tone={tone} text={text} href={href('/sync')} alert={sync.tone === 'error'}>
+    <StatusFrame tone={tone} text={text} href={href('/sync')} alert={sync.kind === 'error'}>
       {sync.conflicts > 0 ? (
         <a href={href('/conflicts')} class="statusbar-conflicts">
           {t('syncui.conflicts_open', { count: sync.conflicts })}
@@ -235,7 +240,7 @@ export function App(): JSX.Element {
         <span class="brand">{t('app.name')}</span>
         {officer && gate === 'ready' ? <OfficerLinks path={path} /> : null}
       </header>
-      <StatusBar volunteer={!!session && gate === 'ready' && !officer} />
+      <StatusBar volunteer={!!session && gate === 'ready' && !officer} officer={officer && gate === 'ready'} />
       <main id="main" tabIndex={-1} class={officer ? 'main--wide' : undefined}>
         {session === undefined ? (
           <p class="muted">{t('common.loading')}</p>

@@ -370,4 +370,5 @@ export const en: Record<MessageKey, string> = {
   'statusbar.synced': '✓ Synced {time}',
   'update.available_short': 'A new version of the app is available.',
   'statusbar.preparing_offline': 'Preparing for offline use…',
+  'statusbar.online': 'Connected to the commune server.',
 };

@@ -368,6 +368,7 @@ export const vi = {
   'statusbar.synced': '✓ Đã đồng bộ {time}',
   'update.available_short': 'Có phiên bản mới của ứng dụng.',
   'statusbar.preparing_offline': 'Đang chuẩn bị để dùng khi không có mạng…',
+  'statusbar.online': 'Đang kết nối với máy chủ xã.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof vi;

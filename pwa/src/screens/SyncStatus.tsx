@@ -67,7 +67,7 @@ export function statusLine(p: PendingSummary, nowMs: number = Date.now()): strin
 
 export interface SyncLine {
   text: string;
-  tone: 'error' | '';
+  kind: 'error' | 'syncing' | 'waiting' | 'idle' | 'loading';
   conflicts: number;
 }
 
@@ -81,11 +81,11 @@ export function useSyncLine(): SyncLine {
   const conflicts = useLive(() => db().conflicts.where('status').equals('open').count(), []);
   const open = conflicts.status === 'ready' ? conflicts.value : 0;
   const waiting = pending.status === 'ready' ? statusLine(pending.value) : null;
-  if (s.phase === 'error') return { text: errorOf(s) ?? t('syncui.phase.error'), tone: 'error', conflicts: open };
-  if (s.phase === 'syncing') return { text: t('syncui.syncing'), tone: '', conflicts: open };
-  if (waiting) return { text: waiting, tone: '', conflicts: open };
-  if (pending.status !== 'ready') return { text: '', tone: '', conflicts: open };
-  return { text: s.lastSuccessAt ? t('statusbar.synced', { time: when(s.lastSuccessAt) }) : t('syncui.never'), tone: '', conflicts: open };
+  if (s.phase === 'error') return { text: errorOf(s) ?? t('syncui.phase.error'), kind: 'error', conflicts: open };
+  if (s.phase === 'syncing') return { text: t('syncui.syncing'), kind: 'syncing', conflicts: open };
+  if (waiting) return { text: waiting, kind: 'waiting', conflicts: open };
+  if (pending.status !== 'ready') return { text: '', kind: 'loading', conflicts: open };
+  return { text: s.lastSuccessAt ? t('statusbar.synced', { time: when(s.lastSuccessAt) }) : t('syncui.never'), kind: 'idle', conflicts: open };
 }
 
 function Relogin(): JSX.Element {
