@@ -167,7 +167,7 @@ export const en: Record<MessageKey, string> = {
   'settings.device': 'Device id: {id}',
   'settings.version': 'Version: {version}',
   'settings.logout': 'Sign out',
-  'settings.logout_note': 'You can log out only when everything is synced. Logging out removes the device key and the local data (it stays on the server).',
+  'settings.logout_note': 'You can log out only when every signed dossier and every change has been sent. Logging out removes the device key, unsigned drafts and the local data (what was sent stays on the server).',
 
   'push.title': 'Notifications',
   'push.toggle_volunteer': 'Notify me when the commune asks for more documents or issues a result',
@@ -260,7 +260,7 @@ export const en: Record<MessageKey, string> = {
   'dossier.signed_by': 'Signed by {name} at {time}',
   'dossier.rejected': 'Refused by the server: {message}',
   'dossier.updated': 'updated {date}',
-  'dossier.signed_notice': 'Signed, waiting to sync. It will be sent when there is signal.',
+  'dossier.signed_notice': 'Signed, waiting to send. It is sent automatically when there is signal.',
   'dossier.files_pending': '{count} files still to upload',
   'dossier.return_result': 'Result handed to the household',
   'docs.file_size': 'Size: {size}',

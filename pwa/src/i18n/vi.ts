@@ -165,7 +165,7 @@ export const vi = {
   'settings.device': 'Mã thiết bị: {id}',
   'settings.version': 'Phiên bản: {version}',
   'settings.logout': 'Đăng xuất',
-  'settings.logout_note': 'Chỉ đăng xuất được khi mọi dữ liệu đã đồng bộ. Đăng xuất xoá khoá thiết bị và dữ liệu trên máy (dữ liệu vẫn còn trên máy chủ).',
+  'settings.logout_note': 'Chỉ đăng xuất được khi mọi hồ sơ đã ký và mọi thay đổi đã được gửi. Đăng xuất xoá khoá thiết bị, các bản nháp chưa ký và dữ liệu trên máy (những gì đã gửi vẫn còn trên máy chủ).',
 
   'push.title': 'Thông báo',
   'push.toggle_volunteer': 'Nhận thông báo khi xã yêu cầu bổ sung hoặc trả kết quả',
@@ -258,7 +258,7 @@ export const vi = {
   'dossier.signed_by': 'Đã ký bởi {name} lúc {time}',
   'dossier.rejected': 'Máy chủ từ chối: {message}',
   'dossier.updated': 'cập nhật {date}',
-  'dossier.signed_notice': 'Đã ký, chờ đồng bộ. Hồ sơ sẽ được gửi khi có sóng.',
+  'dossier.signed_notice': 'Đã ký, chờ gửi. Hồ sơ sẽ tự gửi khi có sóng.',
   'dossier.files_pending': '{count} tệp chưa gửi xong',
   'dossier.return_result': 'Đã trao kết quả cho người dân',
   'docs.file_size': 'Dung lượng: {size}',
