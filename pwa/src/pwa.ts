@@ -23,7 +23,7 @@ export interface PwaState {
   offlineReady: boolean;
   /** The page is controlled by an activated worker whose precache is complete (not dismissable). */
   offlineCapable: boolean;
-  /** Set when another tab upgraded the database; this tab must reload. */
+  /** Set when another tab upgraded the database — or applied an app update — and this tab must reload. */
   dbOutdated: boolean;
 }
 
@@ -32,6 +32,8 @@ let updateSW: ((reload?: boolean) => Promise<void>) | undefined;
 const listeners = new Set<(s: PwaState) => void>();
 let precached = false;
 let announced = false;
+/** The volunteer tapped "Cập nhật ngay" in THIS tab. */
+let consented = false;
 
 function set(patch: Partial<PwaState>): void {
   state = { ...state, ...patch };
@@ -67,6 +69,9 @@ export function registerPwa(): void {
   updateSW = registerSW({
     immediate: true,
     onNeedRefresh: () => set({ needRefresh: true }),
+    // The new version took control. Reload only the tab where the volunteer asked for it; another
+    // tab (maybe with a form open) is asked to reload when it suits the volunteer.
+    onNeedReload: () => (consented ? location.reload() : set({ needRefresh: false, dbOutdated: true })),
     onOfflineReady: () => {
       precached = true;
       reassess();
@@ -76,6 +81,7 @@ export function registerPwa(): void {
 }
 
 export function applyUpdate(): void {
+  consented = true;
   void updateSW?.(true);
 }
 
