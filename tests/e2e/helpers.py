@@ -334,7 +334,7 @@ def open_household(page: Any, village_id: str, household_id: str, head_name: str
     page.get_by_role("heading", name=f"Hộ {head_name}").wait_for()
 
 
-def start_birth_registration(page: Any, couple: Couple) -> str:
+def start_birth_registration(page: Any, couple: Couple, wait_for_form: bool = True) -> str:
     """Household → "Lập hồ sơ mới" → "Đăng ký khai sinh" → the father as applicant → "Bắt đầu";
     returns the new dossier's id once the form shows (nothing typed yet)."""
     open_household(page, couple.village_id, couple.household_id, couple.father_name)
@@ -342,7 +342,9 @@ def start_birth_registration(page: Any, couple: Couple) -> str:
     page.get_by_text("Đăng ký khai sinh").first.click()
     page.locator("label.choice", has_text=couple.father_name).click()
     page.get_by_role("button", name="Bắt đầu lập hồ sơ").click()
-    page.wait_for_selector("text=Bước 1/4")
+    page.wait_for_url("**/#/dossiers/*/edit")
+    if wait_for_form:
+        page.wait_for_selector("text=Bước 1/4")
     return str(page.url.split("#/dossiers/")[1].split("/")[0])
 
 
