@@ -5,8 +5,10 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
-/** Chunks whose file name starts with this are officer-only: never precached, never loaded by the volunteer entry. */
-export const OFFICER_CHUNK_PREFIX = 'officer-';
+// Chunks whose file name starts with OFFICER_CHUNK_PREFIX are officer-only: never precached, never
+// loaded by the volunteer entry (scripts/precache-check.mjs verifies the built precache).
+import { OFFICER_CHUNK_PREFIX } from './scripts/precache-lib.mjs';
+export { OFFICER_CHUNK_PREFIX };
 
 // The backend serves dist/ at "/" with an SPA fallback; the API lives on the same origin under /api.
 // During `npm run dev` the API is proxied to a locally running backend.
@@ -51,6 +53,13 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/verify/, /^\/\.well-known\//, /^\/schema/, /^\/health/],
         cleanupOutdatedCaches: true,
+        // The first install claims the open page, so the session that logged in is served from the
+        // precache at once (no reload before going offline: the lazy wizard chunk would otherwise
+        // be fetched from the network). clients.claim() only adopts pages that have NO controller:
+        // an update never activates on its own (no skipWaiting) — it waits in "waiting" until the
+        // volunteer taps "Cập nhật ngay" (src/pwa.ts), so in practice only the first install claims.
+        clientsClaim: true,
+        skipWaiting: false,
         // No runtimeCaching: the UI reads only the local store; the sync loop talks to /api directly.
         runtimeCaching: [],
         // Web Push handlers (push, notificationclick, pushsubscriptionchange): a classic script in

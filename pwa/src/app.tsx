@@ -1,4 +1,4 @@
-import type { ComponentType, JSX } from 'preact';
+import type { ComponentChildren, ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { onLangChange, t } from './i18n';
 import { applyUpdate, dismiss, usePwaState } from './pwa';
@@ -16,7 +16,7 @@ import { ProcedurePreview, Procedures } from './screens/Procedures';
 import { Settings } from './screens/Settings';
 import { Villages } from './screens/Villages';
 import { Conflicts } from './screens/Conflicts';
-import { SyncBanner, SyncStatusScreen } from './screens/SyncStatus';
+import { SyncStatusScreen, useSyncLine } from './screens/SyncStatus';
 import { Unlock } from './screens/Unlock';
 import type { LoginOutcome, Persistence } from './device/account';
 import { useLockGate } from './device/gate';
@@ -24,21 +24,18 @@ import { isOfficer } from './session';
 import { ensureDeviceId, getSession } from './store/repo';
 import type { Session, SessionUser } from './store/types';
 import { Screen } from './ui/common';
+import { LazyFallback, useLazyModule } from './ui/lazy';
 import { useOnline } from './ui/hooks';
 
 
 type OfficerModule = { default: ComponentType<{ user: SessionUser }> };
+const officerCache: { module?: OfficerModule } = {};
 
-/** Loads the officer chunk on first use. Only reachable for officer/admin sessions. */
+/** Loads the officer chunk on first use (online: it is not precached). Only for officer/admin sessions. */
 function OfficerRoute(props: { user: SessionUser }): JSX.Element {
-  const [mod, setMod] = useState<OfficerModule | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    import('./officer/index').then(setMod, (e: unknown) => setError(String(e)));
-  }, []);
-  if (error) return <p class="error" role="alert">{t('common.error', { message: error })}</p>;
-  if (!mod) return <p class="muted">{t('common.loading')}</p>;
-  const Console = mod.default;
+  const state = useLazyModule<OfficerModule>(() => import('./officer/index'), officerCache);
+  if (state.status !== 'ready') return <LazyFallback state={state} offlineHint={t('lazy.officer_online')} />;
+  const Console = state.module.default;
   return <Console user={props.user} />;
 }
 
@@ -89,43 +86,80 @@ function Route(props: { path: string; user: SessionUser }): JSX.Element {
   );
 }
 
-function Banners(): JSX.Element {
+/**
+ * One bar of fixed height under the top bar (styles.css .statusbar) for everything that used to be
+ * a banner: the app's offline readiness, offline, sync state, conflicts, a new version, another
+ * tab's database upgrade. Whatever it says, nothing below it moves (no layout shift), and it never
+ * covers a button.
+ */
+function StatusBar(props: { volunteer: boolean; officer: boolean }): JSX.Element {
   const pwa = usePwaState();
   const online = useOnline();
+  if (pwa.dbOutdated) {
+    return (
+      <StatusFrame tone="update" text={t('update.db_outdated')}>
+        <button class="button statusbar-action" type="button" onClick={() => location.reload()}>
+          {t('update.reload_page')}
+        </button>
+      </StatusFrame>
+    );
+  }
+  if (pwa.needRefresh) {
+    // Never applied by itself: the volunteer chooses when (a form may be open).
+    return (
+      <StatusFrame tone="update" text={t('update.available_short')}>
+        <button class="button statusbar-action" type="button" onClick={applyUpdate}>
+          {t('update.reload')}
+        </button>
+        <button class="button button--secondary statusbar-action" type="button" onClick={() => dismiss('needRefresh')}>
+          {t('update.later')}
+        </button>
+      </StatusFrame>
+    );
+  }
+  if (props.volunteer) return <VolunteerStatus online={online} offlineCapable={pwa.offlineCapable} />;
+  // The console works online only (its chunk is not precached): say whether the link is there.
+  if (props.officer) return <StatusFrame tone={online ? '' : 'offline'} text={online ? t('statusbar.online') : t('net.offline')} />;
+  return <AppStatus online={online} offlineCapable={pwa.offlineCapable} />;
+}
+
+function StatusFrame(props: { tone: string; text: string; href?: string | undefined; alert?: boolean; children?: ComponentChildren }): JSX.Element {
   return (
-    <div class="banners" aria-live="polite">
-      {!online ? <p class="banner banner--offline">{t('net.offline')}</p> : null}
-      <SyncBanner />
-      {pwa.dbOutdated ? (
-        <div class="banner banner--update">
-          <p>{t('update.db_outdated')}</p>
-          <button class="button" type="button" onClick={() => location.reload()}>
-            {t('update.reload_page')}
-          </button>
-        </div>
-      ) : null}
-      {pwa.needRefresh ? (
-        <div class="banner banner--update">
-          <p>{t('update.available')}</p>
-          <div class="actions">
-            <button class="button" type="button" onClick={applyUpdate}>
-              {t('update.reload')}
-            </button>
-            <button class="button button--secondary" type="button" onClick={() => dismiss('needRefresh')}>
-              {t('update.later')}
-            </button>
-          </div>
-        </div>
-      ) : null}
-      {pwa.offlineReady ? (
-        <div class="banner">
-          <p>{t('update.offline_ready')}</p>
-          <button class="button button--ghost" type="button" onClick={() => dismiss('offlineReady')}>
-            OK
-          </button>
-        </div>
-      ) : null}
+    <div class={`statusbar${props.tone ? ` statusbar--${props.tone}` : ''}`} role={props.alert ? 'alert' : 'status'}>
+      {props.href ? (
+        <a class="statusbar-text" href={props.href}>
+          {props.text}
+        </a>
+      ) : (
+        <span class="statusbar-text">{props.text}</span>
+      )}
+      {props.children}
     </div>
+  );
+}
+
+/** Before login: is the app usable offline on this device, and is there a network. */
+function AppStatus(props: { online: boolean; offlineCapable: boolean }): JSX.Element {
+  if (!props.online) return <StatusFrame tone="offline" text={t('net.offline')} />;
+  return <StatusFrame tone="" text={props.offlineCapable ? t('update.offline_ready') : t('statusbar.preparing_offline')} />;
+}
+
+function VolunteerStatus(props: { online: boolean; offlineCapable: boolean }): JSX.Element {
+  const sync = useSyncLine();
+  let text = sync.text;
+  if (!props.online) text = text ? `${t('statusbar.offline')} · ${text}` : t('net.offline');
+  // Until the worker controls the page the volunteer must not walk away from the signal; what
+  // waits to be sent and errors still take precedence.
+  else if (!props.offlineCapable && (sync.kind === 'idle' || sync.kind === 'loading')) text = t('statusbar.preparing_offline');
+  const tone = sync.kind === 'error' ? 'error' : props.online ? '' : 'offline';
+  return (
+    <StatusFrame tone={tone} text={text} href={href('/sync')} alert={sync.kind === 'error'}>
+      {sync.conflicts > 0 ? (
+        <a href={href('/conflicts')} class="statusbar-conflicts">
+          {t('syncui.conflicts_open', { count: sync.conflicts })}
+        </a>
+      ) : null}
+    </StatusFrame>
   );
 }
 
@@ -206,7 +240,7 @@ export function App(): JSX.Element {
         <span class="brand">{t('app.name')}</span>
         {officer && gate === 'ready' ? <OfficerLinks path={path} /> : null}
       </header>
-      <Banners />
+      <StatusBar volunteer={!!session && gate === 'ready' && !officer} officer={officer && gate === 'ready'} />
       <main id="main" tabIndex={-1} class={officer ? 'main--wide' : undefined}>
         {session === undefined ? (
           <p class="muted">{t('common.loading')}</p>

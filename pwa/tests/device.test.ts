@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstLogin, logout, reauthenticate } from '../src/device/account';
+import { createDraft } from '../src/features/dossier/drafts';
+import { countDrafts } from '../src/features/dossier/status';
 import { DeviceError } from '../src/device/errors';
 import { DEVICE_META_KEY, getEnrolledDevice } from '../src/device/keystore';
 import { isUnlocked, lockNow } from '../src/device/lock';
@@ -113,12 +115,24 @@ describe('logout guard', () => {
     const error = (await logout(w.server.fetch, d).catch((e: unknown) => e)) as DeviceError;
     expect(error).toBeInstanceOf(DeviceError);
     expect(error.code).toBe('logout_refused');
-    expect(error.message_vi).toContain('còn 1 hồ sơ, 1 thay đổi');
-    expect(error.message_vi).toMatch(/từ .*2026/);
+    // The unsigned draft is not unsynced work: only the household change blocks logout.
+    expect(error.message_vi).toContain('còn 0 hồ sơ đã ký, 1 thay đổi, 0 tệp và 0 chữ ký chưa gửi');
+    expect(error.message_vi).toMatch(/từ .*20\d\d/);
     // Nothing was destroyed.
     expect(await getEnrolledDevice(d)).toBeDefined();
     expect(await d.meta.get(META_KEYS.session)).toBeDefined();
     expect(await d.outbox.count()).toBe(1);
+  });
+
+  it('is never refused because of unsigned drafts, which logout deletes with the replica', async () => {
+    w = await loggedIn();
+    const { d, server } = w;
+    const draft = await createDraft({ householdId: HH, applicantId: 'm1', procedureCode: 'khai-sinh', procedureVersion: 1 }, d);
+    expect(await countDrafts(d)).toBe(1);
+    await logout(server.fetch, d);
+    expect(await d.dossiers.get(draft.dossier_id)).toBeUndefined();
+    expect(await countDrafts(d)).toBe(0);
+    expect(await d.meta.get(META_KEYS.session)).toBeUndefined();
   });
 
   it('once everything is synced, destroys the token, device key, PIN and local replica (catalogue kept)', async () => {

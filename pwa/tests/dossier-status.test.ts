@@ -5,22 +5,33 @@ import type { TaskRow } from '../src/store/types';
 import { CURRENT_VERSION } from '../src/store/schema';
 import { upgradeFrom } from './store-harness';
 
-const row = (sync_state: 'local' | 'queued' | 'synced' | 'rejected', status = 'draft') => ({ sync_state, status });
+const row = (sync_state: 'local' | 'queued' | 'synced' | 'rejected', status = 'draft', verdict?: 'valid' | 'invalid' | 'unverified') => ({
+  sync_state,
+  status,
+  ...(verdict ? { receipt: { verdict } } : {}),
+});
 
 describe('sync state shown to the volunteer', () => {
-  it('bản nháp → đã ký, chờ gửi → đã gửi → máy chủ đã nhận', () => {
+  it('bản nháp → đã ký, chờ gửi → đã gửi (only with a verified receipt and every file there)', () => {
     expect(deriveSyncState({ row: row('local'), hasDraft: true, signed: false, blobsPending: 0 })).toBe('draft');
     expect(deriveSyncState({ row: row('queued'), hasDraft: true, signed: true, blobsPending: 2 })).toBe('signed');
-    expect(deriveSyncState({ row: row('synced', 'submitted'), hasDraft: true, signed: true, blobsPending: 1 })).toBe('sent');
-    expect(deriveSyncState({ row: row('synced', 'received'), hasDraft: true, signed: true, blobsPending: 0 })).toBe('received');
+    // The form data is there, a photo is not: it has not left the phone yet.
+    expect(deriveSyncState({ row: row('synced', 'submitted', 'valid'), hasDraft: true, signed: true, blobsPending: 1 })).toBe('signed');
+    expect(deriveSyncState({ row: row('synced', 'received', 'valid'), hasDraft: true, signed: true, blobsPending: 0 })).toBe('sent');
+  });
+
+  it('never says "đã gửi" for a dossier of this phone without a verified receipt', () => {
+    expect(deriveSyncState({ row: row('synced', 'submitted'), hasDraft: true, signed: true, blobsPending: 0 })).toBe('unconfirmed');
+    expect(deriveSyncState({ row: row('synced', 'submitted', 'unverified'), hasDraft: true, signed: true, blobsPending: 0 })).toBe('unconfirmed');
+    expect(deriveSyncState({ row: row('synced', 'submitted', 'invalid'), hasDraft: true, signed: true, blobsPending: 0 })).toBe('unconfirmed');
   });
 
   it('a dossier re-opened for a supplement is a draft again until re-signed', () => {
-    expect(deriveSyncState({ row: row('synced', 'supplement_requested'), hasDraft: true, signed: false, blobsPending: 0 })).toBe('draft');
+    expect(deriveSyncState({ row: row('synced', 'supplement_requested', 'valid'), hasDraft: true, signed: false, blobsPending: 0 })).toBe('draft');
   });
 
-  it('a dossier only pulled from the server counts as received; a refused one says so', () => {
-    expect(deriveSyncState({ row: row('synced', 'processing'), hasDraft: false, signed: false, blobsPending: 0 })).toBe('received');
+  it('a dossier only pulled from the server is sent; a refused one says so', () => {
+    expect(deriveSyncState({ row: row('synced', 'processing'), hasDraft: false, signed: false, blobsPending: 0 })).toBe('sent');
     expect(deriveSyncState({ row: row('rejected', 'draft'), hasDraft: true, signed: true, blobsPending: 0 })).toBe('rejected');
   });
 

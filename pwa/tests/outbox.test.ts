@@ -143,15 +143,35 @@ describe('unsigned drafts left by an earlier app version', () => {
 });
 
 describe('pendingSummary', () => {
-  it('counts unsynced mutations, photos, dossiers (incl. local drafts) and the oldest time', async () => {
+  it('counts unsent mutations, files, signed dossiers and the oldest time; unsigned drafts are not unsynced', async () => {
     const { d } = w!;
-    expect(await pendingSummary(d)).toEqual({ mutations: 0, blobs: 0, oldestAt: null, dossiers: 0 });
+    expect(await pendingSummary(d)).toEqual({ mutations: 0, changes: 0, blobs: 0, files: 0, signatures: 0, oldestAt: null, dossiers: 0 });
+    // An unsigned draft (dossier row 'local', its photo 'local'): nothing to send, nothing counted.
     await d.dossiers.put({ id: 'draft-1', household_id: HH, procedure_code: 'x', procedure_version: 1, status: 'draft', sync_state: 'local', values: {}, updated_at: '2026-01-01T00:00:00.000Z' });
+    await putBlob(new Blob([new Uint8Array([9])], { type: 'image/jpeg' }), d);
+    expect(await pendingSummary(d)).toMatchObject({ mutations: 0, blobs: 0, dossiers: 0, oldestAt: null });
+
     const photo = await putBlob(new Blob([new Uint8Array([1, 2])], { type: 'image/jpeg' }), d);
-    await queueMutation({ entity: 'dossier', entity_id: DOSSIER, op: 'create', base: 0, fields: { components: { a: [photo.sha256] } } }, {}, d);
+    const signature = await putBlob(new Blob([new Uint8Array([3, 4])], { type: 'image/png' }), d);
+    await d.table('dossier_drafts').put({ dossier_id: DOSSIER, household_id: HH, signed_at: '2026-01-02T00:00:00.000Z', signature_sha256: signature.sha256, components: { a: [{ sha256: photo.sha256 }] }, updated_at: 'x' });
+    await queueMutation(
+      { entity: 'dossier', entity_id: DOSSIER, op: 'create', base: 0, fields: { components: { a: [photo.sha256] }, consent: { signature_sha256: signature.sha256 } } },
+      {},
+      d,
+    );
+    await d.blobs.update(signature.sha256, { state: 'pending' });
     const s = await pendingSummary(d);
-    expect(s).toMatchObject({ mutations: 1, blobs: 1, dossiers: 2 });
-    expect(s.oldestAt).toBe(Date.parse('2026-01-01T00:00:00.000Z'));
+    // The consent signature travels with its dossier: it is not a photo.
+    expect(s).toMatchObject({ mutations: 1, changes: 0, blobs: 2, files: 1, signatures: 1, dossiers: 1 });
+    expect(s.oldestAt).not.toBeNull();
+  });
+
+  it('keeps counting a signed dossier whose form data left but whose files did not', async () => {
+    const { d } = w!;
+    const photo = await putBlob(new Blob([new Uint8Array([5, 6])], { type: 'image/jpeg' }), d);
+    await d.blobs.update(photo.sha256, { state: 'uploading' });
+    await d.table('dossier_drafts').put({ dossier_id: DOSSIER, household_id: HH, signed_at: '2026-01-02T00:00:00.000Z', components: { a: [{ sha256: photo.sha256 }] }, updated_at: 'x' });
+    expect(await pendingSummary(d)).toMatchObject({ mutations: 0, files: 1, dossiers: 1 });
   });
 });
 

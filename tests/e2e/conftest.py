@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -211,3 +212,27 @@ def context(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Ite
             dump_pages(ctx, tmp_path, "context")
             print(f"pages of the failed test saved under {tmp_path}")
         ctx.close()
+
+
+@dataclass
+class OfflineVolunteer:
+    """A volunteer phone after its first online login, now without signal (see the fixture)."""
+
+    page: Any
+    context: Any
+    server: LiveServer
+    username: str
+
+
+@pytest.fixture()
+def fresh_volunteer_offline(server: LiveServer, context: Any) -> OfflineVolunteer:
+    """The shape of every volunteer end-to-end test: a fresh phone logs in ONCE online
+    (first sync, PIN), waits until the service worker controls the page — never reloading —
+    then the server process is stopped and the browser set offline at once. Tests bring them
+    back with helpers.go_online(context, server)."""
+    from tests.e2e.helpers import go_offline, log_in
+
+    page = context.new_page()
+    log_in(page, server, "volunteer1")
+    go_offline(context, server)
+    return OfflineVolunteer(page=page, context=context, server=server, username="volunteer1")

@@ -27,11 +27,31 @@ T = TypeVar("T")
 # ---------------------------------------------------------------- app shell and login
 
 
-def install_app(page: Any) -> None:
-    """Waits until the service worker is active, then reloads so it controls the page."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+OFFLINE_READY = "Ứng dụng đã sẵn sàng dùng khi không có mạng."
+
+_CONTROLLED = (
+    "navigator.serviceWorker.controller !== null"
+    " && navigator.serviceWorker.controller.state === 'activated'"
+)
+
+
+def wait_offline_ready(page: Any) -> None:
+    """Waits, WITHOUT reloading, until the service worker installed its whole precache and
+    controls this very page (it claims the page on first install). From then on every volunteer
+    screen, lazy chunks included, is served with no network."""
+    page.wait_for_function(_CONTROLLED, timeout=60_000)
+
+
+def go_offline(context: Any, server: LiveServer) -> None:
+    """No signal: the browser's offline switch AND the server process stopped (a service worker
+    is not fooled by the switch alone; a stopped server proves nothing is fetched)."""
+    server.stop()
+    context.set_offline(True)
+
+
+def go_online(context: Any, server: LiveServer) -> None:
+    server.start()
+    context.set_offline(False)
 
 
 def go(page: Any, path: str) -> None:
@@ -40,11 +60,11 @@ def go(page: Any, path: str) -> None:
 
 
 def log_in(page: Any, server: LiveServer, username: str, pin: str = PIN) -> None:
-    """First online login on a fresh device: installs the app shell, logs in, sets the PIN and
-    waits until the first sync has brought the villages, households and the catalogue."""
+    """First online login on a fresh device, never reloading: logs in, sets the PIN, waits until
+    the first sync has brought the villages, households and the catalogue, and until the service
+    worker controls the page (so the test may go offline right after)."""
     page.goto(server.url + "/")
     page.wait_for_selector("#login-username")
-    install_app(page)
     page.fill("#login-username", username)
     page.fill("#login-password", "demo")
     page.get_by_role("button", name="Đăng nhập").click()
@@ -62,6 +82,14 @@ def log_in(page: Any, server: LiveServer, username: str, pin: str = PIN) -> None
         "the first sync after login",
         timeout=60_000,
     )
+    wait_offline_ready(page)
+
+
+def assert_no_raw_error(page: Any) -> None:
+    """No browser error text reached the screen (e.g. a failed dynamic import)."""
+    text = screen_text(page)
+    for raw in ("Failed to fetch", "dynamically imported module", "TypeError", "Đã xảy ra lỗi"):
+        assert raw not in text, f"raw error on screen: {text!r}"
 
 
 def unlock(page: Any, pin: str = PIN) -> None:
@@ -306,6 +334,20 @@ def open_household(page: Any, village_id: str, household_id: str, head_name: str
     page.get_by_role("heading", name=f"Hộ {head_name}").wait_for()
 
 
+def start_birth_registration(page: Any, couple: Couple, wait_for_form: bool = True) -> str:
+    """Household → "Lập hồ sơ mới" → "Đăng ký khai sinh" → the father as applicant → "Bắt đầu";
+    returns the new dossier's id once the form shows (nothing typed yet)."""
+    open_household(page, couple.village_id, couple.household_id, couple.father_name)
+    page.get_by_role("link", name=f"Lập hồ sơ mới: {couple.father_name}").click()
+    page.get_by_text("Đăng ký khai sinh").first.click()
+    page.locator("label.choice", has_text=couple.father_name).click()
+    page.get_by_role("button", name="Bắt đầu lập hồ sơ").click()
+    page.wait_for_url("**/#/dossiers/*/edit")
+    if wait_for_form:
+        page.wait_for_selector("text=Bước 1/4")
+    return str(page.url.split("#/dossiers/")[1].split("/")[0])
+
+
 def file_birth_registration(
     page: Any,
     couple: Couple,
@@ -316,12 +358,7 @@ def file_birth_registration(
     """From the household: "Đăng ký khai sinh" with the father as applicant, the child's fields,
     `documents` into the birth-certificate checklist item, a drawn consent signature, sign.
     Checks the parents arrive prefilled. Returns the dossier id."""
-    open_household(page, couple.village_id, couple.household_id, couple.father_name)
-    page.get_by_role("link", name=f"Lập hồ sơ mới: {couple.father_name}").click()
-    page.get_by_text("Đăng ký khai sinh").first.click()
-    page.locator("label.choice", has_text=couple.father_name).click()
-    page.get_by_role("button", name="Bắt đầu lập hồ sơ").click()
-    page.wait_for_selector("text=Bước 1/4")
+    start_birth_registration(page, couple)
 
     # The parents come from the household, marked as prefilled.
     page.select_option("#f-father_known", "co")

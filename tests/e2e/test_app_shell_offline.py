@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import install_app
+from tests.e2e.helpers import OFFLINE_READY, go_offline, wait_offline_ready
 
 
 def test_shell_loads_after_the_server_is_stopped(server: LiveServer, context: Any) -> None:
@@ -16,10 +16,11 @@ def test_shell_loads_after_the_server_is_stopped(server: LiveServer, context: An
     # the manifest is linked and served
     manifest = page.evaluate("document.querySelector('link[rel=manifest]')?.href")
     assert manifest and server.api("GET", manifest.removeprefix(server.url)).status_code == 200
-    install_app(page)
+    # The first visit installs the app and the worker takes this page over: no reload needed.
+    wait_offline_ready(page)
+    page.get_by_text(OFFLINE_READY).wait_for()
 
-    server.stop()
-    context.set_offline(True)
+    go_offline(context, server)
     page.reload()
     page.wait_for_selector("#login-username")
     assert page.locator("html").get_attribute("lang") == "vi"

@@ -6,19 +6,18 @@ from __future__ import annotations
 import hashlib
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from sync.mutations import decode_signed_mutation
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import OfflineVolunteer
 from tests.e2e.helpers import (
     blob_path,
     document_photo,
     file_birth_registration,
     go,
+    go_online,
     idb_all,
-    log_in,
     server_db,
     sync_now,
     unlock,
@@ -34,14 +33,14 @@ def certificate_photos(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def test_volunteer_registers_birth_offline_then_syncs(
-    server: LiveServer, context: Any, certificate_photos: list[Path]
+    fresh_volunteer_offline: OfflineVolunteer, certificate_photos: list[Path]
 ) -> None:
-    page = context.new_page()
+    page, context, server = (
+        fresh_volunteer_offline.page,
+        fresh_volunteer_offline.context,
+        fresh_volunteer_offline.server,
+    )
     couple = young_couple(server, "volunteer1")
-    log_in(page, server, "volunteer1")
-
-    server.stop()
-    context.set_offline(True)
 
     child = "Giàng Thị Mai"
     born = (date.today() - timedelta(days=9)).isoformat()
@@ -62,11 +61,10 @@ def test_volunteer_registers_birth_offline_then_syncs(
             == 0
         )
 
-    server.start()
-    context.set_offline(False)
+    go_online(context, server)
     sync_now(page)
     go(page, f"/dossiers/{dossier_id}")
-    page.get_by_text("Máy chủ đã nhận").first.wait_for(timeout=60_000)
+    page.get_by_text("Đã gửi — biên nhận").first.wait_for(timeout=60_000)
 
     # On the server: the dossier, its signed revision verifying with the device's public key,
     # and every referenced file stored as a blob whose bytes hash to the signed hash.

@@ -42,7 +42,15 @@ def _share_village(server: LiveServer, username: str, village_id: str) -> None:
         )
 
 
-def _go_online_and_sync(context: Any, page: Any) -> None:
+def _both_offline(server: LiveServer, *phones: Any) -> None:
+    """No signal on either phone, and the server process really gone."""
+    server.stop()
+    for phone in phones:
+        phone.set_offline(True)
+
+
+def _go_online_and_sync(server: LiveServer, context: Any, page: Any) -> None:
+    server.start()  # a no-op once it runs
     context.set_offline(False)
     sync_now(page)
 
@@ -58,13 +66,12 @@ def test_two_volunteers_edit_the_same_household_offline(
     log_in(a, server, "volunteer1")
     log_in(b, server, "volunteer2")
 
-    # Round 1: different fields, both offline.
-    context.set_offline(True)
-    second_phone.set_offline(True)
+    # Round 1: different fields, both offline (neither page was reloaded since its login).
+    _both_offline(server, context, second_phone)
     edit_member(a, couple, member, {"phone": "0912345678"})
     edit_member(b, couple, member, {"notes": "Sắp sinh con, dự sinh tháng 12"})
-    _go_online_and_sync(context, a)
-    _go_online_and_sync(second_phone, b)
+    _go_online_and_sync(server, context, a)
+    _go_online_and_sync(server, second_phone, b)
     sync_now(a)  # A fetches B's note
     for page in (a, b):
         row = local_member(page, member)
@@ -79,12 +86,11 @@ def test_two_volunteers_edit_the_same_household_offline(
 
     # Round 2: the same identity field, both offline.
     name_a, name_b = couple.mother_name + " Anh", couple.mother_name + " Bích"
-    context.set_offline(True)
-    second_phone.set_offline(True)
+    _both_offline(server, context, second_phone)
     edit_member(a, couple, member, {"full_name": name_a})
     edit_member(b, couple, member, {"full_name": name_b})
-    _go_online_and_sync(context, a)
-    _go_online_and_sync(second_phone, b)
+    _go_online_and_sync(server, context, a)
+    _go_online_and_sync(server, second_phone, b)
     sync_now(a)
 
     with server_db(server) as con:

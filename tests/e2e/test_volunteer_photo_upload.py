@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import OfflineVolunteer
 from tests.e2e.helpers import (
     blob_path,
     file_birth_registration,
     go,
+    go_online,
     idb_all,
-    log_in,
     scanned_pdf,
     server_db,
     sync_now,
@@ -27,16 +27,22 @@ DROP_AFTER = 4  # the 4th chunk reaches the server, its answer is lost, then the
 
 
 def test_photo_upload_resumes_after_connection_drop(
-    server: LiveServer, context: Any, tmp_path: Path
+    fresh_volunteer_offline: OfflineVolunteer, tmp_path: Path
 ) -> None:
+    page, context, server = (
+        fresh_volunteer_offline.page,
+        fresh_volunteer_offline.context,
+        fresh_volunteer_offline.server,
+    )
     # A scanned birth certificate as a PDF: stored byte for byte, so ~12 chunks of 64 KiB.
     scan = scanned_pdf(tmp_path / "giay-chung-sinh.pdf", min_bytes=620_000)
     size, sha = scan.stat().st_size, hashlib.sha256(scan.read_bytes()).hexdigest()
     assert size > (DROP_AFTER + 4) * CHUNK
 
-    page = context.new_page()
     couple = young_couple(server, "volunteer1")
-    log_in(page, server, "volunteer1")
+    born = (date.today() - timedelta(days=3)).isoformat()
+    # Filed and signed with no signal; the upload starts when the connection comes back.
+    dossier_id = file_birth_registration(page, couple, "Lò Thị Xuân", [scan], born)
 
     link = {"down": False}
     patches: list[tuple[int, int]] = []  # (Upload-Offset, bytes) of each chunk the server got
@@ -59,11 +65,9 @@ def test_photo_upload_resumes_after_connection_drop(
         route.fulfill(response=response)
 
     context.route("**/api/**", weak_link)
+    go_online(context, server)
 
-    born = (date.today() - timedelta(days=3)).isoformat()
-    dossier_id = file_birth_registration(page, couple, "Lò Thị Xuân", [scan], born)
-
-    # The sync loop sends the signed form data, then starts the file and loses the link.
+    # The sync loop (woken by the connection) sends the signed form data, then starts the file and loses the link.
     wait_until(page, lambda: link["down"], "the upload to be cut mid-way", timeout=60_000)
 
     def partial() -> dict[str, Any] | None:
@@ -83,12 +87,14 @@ def test_photo_upload_resumes_after_connection_drop(
             == 1
         )
     go(page, f"/dossiers/{dossier_id}")
-    page.get_by_text("Đã gửi", exact=True).wait_for()  # form data there, file still on the way
+    # Form data there, file still on the way: it has not left the phone, and the screen says so.
+    page.get_by_text("Đã ký, chờ gửi", exact=True).wait_for()
+    page.get_by_text("1 tệp chưa gửi xong").wait_for()
 
     link["down"] = False
     sync_now(page)
     go(page, f"/dossiers/{dossier_id}")
-    page.get_by_text("Máy chủ đã nhận").first.wait_for(timeout=30_000)
+    page.get_by_text("Đã gửi — biên nhận").first.wait_for(timeout=30_000)
 
     offsets = [o for o, _ in patches]
     assert offsets[DROP_AFTER] == DROP_AFTER * CHUNK, (

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import OfflineVolunteer
 from tests.e2e.helpers import (
     document_photo,
     file_birth_registration,
     go,
-    log_in,
+    go_online,
     server_db,
     young_couple,
 )
@@ -38,12 +37,14 @@ _TAMPER = """async ([dossierId, before, after]) => {
 
 
 def test_tampered_signed_dossier_is_refused_with_a_clear_message(
-    server: LiveServer, context: Any, tmp_path: Path
+    fresh_volunteer_offline: OfflineVolunteer, tmp_path: Path
 ) -> None:
-    page = context.new_page()
+    page, context, server = (
+        fresh_volunteer_offline.page,
+        fresh_volunteer_offline.context,
+        fresh_volunteer_offline.server,
+    )
     couple = young_couple(server, "volunteer1")
-    log_in(page, server, "volunteer1")
-    context.set_offline(True)
 
     child, forged = "Giàng Thị Mai", "Giàng Thị Mây"
     born = (date.today() - timedelta(days=5)).isoformat()
@@ -57,7 +58,7 @@ def test_tampered_signed_dossier_is_refused_with_a_clear_message(
     )
     assert payload and forged in payload, "the queued submission was not found in the outbox"
 
-    context.set_offline(False)
+    go_online(context, server)
     go(page, "/sync")
     page.get_by_role("button", name="Đồng bộ ngay", exact=True).click()
     go(page, f"/dossiers/{dossier_id}")

@@ -9,7 +9,7 @@
 import { disablePush } from '../net/push-subscription';
 import { ApiError, login, NetworkError } from '../api/client';
 import { db, type LangsoDB } from '../store/db';
-import { pendingSummary, type PendingSummary, CHAIN_META_KEY } from '../store/outbox';
+import { nothingPending, pendingSummary, type PendingSummary, CHAIN_META_KEY } from '../store/outbox';
 import { saveSession } from '../store/repo';
 import { META_KEYS, type Session, type SessionUser } from '../store/types';
 import { canonicalBytes } from '../sync/canonical';
@@ -151,17 +151,21 @@ export async function reauthenticate(password: string, fetchImpl: typeof fetch =
   return session;
 }
 
-/** Vietnamese-first explanation of why logout is refused, or null when it is allowed. */
+/**
+ * Vietnamese-first explanation of why logout is refused, or null when it is allowed. Only what is
+ * signed and not yet on the server blocks it; unsigned drafts never do (Settings asks before
+ * logout destroys them).
+ */
 export function logoutRefusal(summary: PendingSummary): DeviceError | null {
-  if (summary.mutations === 0 && summary.blobs === 0 && summary.dossiers === 0) return null;
+  if (nothingPending(summary)) return null;
   const since = summary.oldestAt === null ? '' : new Date(summary.oldestAt).toLocaleString('vi-VN');
   const sinceEn = summary.oldestAt === null ? '' : new Date(summary.oldestAt).toISOString().slice(0, 16).replace('T', ' ');
   return new DeviceError(
     'logout_refused',
-    `Chưa thể đăng xuất: còn ${summary.dossiers} hồ sơ, ${summary.mutations} thay đổi và ${summary.blobs} ảnh chưa đồng bộ` +
+    `Chưa thể đăng xuất: còn ${summary.dossiers} hồ sơ đã ký, ${summary.mutations} thay đổi, ${summary.files} tệp và ${summary.signatures} chữ ký chưa gửi` +
       (since ? ` (từ ${since})` : '') +
       '. Đăng xuất sẽ xoá chúng cùng khoá thiết bị. Hãy đồng bộ trước.',
-    `Cannot log out: ${summary.dossiers} dossiers, ${summary.mutations} changes and ${summary.blobs} photos are not synced` +
+    `Cannot log out: ${summary.dossiers} signed dossiers, ${summary.mutations} changes, ${summary.files} files and ${summary.signatures} signatures are not sent` +
       (sinceEn ? ` (since ${sinceEn} UTC)` : '') +
       '. Logging out would destroy them and the device key. Sync first.',
   );
@@ -170,7 +174,8 @@ export function logoutRefusal(summary: PendingSummary): DeviceError | null {
 /**
  * Log out: refused (DeviceError 'logout_refused') while pendingSummary shows unsynced data.
  * Otherwise revoke the token on the server (best effort), then destroy the device key, PIN, token
- * and the local replica (everything in it is on the server), keeping only the catalogue.
+ * and the local replica (everything signed in it is on the server; unsigned drafts go too — the
+ * caller confirms that with the volunteer first), keeping only the catalogue.
  */
 export async function logout(fetchImpl: typeof fetch = fetch, d: LangsoDB = db()): Promise<void> {
   const refusal = logoutRefusal(await pendingSummary(d));

@@ -13,9 +13,11 @@ import type { ResultRow } from '../store/types';
 import { LiveView, Screen } from '../ui/common';
 import { useLive } from '../ui/hooks';
 import { markResultReturned } from '../features/dossier/actions';
-import { getDossier, reopenForSupplement } from '../features/dossier/drafts';
+import { getDossier, isUnsavedDraft, reopenForSupplement } from '../features/dossier/drafts';
 import { procedureOf } from '../features/dossier/model';
-import { canRate, needsSupplement, overview, resultView, serverStatusLabel } from '../features/dossier/status';
+import { canRate, isDiscardable, needsSupplement, overview, resultView, serverStatusLabel, serverStatusVisible } from '../features/dossier/status';
+import { formatAge } from '../ui/age';
+import { DiscardDraft } from './Dossiers';
 import { FillTime, formatWhen, SupplementBox, SyncBadge } from '../features/dossier/ui';
 
 async function loadDetail(id: string) {
@@ -42,7 +44,7 @@ export function DossierDetail(props: { dossierId: string; justSigned?: boolean }
         if (!detail) {
           return (
             <Screen title={t('dossier.not_found')} back="/dossiers">
-              <p class="muted">{t('dossier.not_found')}</p>
+              <p class="muted">{isUnsavedDraft(props.dossierId) ? t('dossier.not_saved') : t('dossier.not_found')}</p>
             </Screen>
           );
         }
@@ -74,8 +76,12 @@ export function DossierDetail(props: { dossierId: string; justSigned?: boolean }
               </p>
             ) : null}
             <p style="margin:0 0 8px">
-              <SyncBadge state={o.sync} />
+              <SyncBadge state={o.sync} code={receiptCode} />
             </p>
+            {o.sync === 'signed' && o.waitingSince !== undefined ? (
+              <p class="muted">{t('dossier.waiting_since', { time: formatWhen(new Date(o.waitingSince).toISOString()), age: formatAge(o.waitingSince) })}</p>
+            ) : null}
+            {o.sync === 'draft' && draft?.mode !== 'supplement' ? <p class="muted">{t('dossiers.drafts_hint')}</p> : null}
             {row.sync_state === 'rejected' && row.sync_result ? (
               <p class="error" role="alert">
                 {t('dossier.rejected', { message: (lang === 'en' ? row.sync_result.message_en : row.sync_result.message_vi) ?? row.sync_result.code ?? '' })}
@@ -88,6 +94,7 @@ export function DossierDetail(props: { dossierId: string; justSigned?: boolean }
                 {draft.mode === 'supplement' ? t('dossier.supplement') : t('dossier.continue_draft')}
               </a>
             ) : null}
+            {isDiscardable(draft, row) ? <DiscardDraft dossierId={row.id} onDone={() => navigate('/dossiers')} /> : null}
 
             {o.task ? <SupplementBox task={o.task} /> : null}
             {needsSupplement(o) && !(o.sync === 'draft' && draft?.mode === 'supplement') ? (
@@ -152,10 +159,15 @@ export function DossierDetail(props: { dossierId: string; justSigned?: boolean }
                 </>
               ) : null}
             </dl>
-            <p>{t('dossier.server_status', { status: serverStatusLabel(row.status, lang) })}</p>
-            {row.server?.official_code ? <p>{t('dossier.official_code', { code: row.server.official_code })}</p> : null}
-            {row.server?.due_date ? <p>{t('dossier.due_date', { date: formatWhen(row.server.due_date) })}</p> : null}
-            {receiptCode ? <p>{t('dossier.receipt_code', { code: receiptCode })}</p> : null}
+            {/* The commune's status is the server's word: only after its signed receipt. */}
+            {serverStatusVisible(o) ? (
+              <>
+                <p>{t('dossier.server_status', { status: serverStatusLabel(row.status, lang) })}</p>
+                {row.server?.official_code ? <p>{t('dossier.official_code', { code: row.server.official_code })}</p> : null}
+                {row.server?.due_date ? <p>{t('dossier.due_date', { date: formatWhen(row.server.due_date) })}</p> : null}
+              </>
+            ) : null}
+            {receiptCode && o.sync !== 'sent' ? <p>{t('dossier.receipt_code', { code: receiptCode })}</p> : null}
             {verdict === 'valid' ? <p class="ok">✓ {t('dossier.receipt_valid')}</p> : null}
             {verdict === 'invalid' ? (
               <p class="error" role="alert">

@@ -1,25 +1,107 @@
 import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
 import { getLang, localized, t } from '../i18n';
 import { href } from '../router';
 import { db } from '../store/db';
+import { formatAge } from '../ui/age';
 import { LiveView, Screen } from '../ui/common';
 import { useLive } from '../ui/hooks';
+import { discardDraft, DiscardRefused } from '../features/dossier/drafts';
 import { procedureOf } from '../features/dossier/model';
-import { listOverviews, needsSupplement, serverStatusLabel } from '../features/dossier/status';
+import { groupOverviews, isDiscardable, listOverviews, needsSupplement, serverStatusLabel, serverStatusVisible, type DossierOverview } from '../features/dossier/status';
 import { formatWhen, SyncBadge } from '../features/dossier/ui';
 
-/** Dossiers on the device, newest first, each with its sync state and its status at the commune. */
+interface Item {
+  o: DossierOverview;
+  name: string;
+  applicant: string | undefined;
+}
+
+/** Dossiers on the device, newest first, in sections: drafts, waiting to send, needing a look, sent. */
 async function loadList() {
   const list = await listOverviews();
   const d = db();
   const procs = new Map((await d.procedures.toArray()).map((p) => [`${p.code}@${p.version}`, procedureOf(p.definition)]));
-  const memberIds = [...new Set(list.map((o) => o.draft?.applicant_member_id ?? o.row.server?.applicant_member_id ?? o.row.applicant_member_id).filter((x): x is string => !!x))];
+  const applicantOf = (o: DossierOverview): string | undefined => o.draft?.applicant_member_id ?? o.row.server?.applicant_member_id ?? o.row.applicant_member_id;
+  const memberIds = [...new Set(list.map(applicantOf).filter((x): x is string => !!x))];
   const members = new Map((await d.members.bulkGet(memberIds)).filter((m) => !!m).map((m) => [m!.id, m!.full_name]));
-  return list.map((o) => {
+  const item = (o: DossierOverview): Item => {
     const def = procs.get(`${o.row.procedure_code}@${o.row.procedure_version}`);
-    const applicantId = o.draft?.applicant_member_id ?? o.row.server?.applicant_member_id ?? o.row.applicant_member_id;
+    const applicantId = applicantOf(o);
     return { o, name: def ? localized(def.name) : o.row.procedure_code, applicant: applicantId ? members.get(applicantId) : undefined };
-  });
+  };
+  const g = groupOverviews(list);
+  return {
+    drafts: g.drafts.map(item),
+    waiting: g.waiting.map(item),
+    oldestWaiting: g.oldestWaiting,
+    attention: g.attention.map(item),
+    sent: g.sent.map(item),
+  };
+}
+
+function DossierLink(props: { item: Item }): JSX.Element {
+  const { o, name, applicant } = props.item;
+  return (
+    <a class="list-item" href={href(`/dossiers/${encodeURIComponent(o.row.id)}`)}>
+      <span class="list-title">
+        {name}
+        {applicant ? ` — ${applicant}` : ''}
+      </span>
+      <span class="list-sub">
+        <SyncBadge state={o.sync} code={o.row.receipt?.code} />
+        {serverStatusVisible(o) ? ` ${serverStatusLabel(o.row.status, getLang())}` : ''}
+        {serverStatusVisible(o) && o.row.server?.official_code ? ` · ${o.row.server.official_code}` : ''}
+        {' · '}
+        {o.sync === 'signed' && o.waitingSince !== undefined
+          ? t('dossier.waiting_for', { age: formatAge(o.waitingSince) })
+          : t('dossier.updated', { date: formatWhen(o.row.updated_at) })}
+      </span>
+      {needsSupplement(o) ? <span class="error">{t('dossier.supplement_title')}</span> : null}
+    </a>
+  );
+}
+
+/** "Bỏ bản nháp" with an inline confirmation (no browser dialog: it must read well at 360 px). */
+export function DiscardDraft(props: { dossierId: string; onDone?: () => void }): JSX.Element {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  if (!asking) {
+    return (
+      <button class="button button--ghost" type="button" onClick={() => setAsking(true)}>
+        {t('dossier.discard')}
+      </button>
+    );
+  }
+  const confirm = (): void => {
+    setBusy(true);
+    discardDraft(props.dossierId).then(
+      () => props.onDone?.(),
+      (e: unknown) => {
+        setBusy(false);
+        setError(e instanceof DiscardRefused ? (getLang() === 'en' ? e.message_en : e.message_vi) : String(e));
+      },
+    );
+  };
+  return (
+    <div class="confirm" role="group" aria-label={t('dossier.discard')}>
+      <p style="margin:0">{t('dossier.discard_confirm')}</p>
+      {error ? (
+        <p class="error" role="alert" style="margin:0">
+          {error}
+        </p>
+      ) : null}
+      <div class="actions">
+        <button class="button button--danger" type="button" disabled={busy} onClick={confirm}>
+          {t('dossier.discard_yes')}
+        </button>
+        <button class="button button--secondary" type="button" disabled={busy} onClick={() => setAsking(false)}>
+          {t('dossier.discard_no')}
+        </button>
+      </div>
+    </div>
+  );
 }
 
 export function Dossiers(): JSX.Element {
@@ -30,27 +112,63 @@ export function Dossiers(): JSX.Element {
         + {t('dossier.new')}
       </a>
       <LiveView live={live}>
-        {(rows) =>
-          rows.length === 0 ? (
+        {(v) =>
+          v.drafts.length + v.waiting.length + v.attention.length + v.sent.length === 0 ? (
             <p class="muted">{t('dossiers.empty')}</p>
           ) : (
-            <ul class="list" style="margin-top:12px">
-              {rows.map(({ o, name, applicant }) => (
-                <li key={o.row.id}>
-                  <a class="list-item" href={href(`/dossiers/${encodeURIComponent(o.row.id)}`)}>
-                    <span class="list-title">
-                      {name}
-                      {applicant ? ` — ${applicant}` : ''}
-                    </span>
-                    <span class="list-sub">
-                      <SyncBadge state={o.sync} /> {serverStatusLabel(o.row.status, getLang())}
-                      {o.row.server?.official_code ? ` · ${o.row.server.official_code}` : ''} · {t('dossier.updated', { date: formatWhen(o.row.updated_at) })}
-                    </span>
-                    {needsSupplement(o) ? <span class="error">{t('dossier.supplement_title')}</span> : null}
-                  </a>
-                </li>
-              ))}
-            </ul>
+            <>
+              {v.drafts.length > 0 ? (
+                <section aria-labelledby="dossiers-drafts" class="dossier-group">
+                  <h2 id="dossiers-drafts">{t('dossiers.drafts_title', { count: v.drafts.length })}</h2>
+                  <p class="muted">{t('dossiers.drafts_hint')}</p>
+                  <ul class="list">
+                    {v.drafts.map((item) => (
+                      <li key={item.o.row.id} class="draft-item" data-dossier={item.o.row.id}>
+                        <DossierLink item={item} />
+                        {isDiscardable(item.o.draft, item.o.row) ? <DiscardDraft dossierId={item.o.row.id} /> : null}
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              ) : null}
+              {v.waiting.length > 0 ? (
+                <section aria-labelledby="dossiers-waiting" class="dossier-group">
+                  <h2 id="dossiers-waiting">{t('dossiers.waiting_title', { count: v.waiting.length })}</h2>
+                  {v.oldestWaiting !== undefined ? <p class="muted">{t('dossiers.waiting_oldest', { age: formatAge(v.oldestWaiting) })}</p> : null}
+                  <ul class="list">
+                    {v.waiting.map((item) => (
+                      <li key={item.o.row.id}>
+                        <DossierLink item={item} />
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              ) : null}
+              {v.attention.length > 0 ? (
+                <section aria-labelledby="dossiers-attention" class="dossier-group">
+                  <h2 id="dossiers-attention">{t('dossiers.attention_title')}</h2>
+                  <ul class="list">
+                    {v.attention.map((item) => (
+                      <li key={item.o.row.id}>
+                        <DossierLink item={item} />
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              ) : null}
+              {v.sent.length > 0 ? (
+                <section aria-labelledby="dossiers-sent" class="dossier-group">
+                  <h2 id="dossiers-sent">{t('dossiers.sent_title', { count: v.sent.length })}</h2>
+                  <ul class="list">
+                    {v.sent.map((item) => (
+                      <li key={item.o.row.id}>
+                        <DossierLink item={item} />
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              ) : null}
+            </>
           )
         }
       </LiveView>

@@ -10,6 +10,7 @@ import type { SessionUser } from '../store/types';
 import { Screen } from '../ui/common';
 import { useLive } from '../ui/hooks';
 import { pendingText } from './SyncStatus';
+import { countDrafts } from '../features/dossier/status';
 import { PushSettings } from './PushSettings';
 
 type Persistence = 'persisted' | 'not_persisted' | 'unsupported' | 'loading';
@@ -26,6 +27,8 @@ export function Settings(props: { user: SessionUser; onLogout: () => void }): JS
   const [usage, setUsage] = useState<string | undefined>();
   const [deviceId, setDeviceId] = useState<string>('');
   const pending = useLive(() => pendingSummary(), []);
+  const drafts = useLive(() => countDrafts(), []);
+  const [confirmDrafts, setConfirmDrafts] = useState(false);
   const [logoutError, setLogoutError] = useState<string | undefined>();
   const [loggingOut, setLoggingOut] = useState(false);
   const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
@@ -50,8 +53,15 @@ export function Settings(props: { user: SessionUser; onLogout: () => void }): JS
     setDenied(!granted);
   };
 
-  const doLogout = async (): Promise<void> => {
+  const draftCount = drafts.status === 'ready' ? drafts.value : 0;
+  const doLogout = async (confirmed = false): Promise<void> => {
     setLogoutError(undefined);
+    // Unsigned drafts never block logout, but logout deletes them: ask first.
+    if (draftCount > 0 && !confirmed) {
+      setConfirmDrafts(true);
+      return;
+    }
+    setConfirmDrafts(false);
     setLoggingOut(true);
     try {
       await logout();
@@ -111,9 +121,23 @@ export function Settings(props: { user: SessionUser; onLogout: () => void }): JS
           {logoutError}
         </p>
       ) : null}
-      <button class="button button--secondary" type="button" disabled={loggingOut} onClick={() => void doLogout()}>
-        {t('settings.logout')}
-      </button>
+      {confirmDrafts ? (
+        <div class="confirm" role="group" aria-label={t('settings.logout')}>
+          <p style="margin:0">{t('settings.logout_drafts', { count: draftCount })}</p>
+          <div class="actions">
+            <button class="button button--danger" type="button" disabled={loggingOut} onClick={() => void doLogout(true)}>
+              {t('settings.logout_drafts_yes')}
+            </button>
+            <button class="button button--secondary" type="button" disabled={loggingOut} onClick={() => setConfirmDrafts(false)}>
+              {t('dossier.discard_no')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button class="button button--secondary" type="button" disabled={loggingOut} onClick={() => void doLogout()}>
+          {t('settings.logout')}
+        </button>
+      )}
     </Screen>
   );
 }

@@ -7,9 +7,11 @@ import { getLang, t } from '../i18n';
 import { getSyncStatus, requestSync, subscribe, type SyncStatus } from '../net/sync';
 import { href } from '../router';
 import { db } from '../store/db';
-import { pendingSummary, type PendingSummary } from '../store/outbox';
+import { nothingPending, pendingSummary, type PendingSummary } from '../store/outbox';
+import { formatAge } from '../ui/age';
 import type { ReceiptRow } from '../store/types';
 import { LiveView, Screen } from '../ui/common';
+import { countDrafts } from '../features/dossier/status';
 import { useLive } from '../ui/hooks';
 
 export function useSyncStatus(): SyncStatus {
@@ -25,11 +27,22 @@ function errorOf(s: SyncStatus): string | null {
   return getLang() === 'en' ? (s.error_en ?? s.error_vi) : s.error_vi;
 }
 
-/** "N hồ sơ chưa đồng bộ, từ …" — or null when everything is synced. */
-export function pendingText(p: PendingSummary): string | null {
-  if (p.mutations === 0 && p.blobs === 0 && p.dossiers === 0) return null;
-  const text = t('syncui.pending_summary', { dossiers: p.dossiers, changes: p.mutations, photos: p.blobs });
-  return p.oldestAt === null ? text : `${text} · ${t('syncui.pending_since', { since: when(p.oldestAt) })}`;
+/**
+ * What has not left the phone, or null when nothing waits: "Đã ký, chờ gửi: 2 hồ sơ · chờ 3 giờ",
+ * then other changes and files. Consent signatures travel with their dossier and are not counted
+ * as photos; unsigned drafts are not unsynced work and are not counted here.
+ */
+export function pendingText(p: PendingSummary, nowMs: number = Date.now()): string | null {
+  if (nothingPending(p)) return null;
+  const age = p.oldestAt === null ? undefined : formatAge(p.oldestAt, nowMs);
+  const parts: string[] = [];
+  if (p.dossiers > 0) parts.push(t('syncui.waiting_summary', { count: p.dossiers }));
+  // Dossier mutations of an unknown dossier (legacy rows) still count as changes.
+  const changes = p.dossiers > 0 ? p.changes : p.mutations;
+  if (changes > 0) parts.push(t('syncui.pending_changes', { count: changes }));
+  if (p.files > 0) parts.push(t('syncui.pending_files', { count: p.files }));
+  if (parts.length === 0) parts.push(t('syncui.pending_changes', { count: p.signatures }));
+  return age ? `${parts.join(' · ')} · ${t('syncui.waiting_age', { age })}` : parts.join(' · ');
 }
 
 /** Offline verdict of a dossier's receipt, loud when invalid. */
@@ -44,34 +57,35 @@ export function ReceiptBadge(props: { verdict: 'valid' | 'invalid' | 'unverified
   );
 }
 
-/** One line under the top bar: syncing / offline / error / unsynced work; links to the sync screen. */
-export function SyncBanner(): JSX.Element | null {
+/** The status bar's words for what waits: short enough for two lines at 360 px. */
+export function statusLine(p: PendingSummary, nowMs: number = Date.now()): string | null {
+  if (nothingPending(p)) return null;
+  const age = p.oldestAt === null ? undefined : formatAge(p.oldestAt, nowMs);
+  const what = p.dossiers > 0 ? t('syncui.waiting_summary', { count: p.dossiers }) : t('syncui.pending_changes', { count: p.mutations + p.blobs });
+  return age ? `${what} · ${t('syncui.waiting_age', { age })}` : what;
+}
+
+export interface SyncLine {
+  text: string;
+  kind: 'error' | 'syncing' | 'waiting' | 'idle' | 'loading';
+  conflicts: number;
+}
+
+/**
+ * What the status bar says about sync (src/app.tsx StatusBar): error / syncing / what waits / last
+ * success, and the number of open conflicts.
+ */
+export function useSyncLine(): SyncLine {
   const s = useSyncStatus();
   const pending = useLive(() => pendingSummary(), []);
   const conflicts = useLive(() => db().conflicts.where('status').equals('open').count(), []);
   const open = conflicts.status === 'ready' ? conflicts.value : 0;
-  const text = pending.status === 'ready' ? pendingText(pending.value) : null;
-  let line: string | null = null;
-  if (s.phase === 'syncing') line = t('syncui.syncing');
-  else if (s.phase === 'error') line = errorOf(s);
-  else if (text) line = text;
-  if (!line && open === 0) return null;
-  // Inline sizing: whole-line links, at least 48 px high (touch target), no extra CSS needed.
-  const link = { minHeight: '48px', display: 'inline-flex', alignItems: 'center' };
-  return (
-    <div class="banner" role={s.phase === 'error' ? 'alert' : undefined}>
-      {line ? (
-        <a href={href('/sync')} class={s.phase === 'error' ? 'error' : undefined} style={link}>
-          {line}
-        </a>
-      ) : null}
-      {open > 0 ? (
-        <a href={href('/conflicts')} class="error" style={link}>
-          {t('syncui.conflicts_open', { count: open })}
-        </a>
-      ) : null}
-    </div>
-  );
+  const waiting = pending.status === 'ready' ? statusLine(pending.value) : null;
+  if (s.phase === 'error') return { text: errorOf(s) ?? t('syncui.phase.error'), kind: 'error', conflicts: open };
+  if (s.phase === 'syncing') return { text: t('syncui.syncing'), kind: 'syncing', conflicts: open };
+  if (waiting) return { text: waiting, kind: 'waiting', conflicts: open };
+  if (pending.status !== 'ready') return { text: '', kind: 'loading', conflicts: open };
+  return { text: s.lastSuccessAt ? t('statusbar.synced', { time: when(s.lastSuccessAt) }) : t('syncui.never'), kind: 'idle', conflicts: open };
 }
 
 function Relogin(): JSX.Element {
@@ -144,6 +158,7 @@ export function SyncStatusScreen(): JSX.Element {
   const s = useSyncStatus();
   const pending = useLive(() => pendingSummary(), []);
   const issues = useLive(() => problems(), []);
+  const drafts = useLive(() => countDrafts(), []);
   const phase = t(`syncui.phase.${s.phase}`);
   const error = errorOf(s);
   return (
@@ -158,7 +173,12 @@ export function SyncStatusScreen(): JSX.Element {
         </p>
       ) : null}
       {s.phase !== 'syncing' && s.nextRetryAt ? <p class="muted">{t('syncui.next_retry', { time: when(s.nextRetryAt) })}</p> : null}
-      <LiveView live={pending}>{(p) => <p>{pendingText(p) ?? t('syncui.all_synced')}</p>}</LiveView>
+      <LiveView live={pending}>{(p) => <p data-testid="pending">{pendingText(p) ?? t('syncui.all_synced')}</p>}</LiveView>
+      {drafts.status === 'ready' && drafts.value > 0 ? (
+        <p class="muted">
+          <a href={href('/dossiers')}>{t('syncui.drafts_note', { count: drafts.value })}</a>
+        </p>
+      ) : null}
       <button class="button" type="button" disabled={s.phase === 'syncing'} onClick={() => void requestSync('manual')}>
         {s.phase === 'syncing' ? t('syncui.syncing') : t('syncui.sync_now')}
       </button>

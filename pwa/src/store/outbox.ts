@@ -284,21 +284,48 @@ export async function pendingSigned(limit: number, d: LangsoDB = db()): Promise<
 export interface PendingSummary {
   /** Mutations not yet acknowledged by the server. */
   mutations: number;
-  /** Attachments that must still reach the server (incl. refused ones). */
+  /** Of `mutations`, those not about a dossier (member and household edits, ratings…). */
+  changes: number;
+  /** Attachments that must still reach the server (incl. refused ones): files + signatures. */
   blobs: number;
+  /** Of `blobs`, the document files (photos, PDFs) — what the volunteer calls "ảnh/tệp". */
+  files: number;
+  /** Of `blobs`, the citizens' consent signatures (part of their dossier, not photos). */
+  signatures: number;
   /** ms since epoch of the oldest unsynced item, or null when everything is synced. */
   oldestAt: number | null;
-  /** Distinct dossiers with unsynced data, incl. drafts not yet signed. */
+  /**
+   * Distinct SIGNED dossiers with something not yet on the server. Unsigned drafts are not
+   * unsynced work (nothing of them is ever sent unsigned): they are counted apart by the dossier
+   * screens and never block logout.
+   */
   dossiers: number;
+}
+
+/** Nothing waits to be sent. */
+export function nothingPending(p: PendingSummary): boolean {
+  return p.mutations === 0 && p.blobs === 0 && p.dossiers === 0;
 }
 
 /** Counts and age for the UI and the logout guard: unsynced mutations/blobs, oldest pending time. */
 export async function pendingSummary(d: LangsoDB = db()): Promise<PendingSummary> {
-  return d.transaction('r', [d.outbox, d.blobs, d.dossiers], async () => {
+  // The wizard's drafts table (src/features/dossier/drafts.ts) names the consent signatures.
+  const drafts = d.table('dossier_drafts');
+  return d.transaction('r', [d.outbox, d.blobs, drafts], async () => {
     const rows = await d.outbox.where('state').equals('pending').toArray();
     const blobs = await d.blobs.where('state').anyOf('pending', 'uploading', 'failed').toArray();
-    const drafts = await d.dossiers.where('sync_state').equals('local').toArray();
+    const waiting = new Set(blobs.map((b) => b.sha256));
+    const signatureHashes = new Set<string>();
     const dossiers = new Set<string>();
+    if (blobs.length) {
+      type DraftRefs = { dossier_id: string; signed_at?: string; signature_sha256?: string; components?: Record<string, { sha256: string }[]> };
+      for (const x of (await drafts.toArray()) as DraftRefs[]) {
+        if (x.signature_sha256) signatureHashes.add(x.signature_sha256);
+        // A signed dossier whose files are still on their way has not left the phone either.
+        const refs = [...Object.values(x.components ?? {}).flat().map((r) => r.sha256), x.signature_sha256];
+        if (x.signed_at && refs.some((h) => h !== undefined && waiting.has(h))) dossiers.add(x.dossier_id);
+      }
+    }
     let oldest: number | null = null;
     const seen = (iso: string | undefined): void => {
       const ms = iso ? Date.parse(iso) : NaN;
@@ -309,11 +336,9 @@ export async function pendingSummary(d: LangsoDB = db()): Promise<PendingSummary
       seen(r.created_at);
     }
     for (const b of blobs) seen(b.created_at);
-    for (const x of drafts) {
-      dossiers.add(x.id);
-      seen(x.updated_at);
-    }
-    return { mutations: rows.length, blobs: blobs.length, oldestAt: oldest, dossiers: dossiers.size };
+    const signatures = blobs.filter((b) => signatureHashes.has(b.sha256)).length;
+    const changes = rows.filter((r) => r.entity !== 'dossier').length;
+    return { mutations: rows.length, changes, blobs: blobs.length, files: blobs.length - signatures, signatures, oldestAt: oldest, dossiers: dossiers.size };
   });
 }
 

@@ -113,7 +113,8 @@ function ComponentCard(props: {
           {def.required ? t('docs.required') : t('docs.optional')}
         </strong>
         {' · '}
-        {t('docs.min_count', { count: def.min_count })} · {t('docs.accepted', { kinds: kindsLabel(def.accepted) })}
+        {countRule(def) ? `${countRule(def)} · ` : ''}
+        {t('docs.accepted', { kinds: kindsLabel(def.accepted) })}
       </p>
       {def.help ? <p class="help">{localized(def.help)}</p> : null}
       {props.problem ? <p class="warning">{props.problem}</p> : null}
@@ -172,4 +173,13 @@ function ComponentCard(props: {
       <PhotoPicker idPrefix={idPrefix} accepted={def.accepted} disabled={busy || !!pending} onFiles={(files) => setQueue((q) => [...q, ...files])} />
     </section>
   );
+}
+
+/**
+ * The count rule as the volunteer reads it, never contradicting "Không bắt buộc": a required item
+ * says its minimum; an optional one says nothing when one file is enough, else "if given, at least N".
+ */
+export function countRule(def: Pick<ComponentDef, 'required' | 'min_count'>): string | undefined {
+  if (def.required) return t('docs.min_count', { count: def.min_count });
+  return def.min_count > 1 ? t('docs.min_count_if_any', { count: def.min_count }) : undefined;
 }

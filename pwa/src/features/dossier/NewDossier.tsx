@@ -10,7 +10,7 @@ import { href, navigate } from '../../router';
 import { getHousehold, listProcedures, membersOf } from '../../store/repo';
 import { LiveView, Screen } from '../../ui/common';
 import { useLive } from '../../ui/hooks';
-import { createDraft } from './drafts';
+import { startDraft } from './drafts';
 import { procedureOf } from './model';
 import './dossier.css';
 
@@ -99,7 +99,7 @@ function NewForHousehold(props: { householdId: string; memberId?: string | undef
               members={members}
               initial={props.memberId}
               onStart={async (applicantId) => {
-                const draft = await createDraft({
+                const draft = startDraft({
                   householdId: household.id,
                   applicantId,
                   procedureCode: def.code,

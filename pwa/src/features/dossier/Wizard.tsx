@@ -17,7 +17,7 @@ import { Screen } from '../../ui/common';
 import { ConsentStep } from './ConsentStep';
 import { loadContext, prefillFor, type DossierContext } from './context';
 import { DocumentsStep } from './DocumentsStep';
-import { getDraft, saveDraft } from './drafts';
+import { loadDraft, saveDraft } from './drafts';
 import { countPrefilled, formData, formIssues, missingComponents, readiness, recordEdits, startFillTimer } from './model';
 import { ReviewStep } from './ReviewStep';
 import { draftValues } from './sign';
@@ -32,7 +32,7 @@ interface Loaded {
 }
 
 async function load(dossierId: string): Promise<Loaded | undefined> {
-  const draft = await getDraft(dossierId);
+  const draft = await loadDraft(dossierId);
   if (!draft) return undefined;
   const ctx = await loadContext({
     householdId: draft.household_id,

@@ -3,7 +3,9 @@
  * `dossiers` row (what lists show and what the sync engine updates from the server). Every change
  * is written at once, so a draft survives a reload or the app being killed.
  *
- * Invariant: the draft and its dossier row are written in one transaction.
+ * Invariants: the draft and its dossier row are written in one transaction; nothing is written
+ * before the volunteer does something (startDraft keeps the new draft in memory until its first
+ * save), so merely opening a form leaves no draft behind.
  */
 import type { Table } from 'dexie';
 import { db, type LangsoDB } from '../../store/db';
@@ -34,6 +36,19 @@ export function ratingsTable(d: LangsoDB = db()): Table<RatingRecord, string> {
 
 export async function getDraft(dossierId: string, d: LangsoDB = db()): Promise<DossierDraft | undefined> {
   return draftsTable(d).get(dossierId);
+}
+
+/** New drafts opened in this page but not saved yet (nothing typed): never in storage. */
+const unsaved = new Map<string, DossierDraft>();
+
+/** The stored draft, else a new one opened by startDraft and not saved yet (the wizard's load). */
+export async function loadDraft(dossierId: string, d: LangsoDB = db()): Promise<DossierDraft | undefined> {
+  return (await getDraft(dossierId, d)) ?? unsaved.get(dossierId);
+}
+
+/** True while `dossierId` names a draft opened in this page that nothing was saved to yet. */
+export function isUnsavedDraft(dossierId: string): boolean {
+  return unsaved.has(dossierId);
 }
 
 export async function getDossier(dossierId: string, d: LangsoDB = db()): Promise<LocalDossierRow | undefined> {
@@ -70,16 +85,14 @@ export async function saveDraft(
     await draftsTable(d).put(stamped);
     await d.dossiers.put(row);
   });
+  unsaved.delete(draft.dossier_id);
   return stamped;
 }
 
-/** A new dossier for `applicant` of `household`, with an empty draft at the form step. */
-export async function createDraft(
-  args: { householdId: string; applicantId: string; procedureCode: string; procedureVersion: number },
-  d: LangsoDB = db(),
-  now: Date = new Date(),
-): Promise<DossierDraft> {
-  const draft: DossierDraft = {
+type NewDraftArgs = { householdId: string; applicantId: string; procedureCode: string; procedureVersion: number };
+
+function emptyDraft(args: NewDraftArgs, now: Date): DossierDraft {
+  return {
     dossier_id: crypto.randomUUID(),
     household_id: args.householdId,
     applicant_member_id: args.applicantId,
@@ -94,7 +107,72 @@ export async function createDraft(
     submissions: 0,
     updated_at: now.toISOString(),
   };
-  return saveDraft(draft, {}, { status: 'draft', sync_state: 'local' }, d, now);
+}
+
+/**
+ * A new dossier for `applicant` of `household`, opened at the form step but NOT stored: the first
+ * change the wizard saves (saveDraft) creates the draft. Until then it is not listed, not counted
+ * and gone after a reload.
+ */
+export function startDraft(args: NewDraftArgs, now: Date = new Date()): DossierDraft {
+  const draft = emptyDraft(args, now);
+  unsaved.set(draft.dossier_id, draft);
+  return draft;
+}
+
+/** A new dossier for `applicant` of `household`, stored at once with an empty draft (tests, imports). */
+export async function createDraft(args: NewDraftArgs, d: LangsoDB = db(), now: Date = new Date()): Promise<DossierDraft> {
+  return saveDraft(emptyDraft(args, now), {}, { status: 'draft', sync_state: 'local' }, d, now);
+}
+
+export class DiscardRefused extends Error {
+  readonly code = 'draft_not_discardable';
+  constructor(
+    readonly message_vi: string,
+    readonly message_en: string,
+  ) {
+    super(message_en);
+  }
+}
+
+/** A draft the volunteer may throw away: a new dossier never signed, nothing of it queued. */
+export function isDiscardable(draft: DossierDraft | undefined, row: Pick<LocalDossierRow, 'sync_state'> | undefined): boolean {
+  return !!draft && draft.mode === 'new' && !draft.signed_at && !draft.create_queued && (row?.sync_state ?? 'local') === 'local';
+}
+
+/**
+ * Throw away an unsigned new draft: its draft and dossier rows, and the files only it used (still
+ * 'local': never queued for upload). Re-checked inside the transaction, and refused when anything
+ * of the dossier is in the outbox, so signed work can never be discarded this way.
+ */
+export async function discardDraft(dossierId: string, d: LangsoDB = db()): Promise<void> {
+  unsaved.delete(dossierId);
+  const drafts = draftsTable(d);
+  await d.transaction('rw', [d.dossiers, drafts, d.blobs, d.outbox], async () => {
+    const draft = await drafts.get(dossierId);
+    const row = (await d.dossiers.get(dossierId)) as LocalDossierRow | undefined;
+    const queued = await d.outbox.where('entity_id').equals(dossierId).count();
+    if (!draft && !row) return;
+    if (!isDiscardable(draft, row) || queued > 0) {
+      throw new DiscardRefused(
+        'Hồ sơ này đã ký hoặc đã gửi đi nên không thể bỏ.',
+        'This dossier is signed or sent: it cannot be discarded.',
+      );
+    }
+    const mine = new Set(Object.values(draft!.components).flat().map((r) => r.sha256));
+    if (draft!.signature_sha256) mine.add(draft!.signature_sha256);
+    for (const other of await drafts.toArray()) {
+      if (other.dossier_id === dossierId) continue;
+      for (const ref of Object.values(other.components).flat()) mine.delete(ref.sha256);
+      if (other.signature_sha256) mine.delete(other.signature_sha256);
+    }
+    for (const sha of mine) {
+      const blob = await d.blobs.get(sha);
+      if (blob && blob.state === 'local') await d.blobs.delete(sha);
+    }
+    await drafts.delete(dossierId);
+    await d.dossiers.delete(dossierId);
+  });
 }
 
 /**

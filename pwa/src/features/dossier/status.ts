@@ -1,17 +1,20 @@
 /**
- * What the volunteer sees about a dossier: the local sync state (bản nháp / đã ký, chờ gửi /
- * đã gửi / máy chủ đã nhận), the server status (src/sync/states.ts labels), the open supplement
- * request and the result. Reads only the local store (the sync loop fills `server`, `receipt`,
- * `tasks`, `results`, blob states).
+ * What the volunteer sees about a dossier, in three words that cannot be confused:
+ *   - *bản nháp*: on this phone, not signed;
+ *   - *đã ký, chờ gửi*: signed, something of it (form data or a file) has not reached the server;
+ *   - *đã gửi — biên nhận …*: the server's signed receipt verified on this phone, every file there.
+ * Two exceptions say what went wrong: the server refused it, or its receipt could not be verified.
+ * The server's own status (src/sync/states.ts labels) is shown only after the receipt.
+ * Reads only the local store (the sync loop fills `server`, `receipt`, `tasks`, `results`, blobs).
  */
 import { db, type LangsoDB } from '../../store/db';
 import type { BlobRow, ResultRow, TaskRow } from '../../store/types';
 import { isState, LABELS_EN, LABELS_VI } from '../../sync/states';
-import { getDraft, ratingOf, type LocalDossierRow } from './drafts';
+import { draftsTable, getDraft, isDiscardable, ratingOf, type LocalDossierRow } from './drafts';
 import type { DossierDraft, LocalSyncState, RatingRecord } from './types';
 
 export interface SyncInputs {
-  row: Pick<LocalDossierRow, 'sync_state' | 'status'>;
+  row: Pick<LocalDossierRow, 'sync_state' | 'status'> & { receipt?: { verdict: string } | undefined };
   /** A wizard draft exists on this device for the dossier. */
   hasDraft: boolean;
   /** The draft's current round (new or supplement) is signed. */
@@ -22,19 +25,25 @@ export interface SyncInputs {
 
 /**
  * - `draft`: not signed (or re-opened for a supplement and not re-signed yet);
- * - `signed`: signed, mutations waiting in the outbox;
- * - `sent`: the server accepted the data, photos still on their way;
- * - `received`: the server holds the data and every photo;
+ * - `signed`: signed; mutations still in the outbox, or files still on their way;
+ * - `sent`: acknowledged with a VERIFIED receipt and every file uploaded — or known only from the
+ *   server (pulled: filed from another phone, nothing of it waits here);
+ * - `unconfirmed`: acknowledged, files there, but the receipt is missing, unverified or invalid;
  * - `rejected`: the server refused the last mutation (reason in `sync_result`).
- * A dossier that only exists because it was pulled is `received`.
  */
 export function deriveSyncState(input: SyncInputs): LocalSyncState {
   const { row } = input;
-  if (row.sync_state === 'queued') return 'signed';
   if (row.sync_state === 'rejected') return 'rejected';
   if (input.hasDraft && !input.signed) return 'draft';
   if (row.sync_state === 'local') return input.signed ? 'signed' : 'draft';
-  return input.blobsPending > 0 ? 'sent' : 'received';
+  if (row.sync_state === 'queued' || input.blobsPending > 0) return 'signed';
+  if (!input.hasDraft) return 'sent';
+  return row.receipt?.verdict === 'valid' ? 'sent' : 'unconfirmed';
+}
+
+/** The commune's status is the server's word: shown only once the receipt is in (or while the volunteer prepares a supplement the commune asked for). */
+export function serverStatusVisible(o: Pick<DossierOverview, 'sync' | 'draft'>): boolean {
+  return o.sync === 'sent' || (o.sync === 'draft' && o.draft?.mode === 'supplement');
 }
 
 export function serverStatusLabel(status: string, lang: 'vi' | 'en' = 'vi'): string {
@@ -91,6 +100,13 @@ export interface DossierOverview {
   result: ResultRow | undefined;
   rating: RatingRecord | undefined;
   blobsPending: number;
+  /** When it was signed (ms), for "chờ gửi từ …"; undefined when not waiting. */
+  waitingSince: number | undefined;
+}
+
+function waitingSince(row: LocalDossierRow, draft: DossierDraft | undefined): number | undefined {
+  const ms = Date.parse(draft?.signed_at ?? row.signed_at ?? row.updated_at);
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 function referencedHashes(row: LocalDossierRow, draft: DossierDraft | undefined): string[] {
@@ -116,6 +132,7 @@ export async function overview(row: LocalDossierRow, d: LangsoDB = db()): Promis
     row,
     draft,
     sync: deriveSyncState({ row, hasDraft: !!draft, signed: !!draft?.signed_at, blobsPending }),
+    waitingSince: waitingSince(row, draft),
     task,
     result,
     rating: await ratingOf(row.id, d),
@@ -127,6 +144,38 @@ export async function listOverviews(d: LangsoDB = db()): Promise<DossierOverview
   const rows = (await d.dossiers.orderBy('updated_at').reverse().toArray()) as LocalDossierRow[];
   return Promise.all(rows.map((r) => overview(r, d)));
 }
+
+export interface DossierGroups {
+  drafts: DossierOverview[];
+  /** Signed, waiting for a connection; oldest first is what matters, so `oldest` is given. */
+  waiting: DossierOverview[];
+  oldestWaiting: number | undefined;
+  /** Refused, or sent without a verified receipt: the volunteer must look. */
+  attention: DossierOverview[];
+  sent: DossierOverview[];
+}
+
+/** The list screen's sections, each in the given (newest first) order. */
+export function groupOverviews(list: readonly DossierOverview[]): DossierGroups {
+  const g: DossierGroups = { drafts: [], waiting: [], oldestWaiting: undefined, attention: [], sent: [] };
+  for (const o of list) {
+    if (o.sync === 'draft') g.drafts.push(o);
+    else if (o.sync === 'signed') {
+      g.waiting.push(o);
+      if (o.waitingSince !== undefined && (g.oldestWaiting === undefined || o.waitingSince < g.oldestWaiting)) g.oldestWaiting = o.waitingSince;
+    } else if (o.sync === 'sent') g.sent.push(o);
+    else g.attention.push(o);
+  }
+  return g;
+}
+
+/** Unsigned drafts on this device (not unsynced work: they are never sent unsigned). */
+export async function countDrafts(d: LangsoDB = db()): Promise<number> {
+  const drafts = await draftsTable(d).toArray();
+  return drafts.filter((x) => !x.signed_at).length;
+}
+
+export { isDiscardable };
 
 /** Dossiers a supplement can be prepared for (the officer asked, and it is not re-signed yet). */
 export function needsSupplement(o: DossierOverview): boolean {

@@ -68,4 +68,4 @@ export const RATING_VALUES = ['very_satisfied', 'satisfied', 'not_satisfied'] as
 export type RatingValue = (typeof RATING_VALUES)[number];
 
 /** Sync state of a dossier as the volunteer sees it. */
-export type LocalSyncState = 'draft' | 'signed' | 'sent' | 'received' | 'rejected';
+export type LocalSyncState = 'draft' | 'signed' | 'sent' | 'unconfirmed' | 'rejected';

@@ -10,8 +10,10 @@ import { supplementItems } from './status';
 import type { LocalSyncState } from './types';
 import './dossier.css';
 
-export function SyncBadge(props: { state: LocalSyncState }): JSX.Element {
-  return <span class={`state state--${props.state}`}>{t(`dstate.${props.state}` as MessageKey)}</span>;
+/** The dossier's word: "Bản nháp", "Đã ký, chờ gửi", "Đã gửi — biên nhận AB12-CD34"… */
+export function SyncBadge(props: { state: LocalSyncState; code?: string | undefined }): JSX.Element {
+  const text = props.state === 'sent' && props.code ? t('dstate.sent_receipt', { code: props.code }) : t(`dstate.${props.state}` as MessageKey);
+  return <span class={`state state--${props.state}`}>{text}</span>;
 }
 
 /** "12/03/2026 08:15" (local time); the date alone for YYYY-MM-DD values. */
