@@ -24,7 +24,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from backend.catalog.loader import Catalog, ProcedureNotFound
-from backend.db.models import Commune, Device, DeviceHealth, Dossier, Rating, User, Village
+from backend.db.models import (
+    CitizenRating,
+    Commune,
+    Device,
+    DeviceHealth,
+    Dossier,
+    Rating,
+    User,
+    Village,
+)
 from backend.lib.auth import Principal, load_principal
 from backend.lib.errors import AppError, forbidden, not_found
 from backend.lib.vntime import local_date
@@ -37,7 +46,10 @@ from sync.states import STATES
 # --- satisfaction -----------------------------------------------------------------------
 
 RATINGS = ("very_satisfied", "satisfied", "not_satisfied")
-RATING_FIELDS = frozenset({"dossier_id", "rating", "comment", "rated_at"})
+RATING_FIELDS = frozenset({"dossier_id", "rating", "comment", "rated_at", "by"})
+# Who gave a synced rating: the volunteer (older apps send no `by`) or the citizen, to whom
+# the volunteer handed the phone at hand-over. The citizen's goes to `citizen_ratings`.
+RATERS = ("volunteer", "citizen")
 RATEABLE = frozenset({"done", "result_returned"})
 COMMENT_MAX = 500
 CLOCK_SKEW = timedelta(minutes=10)
@@ -73,7 +85,8 @@ def _parse_rated_at(value: Any, now: datetime) -> datetime:
 
 
 def clean_rating_fields(fields: Mapping[str, Any], now: datetime) -> tuple[str, str, str, datetime]:
-    """(dossier_id, rating, comment, rated_at) or `RatingRefused` naming the bad field."""
+    """(dossier_id, rating, comment, rated_at) or `RatingRefused` naming the bad field.
+    (`by` is checked by `rater_of`.)"""
     unknown = sorted(set(fields) - RATING_FIELDS)
     if unknown:
         raise RatingRefused("unknown_field", f"Trường không được phép: {', '.join(unknown)}.",
@@ -100,6 +113,19 @@ def clean_rating_fields(fields: Mapping[str, Any], now: datetime) -> tuple[str, 
     return dossier_id, value, comment, _parse_rated_at(fields.get("rated_at"), now)
 
 
+def rater_of(fields: Mapping[str, Any]) -> str:
+    by = fields.get("by", "volunteer")
+    if by not in RATERS:
+        raise _bad("by", "Người đánh giá phải là tình nguyện viên hoặc người dân.",
+                   "by must be volunteer or citizen.")
+    return str(by)
+
+
+def clean_comment(raw: str) -> str:
+    comment = unicodedata.normalize("NFC", " ".join(raw.split()))
+    return comment[:COMMENT_MAX]
+
+
 def _is_uuid(value: str) -> bool:
     try:
         return str(uuid.UUID(value)) == value
@@ -120,6 +146,7 @@ def apply_rating(session: Session, user_id: str, rating_id: str, fields: Mapping
     if not _is_uuid(rating_id):
         raise _bad("entity_id", "Mã đánh giá phải là UUID.", "The rating id must be a UUID.")
     dossier_id, value, comment, rated_at = clean_rating_fields(fields, now)
+    by = rater_of(fields)
     user = session.get(User, user_id)
     if user is None or not user.is_active:
         raise RatingRefused("forbidden", "Tài khoản không hợp lệ.", "Unknown or inactive user.")
@@ -134,6 +161,9 @@ def apply_rating(session: Session, user_id: str, rating_id: str, fields: Mapping
         raise RatingRefused("rating_too_early",
                             "Chỉ đánh giá được khi hồ sơ đã có kết quả hoặc đã trả kết quả.",
                             "A rating is recorded only once the result is ready or handed over.")
+    if by == "citizen":
+        return _store_citizen_rating(session, rating_id, dossier, value, comment, "device",
+                                     rated_at, user_id, now)
     if session.get(Rating, rating_id) is not None:
         raise RatingRefused("rating_immutable", "Đánh giá đã được ghi nhận, không sửa được.",
                             "This rating is already recorded; ratings are never edited.",
@@ -151,6 +181,46 @@ def apply_rating(session: Session, user_id: str, rating_id: str, fields: Mapping
     except IntegrityError as exc:  # a concurrent rating of the same dossier won
         raise exists from exc
     return "applied", 1
+
+
+def _store_citizen_rating(session: Session, rating_id: str, dossier: Dossier, value: str,
+                          comment: str, channel: str, rated_at: datetime,
+                          user_id: str | None, now: datetime) -> tuple[str, int]:
+    """One citizen rating per dossier, whichever channel comes first."""
+    if session.get(CitizenRating, rating_id) is not None:
+        raise RatingRefused("rating_immutable", "Đánh giá đã được ghi nhận, không sửa được.",
+                            "This rating is already recorded; ratings are never edited.",
+                            status="conflict")
+    exists = RatingRefused("rating_exists", "Hồ sơ này đã được người dân đánh giá.",
+                           "The citizen has already rated this dossier.", status="conflict")
+    if session.exec(select(CitizenRating.id).where(
+            CitizenRating.dossier_id == dossier.id)).first():
+        raise exists
+    try:
+        with session.begin_nested():
+            session.add(CitizenRating(
+                id=rating_id, dossier_id=dossier.id, rating=value, comment=comment,
+                channel=channel, rated_at=rated_at, device_user_id=user_id,
+                commune_id=dossier.commune_id, village_id=dossier.village_id, created_at=now))
+    except IntegrityError as exc:  # a concurrent rating of the same dossier won
+        raise exists from exc
+    return "applied", 1
+
+
+def rate_from_web(session: Session, dossier: Dossier, value: str, raw_comment: str,
+                  now: datetime) -> None:
+    """The citizen's rating from the public status page (the caller has matched the code
+    and phone digits). Only once the result is handed over; one per dossier. Commits."""
+    if value not in RATINGS:
+        raise RatingRefused("invalid_rating",
+                            "Vui lòng chọn một mức: rất hài lòng, hài lòng, không hài lòng.",
+                            f"rating must be one of {', '.join(RATINGS)}.", field_name="rating")
+    if dossier.status != "result_returned":
+        raise RatingRefused("rating_too_early", "Chỉ đánh giá được sau khi đã nhận kết quả.",
+                            "A rating is possible once the result is handed over.")
+    _store_citizen_rating(session, str(uuid.uuid4()), dossier, value, clean_comment(raw_comment),
+                          "web", now, None, now)
+    session.commit()
 
 
 def apply_rating_mutation(ctx: Any, m: Any) -> Any:

@@ -5,20 +5,24 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, MediaType, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import File
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from backend.db.models import Commune
+from backend.documents.letters import commune_place
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.results import service
-from backend.results.verify_page import page
+from backend.results.verify_page import link_page, page
+from backend.sync_api.receipts import published_keys
 
 MAX_QR = 2000
 PDF_HEADERS = {
@@ -29,10 +33,23 @@ PDF_HEADERS = {
 HTML_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "form-action 'self'",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
 }
+# /v: its own script checks the signature (no inline script); it may fetch the key list and
+# the register answer, and install its service worker.
+LINK_PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; worker-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+STATIC_DIR = Path(__file__).resolve().parent.parent / "public_status" / "static"
+ASSETS = {"v.js": ("verify.js", "text/javascript; charset=utf-8"),
+          "v-sw.js": ("v-sw.js", "text/javascript; charset=utf-8"),
+          "public.css": ("public.css", "text/css; charset=utf-8")}
 
 
 class ResultController(Controller):
@@ -98,6 +115,28 @@ class PublicVerifyController(Controller):
             if r else None
         return Response(page(verdict, r or ""), media_type=MediaType.HTML,
                         headers=HTML_HEADERS)
+
+    @get("/v", sync_to_thread=False, opt={"public": True}, media_type=MediaType.HTML,
+         include_in_schema=False)
+    def link_page(self) -> Response[str]:
+        """What a result's QR code opens: `/v#LSR1.…` (the record stays in the fragment)."""
+        return Response(link_page(), media_type=MediaType.HTML, headers=LINK_PAGE_HEADERS)
+
+    @get(["/v.js", "/v-sw.js", "/public.css"], sync_to_thread=True, opt={"public": True},
+         include_in_schema=False)
+    def asset(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        name, media_type = ASSETS[request.url.path.lstrip("/")]
+        return Response((STATIC_DIR / name).read_bytes(), media_type=media_type,
+                        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+    @get("/v/keys.json", sync_to_thread=True, opt={"public": True})
+    def keys(self, db: Session, state: State) -> Response[dict[str, Any]]:
+        """The communes' result-signing keys with the communes' names, for /v."""
+        names = {c.id: c.name for c in db.exec(select(Commune)).all()}
+        body = published_keys(state.settings.data_dir, list(names))
+        for key in body["keys"]:
+            key["commune_name"] = commune_place(names.get(key["commune_id"], ""))
+        return Response(body, headers={"Cache-Control": "no-cache"})
 
     @post("/verify", sync_to_thread=True, status_code=200, opt={"public": True},
           media_type=MediaType.HTML)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
@@ -107,8 +108,15 @@ class ReviewController(Controller):
         state: State,
     ) -> ResultOut:
         r = results.issue(db, principal, state.catalog, state.settings.data_dir, dossier_id,
-                          data, utcnow())
+                          data, utcnow(), state.settings.public_base)
         return results.result_out(r)
+
+    @get("/dossiers/{dossier_id:str}/result-draft", sync_to_thread=True)
+    def result_draft(self, dossier_id: str, db: Session, principal: Principal,
+                     state: State) -> dict[str, Any]:
+        """The result paper as it will be issued (template lines filled from the dossier),
+        for the officer's preview; corrections go with the issue request."""
+        return results.result_draft(db, principal, state.catalog, dossier_id)
 
     @get("/dossiers/{dossier_id:str}/result", sync_to_thread=True)
     def read_result(self, dossier_id: str, db: Session, principal: Principal) -> ResultOut:
