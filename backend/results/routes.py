@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get, post
+from litestar import Controller, MediaType, Response, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -82,6 +82,12 @@ class VerifyForm:
     pdf: UploadFile | None = None
 
 
+def _asset(name: str) -> Response[bytes]:
+    file, media_type = ASSETS[name]
+    return Response((STATIC_DIR / file).read_bytes(), media_type=media_type,
+                    headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+
 def _pdf_from_b64(text: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
@@ -118,16 +124,21 @@ class PublicVerifyController(Controller):
 
     @get("/v", sync_to_thread=False, opt={"public": True}, media_type=MediaType.HTML,
          include_in_schema=False)
-    def link_page(self) -> Response[str]:
+    def verify_link(self) -> Response[str]:
         """What a result's QR code opens: `/v#LSR1.…` (the record stays in the fragment)."""
         return Response(link_page(), media_type=MediaType.HTML, headers=LINK_PAGE_HEADERS)
 
-    @get(["/v.js", "/v-sw.js", "/public.css"], sync_to_thread=True, opt={"public": True},
-         include_in_schema=False)
-    def asset(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        name, media_type = ASSETS[request.url.path.lstrip("/")]
-        return Response((STATIC_DIR / name).read_bytes(), media_type=media_type,
-                        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+    @get("/v.js", sync_to_thread=False, opt={"public": True}, include_in_schema=False)
+    def verify_script(self) -> Response[bytes]:
+        return _asset("v.js")
+
+    @get("/v-sw.js", sync_to_thread=False, opt={"public": True}, include_in_schema=False)
+    def verify_worker(self) -> Response[bytes]:
+        return _asset("v-sw.js")
+
+    @get("/public.css", sync_to_thread=False, opt={"public": True}, include_in_schema=False)
+    def public_style(self) -> Response[bytes]:
+        return _asset("public.css")
 
     @get("/v/keys.json", sync_to_thread=True, opt={"public": True})
     def keys(self, db: Session, state: State) -> Response[dict[str, Any]]:
