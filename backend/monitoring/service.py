@@ -338,7 +338,9 @@ class DossierFacts:
     prefilled: int | None
     total_fields: int | None
     prefill_source: str | None  # submission | computed
-    rating: str | None
+    rating: str | None  # recorded by the volunteer
+    citizen_rating: str | None = None  # given by the citizen
+    citizen_channel: str | None = None  # device (at hand-over) | web (public status page)
 
 
 def _timing(row: DossierRow, done_at: datetime | None, today: date) -> str:
@@ -391,6 +393,7 @@ def gather(session: Session, catalog: Catalog, scope: Scope, now: datetime,
     done = queries.done_times(session, scope)
     submissions = queries.first_submissions(session, scope)
     rated = queries.ratings(session, scope)
+    citizens = queries.citizen_ratings(session, scope)
     sources: queries.PrefillSources | None = None
     today = local_date(now)
     out = []
@@ -410,8 +413,11 @@ def gather(session: Session, catalog: Catalog, scope: Scope, now: datetime,
             if computed is not None:
                 prefilled, total = computed
                 source = "computed"
+        citizen = citizens.get(row.id)
         out.append(DossierFacts(row, done.get(row.id), _timing(row, done.get(row.id), today),
-                                fill, prefilled, total, source, rated.get(row.id)))
+                                fill, prefilled, total, source, rated.get(row.id),
+                                citizen[0] if citizen else None,
+                                citizen[1] if citizen else None))
     return out
 
 
@@ -438,9 +444,14 @@ def figures(facts: Iterable[DossierFacts]) -> dict[str, Any]:
     total_fields = sum(f.total_fields or 0 for f in with_prefill)
     share = _rate(prefilled, total_fields)
     sources = sorted({f.prefill_source for f in with_prefill if f.prefill_source})
-    ratings = Counter(f.rating for f in facts if f.rating)
+    # The 95 % target measures the citizens themselves; what volunteers recorded is shown
+    # apart, never mixed in.
+    ratings = Counter(f.citizen_rating for f in facts if f.citizen_rating)
     rated = sum(ratings.values())
     satisfaction = _rate(ratings["very_satisfied"] + ratings["satisfied"], rated)
+    channels = Counter(f.citizen_channel for f in facts if f.citizen_rating)
+    by_volunteer = Counter(f.rating for f in facts if f.rating)
+    volunteer_rated = sum(by_volunteer.values())
     return {
         "dossiers": len(facts),
         "by_status": {s: by_status.get(s, 0) for s in STATES},
@@ -462,9 +473,17 @@ def figures(facts: Iterable[DossierFacts]) -> dict[str, Any]:
             "source": "mixed" if len(sources) > 1 else (sources[0] if sources else None),
         },
         "satisfaction": {
+            "source": "citizen",
             "ratings": rated, **{r: ratings.get(r, 0) for r in RATINGS},
             "rate": satisfaction, "target": SATISFACTION_TARGET,
             "meets_target": _meets(satisfaction, SATISFACTION_TARGET),
+            "by_channel": {c: channels.get(c, 0) for c in ("device", "web")},
+        },
+        "satisfaction_volunteer": {
+            "source": "volunteer",
+            "ratings": volunteer_rated, **{r: by_volunteer.get(r, 0) for r in RATINGS},
+            "rate": _rate(by_volunteer["very_satisfied"] + by_volunteer["satisfied"],
+                          volunteer_rated),
         },
     }
 

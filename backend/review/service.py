@@ -44,9 +44,9 @@ from backend.lib.clock import new_id
 from backend.lib.errors import AppError
 from backend.lib.pagination import check_page
 from backend.lib.vntime import local_date
+from backend.public_status.service import contact_phone
 from backend.push.notify import notify_after_commit
 from backend.review import queries
-from backend.public_status.service import contact_phone
 from backend.review.diffs import diff_revisions, readable_change
 from backend.review.queries import QueueFilters
 from backend.review.schemas import (
