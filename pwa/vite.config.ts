@@ -49,7 +49,7 @@ export default defineConfig({
         // Officer console is fetched on demand by officers (online); volunteers never need it offline.
         globIgnores: [`**/assets/${OFFICER_CHUNK_PREFIX}*`, '**/.vite/**'],
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api\//, /^\/verify/, /^\/\.well-known\//, /^\/schema/, /^\/health/],
+        navigateFallbackDenylist: [/^\/api\//, /^\/verify/, /^\/v$/, /^\/v\//, /^\/tra-cuu/, /^\/\.well-known\//, /^\/schema/, /^\/health/],
         cleanupOutdatedCaches: true,
         // No runtimeCaching: the UI reads only the local store; the sync loop talks to /api directly.
         runtimeCaching: [],
