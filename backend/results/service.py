@@ -149,6 +149,40 @@ def result_draft(session: Session, principal: Principal, catalog: Catalog,
             "summary": "" if outcome == "rejected" else doc["title"]}
 
 
+MAX_SIGNER = 120
+
+
+def _commune_of(session: Session, principal: Principal, commune_id: str) -> Commune:
+    if not principal.can_see_commune(commune_id) or principal.role not in ("officer", "admin"):
+        raise forbidden()
+    commune = session.get(Commune, commune_id)
+    if commune is None:
+        raise not_found("xã", "Commune")
+    return commune
+
+
+def signer(session: Session, principal: Principal, commune_id: str) -> dict[str, str]:
+    c = _commune_of(session, principal, commune_id)
+    return {"commune_id": c.id, "signer_name": c.signer_name, "signer_title": c.signer_title}
+
+
+def set_signer(session: Session, principal: Principal, commune_id: str, name: str,
+               title: str) -> dict[str, str]:
+    c = _commune_of(session, principal, commune_id)
+    clean_name, clean_title = (nfc(" ".join(v.split())) for v in (name, title))
+    errors = [{"field": f, "code": "too_long", "message_vi": f"Tối đa {MAX_SIGNER} ký tự.",
+               "message_en": f"At most {MAX_SIGNER} characters."}
+              for f, v in (("signer_name", clean_name), ("signer_title", clean_title))
+              if len(v) > MAX_SIGNER]
+    if errors:
+        raise AppError("invalid_signer", "Tên hoặc chức vụ người ký quá dài.",
+                       "The signer's name or title is too long.", 422, errors=errors)
+    c.signer_name, c.signer_title = clean_name, clean_title
+    session.add(c)
+    session.commit()
+    return signer(session, principal, commune_id)
+
+
 def _officer_dossier(session: Session, principal: Principal, dossier_id: str) -> Dossier:
     d = visible_dossier(session, principal, dossier_id)
     if principal.role not in ("officer", "admin"):

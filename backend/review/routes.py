@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.datastructures import State
 from sqlmodel import Session
 
@@ -23,6 +23,7 @@ from backend.review.schemas import (
     ResultIn,
     ResultOut,
     ReviewActionIn,
+    SignerIn,
 )
 
 officers = require_roles("officer", "admin")
@@ -110,6 +111,20 @@ class ReviewController(Controller):
         r = results.issue(db, principal, state.catalog, state.settings.data_dir, dossier_id,
                           data, utcnow(), state.settings.public_base)
         return results.result_out(r)
+
+    @get("/communes/{commune_id:str}/signer", sync_to_thread=True)
+    def read_signer(self, commune_id: str, db: Session, principal: Principal
+                    ) -> dict[str, str]:
+        """The commune's signer of result papers (name and title)."""
+        return results.signer(db, principal, commune_id)
+
+    @put("/communes/{commune_id:str}/signer", sync_to_thread=True)
+    def set_signer(self, commune_id: str, data: SignerIn, db: Session,
+                   principal: Principal) -> dict[str, str]:
+        """Set who signs the commune's result papers; officers of the commune, admins.
+        Papers already issued keep the signer they were signed with."""
+        return results.set_signer(db, principal, commune_id, data.signer_name,
+                                  data.signer_title)
 
     @get("/dossiers/{dossier_id:str}/result-draft", sync_to_thread=True)
     def result_draft(self, dossier_id: str, db: Session, principal: Principal,

@@ -148,3 +148,10 @@ class DossierView(msgspec.Struct):
     duplicates: list[dict[str, Any]]
     allowed_actions: list[str]
     documents: list[DocumentLink]
+
+
+class SignerIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Who signs the commune's result papers (printed under "TM. ỦY BAN NHÂN DÂN")."""
+
+    signer_name: str
+    signer_title: str

@@ -203,3 +203,25 @@ def test_a_refusal_is_an_official_notice_with_its_reason(client: Any, as_user: A
     assert_official_page(page, res)
     assert "THÔNG BÁO TỪ CHỐI GIẢI QUYẾT HỒ SƠ" in page
     assert "Trẻ đã được đăng ký khai sinh tại xã khác" in page
+
+
+def test_the_commune_sets_who_signs_its_papers(client: Any, as_user: Any) -> None:
+    url = f"/api/review/communes/{WORLD.commune_a}/signer"
+    off = as_user("officer_a")
+    assert client.get(url, headers=off).json()["signer_name"] == "Hoàng Văn Thào"
+    r = client.put(url, json={"signer_name": "  Lò   Văn Tủa ", "signer_title": "Chủ tịch"},
+                   headers=off)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"commune_id": WORLD.commune_a, "signer_name": "Lò Văn Tủa",
+                        "signer_title": "Chủ tịch"}
+    assert client.put(url, json={"signer_name": "x" * 121, "signer_title": ""},
+                      headers=off).status_code == 422
+    assert client.put(url, json={"signer_name": "A", "signer_title": "B"},
+                      headers=as_user("officer_b")).status_code == 403
+    assert client.put(url, json={"signer_name": "A", "signer_title": "B"},
+                      headers=as_user("vol_a1")).status_code == 403
+    did = rest_dossier(client, as_user, procedure="ho-kinh-doanh")
+    approved(client, as_user, did)
+    res = client.post(f"/api/review/dossiers/{did}/result", json={}, headers=off).json()
+    [page] = pdf_pages(client, as_user, res)
+    assert "Lò Văn Tủa" in page and "CHỦ TỊCH" in page
