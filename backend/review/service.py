@@ -834,7 +834,7 @@ def _letter_data(
         dossier_code=display_code(d, rev[-1] if rev else None),
         applicant_name=applicant.full_name if applicant else "",
         applicant_address=address,
-        applicant_phone=(applicant.phone or "") if applicant else "",
+        applicant_phone=contact_phone(catalog, d, applicant),
         procedure_name=procedure.name.vi if procedure else d.procedure_code,
         processing_days=procedure.processing_days if procedure else 0,
         issued_on=issued_on or local_date(now),
