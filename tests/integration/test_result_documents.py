@@ -80,6 +80,12 @@ def pdf_pages(client: Any, as_user: Any, res: dict[str, Any]) -> list[str]:
             == (595, 842)
     fonts = r.content.count(b"/FontFile2")
     assert fonts >= 1, "fonts are embedded"
+    # the QR code is drawn (as filled rectangles, one per run of dark modules) on the page
+    # that holds the content
+    for page in reader.pages:
+        contents = page.get_contents()
+        assert contents is not None
+        assert contents.get_data().count(b" re") > 100, "the QR code is on this page"
     return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
 
 
