@@ -32,6 +32,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _public_base(raw: str) -> str:
+    raw = raw.strip()
+    if raw and not (raw.startswith("https://") or raw.startswith("http://")):
+        raise SystemExit(f"LANGSO_PUBLIC_BASE_URL must start with https://, got {raw!r}")
+    if "#" in raw or "?" in raw:
+        raise SystemExit("LANGSO_PUBLIC_BASE_URL must not hold a query or a fragment")
+    return raw.rstrip("/")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -45,6 +54,13 @@ class Settings:
     static_dir: Path | None = None
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_dossier_attachment_bytes: int = 30 * 1024 * 1024
+    # The address citizens reach the server at (QR links on result papers: <base>/v#LSR1…).
+    public_base_url: str = ""
+
+    @property
+    def public_base(self) -> str:
+        """`public_base_url` without a trailing slash, else http://<host>:<port>."""
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,4 +86,5 @@ class Settings:
             max_dossier_attachment_bytes=_int(
                 "LANGSO_MAX_DOSSIER_ATTACHMENT_BYTES", 30 * 1024 * 1024
             ),
+            public_base_url=_public_base(os.environ.get("LANGSO_PUBLIC_BASE_URL", "")),
         )

@@ -51,7 +51,7 @@ export default defineConfig({
         // Officer console is fetched on demand by officers (online); volunteers never need it offline.
         globIgnores: [`**/assets/${OFFICER_CHUNK_PREFIX}*`, '**/.vite/**'],
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api\//, /^\/verify/, /^\/\.well-known\//, /^\/schema/, /^\/health/],
+        navigateFallbackDenylist: [/^\/api\//, /^\/verify/, /^\/v$/, /^\/v\//, /^\/tra-cuu/, /^\/\.well-known\//, /^\/schema/, /^\/health/],
         cleanupOutdatedCaches: true,
         // The first install claims the open page, so the session that logged in is served from the
         // precache at once (no reload before going offline: the lazy wizard chunk would otherwise

@@ -220,6 +220,36 @@ def _check_procedure(name: str, procedure: Procedure) -> None:
                                f"duplicate component code '{component.code}'")
         seen.add(component.code)
     _check_level(name, procedure.form.fields, "form.fields", outer={})
+    _check_result(name, procedure)
+
+
+def _check_result(name: str, procedure: Procedure) -> None:
+    """The result section names top-level form fields: a phone field for the contact phone,
+    and any non-repeat field as a printed value."""
+    if procedure.result is None:
+        return
+    top = {f.key: f for f in procedure.form.fields}
+    phone_key = procedure.result.contact_phone
+    if phone_key is not None and (phone_key not in top or top[phone_key].type != "phone"):
+        raise _err(name, "result.contact_phone", f"'{phone_key}' phải là trường phone",
+                   f"'{phone_key}' must be a top-level phone field")
+    document = procedure.result.document
+    if document is None:
+        return
+    seen: set[str] = set()
+    for s_index, section in enumerate(document.sections):
+        for f_index, item in enumerate(section.fields):
+            where = f"result.document.sections[{s_index}].fields[{f_index}]"
+            if item.key in seen:
+                raise _err(name, f"{where}.key", f"khóa '{item.key}' bị trùng",
+                           f"duplicate key '{item.key}'")
+            seen.add(item.key)
+            for v_index, source in enumerate(item.value):
+                kind, _, key = source.partition(":")
+                if kind == "form" and (key not in top or top[key].type == "repeat"):
+                    raise _err(name, f"{where}.value[{v_index}]",
+                               f"'{key}' không phải trường của biểu mẫu",
+                               f"'{key}' is not a top-level, non-repeat form field")
 
 
 def _walk(fields: list[FormField], where: str) -> Iterator[tuple[str, FormField]]:

@@ -159,6 +159,48 @@ class Form(_Strict):
     fields: list[FormField] = Field(min_length=1)
 
 
+ResultTemplate = Literal["extract", "certificate", "confirmation", "notice"]
+#: Where a result value comes from: a form field (formatted by its type: option label, member
+#: name, dd/mm/yyyy), an applicant or household attribute, or a dossier / commune attribute.
+RESULT_SOURCE_PATTERN = (
+    r"^(form:[a-z][a-z0-9]*(_[a-z0-9]+)*"
+    r"|applicant:(full_name|date_of_birth|sex|cccd|ethnicity)"
+    r"|household:address|dossier:(official_code|received_date)|commune:name)$"
+)
+
+
+class ResultField(_Strict):
+    """One printed line: the label and the first non-empty of its sources."""
+
+    key: StrictStr = Field(pattern=FIELD_KEY_PATTERN, max_length=64)
+    label: LocalizedText
+    value: list[Annotated[StrictStr, Field(pattern=RESULT_SOURCE_PATTERN)]] = Field(
+        min_length=1, max_length=4)
+
+
+class ResultSection(_Strict):
+    heading: LocalizedText | None = None
+    fields: list[ResultField] = Field(min_length=1)
+
+
+class ResultDocument(_Strict):
+    """The official paper the commune issues when the dossier is approved."""
+
+    template: ResultTemplate
+    title: LocalizedText
+    intro: LocalizedText | None = None
+    sections: list[ResultSection] = Field(min_length=1)
+    closing: LocalizedText | None = None
+
+
+class ResultSpec(_Strict):
+    """What the dossier yields: the contact phone the citizen gives (for the public status
+    look-up) and the result document (absent: a generic official notice)."""
+
+    contact_phone: StrictStr | None = Field(default=None, pattern=FIELD_KEY_PATTERN)
+    document: ResultDocument | None = None
+
+
 class Procedure(_Strict):
     """One published version of one procedure. Never edit a published version: add v+1."""
 
@@ -173,6 +215,14 @@ class Procedure(_Strict):
     fee: Fee
     components: list[Component]
     form: Form
+    result: ResultSpec | None = None
+
+    def contact_phone(self, form_data: dict[str, Any]) -> str | None:
+        """The phone the citizen gave in the dossier (the field `result.contact_phone` names),
+        or None when the procedure names none or the field is empty."""
+        key = self.result.contact_phone if self.result else None
+        value = form_data.get(key) if key else None
+        return value if isinstance(value, str) and value.strip() else None
 
     def form_schema(self) -> list[dict[str, Any]]:
         """The form as plain JSON data, the input :mod:`sync.forms` works on."""

@@ -70,6 +70,11 @@ def _figure_rows(group: str, key: str, name: str, f: dict[str, Any]) -> list[lis
     rows += [[group, key, name, f"satisfaction.{k}", sa[k], None]
              for k in ("ratings", "very_satisfied", "satisfied", "not_satisfied")]
     rows.append([group, key, name, "satisfaction.rate", sa["rate"], sa["target"]])
+    rows += [[group, key, name, f"satisfaction.by_channel.{c}", n, None]
+             for c, n in sa["by_channel"].items()]
+    sv = f["satisfaction_volunteer"]
+    rows += [[group, key, name, f"satisfaction_volunteer.{k}", sv[k], None]
+             for k in ("ratings", "very_satisfied", "satisfied", "not_satisfied", "rate")]
     return rows
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.db.models import (
+    CitizenRating,
     Commune,
     Device,
     DeviceHealth,
@@ -153,6 +154,18 @@ def ratings(session: Session, scope: Scope) -> dict[str, str]:
         scope,
     )
     return {dossier_id: value for dossier_id, value in session.exec(stmt).all()}
+
+
+def citizen_ratings(session: Session, scope: Scope) -> dict[str, tuple[str, str]]:
+    """dossier id → (rating, channel) of the citizen's own ratings (device | web)."""
+    stmt = scoped(
+        select(CitizenRating.dossier_id, CitizenRating.rating, CitizenRating.channel).join(
+            Dossier, col(Dossier.id) == col(CitizenRating.dossier_id)
+        ),
+        scope,
+    )
+    return {dossier_id: (value, channel)
+            for dossier_id, value, channel in session.exec(stmt).all()}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from backend.catalog.loader import Catalog, ProcedureNotFound
-from backend.db.models import Commune, Device, DeviceHealth, Dossier, Rating, User, Village
+from backend.db.models import (
+    CitizenRating,
+    Commune,
+    Device,
+    DeviceHealth,
+    Dossier,
+    Rating,
+    User,
+    Village,
+)
 from backend.lib.auth import Principal, load_principal
 from backend.lib.errors import AppError, forbidden, not_found
 from backend.lib.vntime import local_date
@@ -37,7 +46,10 @@ from sync.states import STATES
 # --- satisfaction -----------------------------------------------------------------------
 
 RATINGS = ("very_satisfied", "satisfied", "not_satisfied")
-RATING_FIELDS = frozenset({"dossier_id", "rating", "comment", "rated_at"})
+RATING_FIELDS = frozenset({"dossier_id", "rating", "comment", "rated_at", "by"})
+# Who gave a synced rating: the volunteer (older apps send no `by`) or the citizen, to whom
+# the volunteer handed the phone at hand-over. The citizen's goes to `citizen_ratings`.
+RATERS = ("volunteer", "citizen")
 RATEABLE = frozenset({"done", "result_returned"})
 COMMENT_MAX = 500
 CLOCK_SKEW = timedelta(minutes=10)
@@ -73,7 +85,8 @@ def _parse_rated_at(value: Any, now: datetime) -> datetime:
 
 
 def clean_rating_fields(fields: Mapping[str, Any], now: datetime) -> tuple[str, str, str, datetime]:
-    """(dossier_id, rating, comment, rated_at) or `RatingRefused` naming the bad field."""
+    """(dossier_id, rating, comment, rated_at) or `RatingRefused` naming the bad field.
+    (`by` is checked by `rater_of`.)"""
     unknown = sorted(set(fields) - RATING_FIELDS)
     if unknown:
         raise RatingRefused("unknown_field", f"Trường không được phép: {', '.join(unknown)}.",
@@ -100,6 +113,19 @@ def clean_rating_fields(fields: Mapping[str, Any], now: datetime) -> tuple[str, 
     return dossier_id, value, comment, _parse_rated_at(fields.get("rated_at"), now)
 
 
+def rater_of(fields: Mapping[str, Any]) -> str:
+    by = fields.get("by", "volunteer")
+    if by not in RATERS:
+        raise _bad("by", "Người đánh giá phải là tình nguyện viên hoặc người dân.",
+                   "by must be volunteer or citizen.")
+    return str(by)
+
+
+def clean_comment(raw: str) -> str:
+    comment = unicodedata.normalize("NFC", " ".join(raw.split()))
+    return comment[:COMMENT_MAX]
+
+
 def _is_uuid(value: str) -> bool:
     try:
         return str(uuid.UUID(value)) == value
@@ -120,6 +146,7 @@ def apply_rating(session: Session, user_id: str, rating_id: str, fields: Mapping
     if not _is_uuid(rating_id):
         raise _bad("entity_id", "Mã đánh giá phải là UUID.", "The rating id must be a UUID.")
     dossier_id, value, comment, rated_at = clean_rating_fields(fields, now)
+    by = rater_of(fields)
     user = session.get(User, user_id)
     if user is None or not user.is_active:
         raise RatingRefused("forbidden", "Tài khoản không hợp lệ.", "Unknown or inactive user.")
@@ -134,6 +161,9 @@ def apply_rating(session: Session, user_id: str, rating_id: str, fields: Mapping
         raise RatingRefused("rating_too_early",
                             "Chỉ đánh giá được khi hồ sơ đã có kết quả hoặc đã trả kết quả.",
                             "A rating is recorded only once the result is ready or handed over.")
+    if by == "citizen":
+        return _store_citizen_rating(session, rating_id, dossier, value, comment, "device",
+                                     rated_at, user_id, now)
     if session.get(Rating, rating_id) is not None:
         raise RatingRefused("rating_immutable", "Đánh giá đã được ghi nhận, không sửa được.",
                             "This rating is already recorded; ratings are never edited.",
@@ -151,6 +181,46 @@ def apply_rating(session: Session, user_id: str, rating_id: str, fields: Mapping
     except IntegrityError as exc:  # a concurrent rating of the same dossier won
         raise exists from exc
     return "applied", 1
+
+
+def _store_citizen_rating(session: Session, rating_id: str, dossier: Dossier, value: str,
+                          comment: str, channel: str, rated_at: datetime,
+                          user_id: str | None, now: datetime) -> tuple[str, int]:
+    """One citizen rating per dossier, whichever channel comes first."""
+    if session.get(CitizenRating, rating_id) is not None:
+        raise RatingRefused("rating_immutable", "Đánh giá đã được ghi nhận, không sửa được.",
+                            "This rating is already recorded; ratings are never edited.",
+                            status="conflict")
+    exists = RatingRefused("rating_exists", "Hồ sơ này đã được người dân đánh giá.",
+                           "The citizen has already rated this dossier.", status="conflict")
+    if session.exec(select(CitizenRating.id).where(
+            CitizenRating.dossier_id == dossier.id)).first():
+        raise exists
+    try:
+        with session.begin_nested():
+            session.add(CitizenRating(
+                id=rating_id, dossier_id=dossier.id, rating=value, comment=comment,
+                channel=channel, rated_at=rated_at, device_user_id=user_id,
+                commune_id=dossier.commune_id, village_id=dossier.village_id, created_at=now))
+    except IntegrityError as exc:  # a concurrent rating of the same dossier won
+        raise exists from exc
+    return "applied", 1
+
+
+def rate_from_web(session: Session, dossier: Dossier, value: str, raw_comment: str,
+                  now: datetime) -> None:
+    """The citizen's rating from the public status page (the caller has matched the code
+    and phone digits). Only once the result is handed over; one per dossier. Commits."""
+    if value not in RATINGS:
+        raise RatingRefused("invalid_rating",
+                            "Vui lòng chọn một mức: rất hài lòng, hài lòng, không hài lòng.",
+                            f"rating must be one of {', '.join(RATINGS)}.", field_name="rating")
+    if dossier.status != "result_returned":
+        raise RatingRefused("rating_too_early", "Chỉ đánh giá được sau khi đã nhận kết quả.",
+                            "A rating is possible once the result is handed over.")
+    _store_citizen_rating(session, str(uuid.uuid4()), dossier, value, clean_comment(raw_comment),
+                          "web", now, None, now)
+    session.commit()
 
 
 def apply_rating_mutation(ctx: Any, m: Any) -> Any:
@@ -268,7 +338,9 @@ class DossierFacts:
     prefilled: int | None
     total_fields: int | None
     prefill_source: str | None  # submission | computed
-    rating: str | None
+    rating: str | None  # recorded by the volunteer
+    citizen_rating: str | None = None  # given by the citizen
+    citizen_channel: str | None = None  # device (at hand-over) | web (public status page)
 
 
 def _timing(row: DossierRow, done_at: datetime | None, today: date) -> str:
@@ -321,6 +393,7 @@ def gather(session: Session, catalog: Catalog, scope: Scope, now: datetime,
     done = queries.done_times(session, scope)
     submissions = queries.first_submissions(session, scope)
     rated = queries.ratings(session, scope)
+    citizens = queries.citizen_ratings(session, scope)
     sources: queries.PrefillSources | None = None
     today = local_date(now)
     out = []
@@ -340,8 +413,11 @@ def gather(session: Session, catalog: Catalog, scope: Scope, now: datetime,
             if computed is not None:
                 prefilled, total = computed
                 source = "computed"
+        citizen = citizens.get(row.id)
         out.append(DossierFacts(row, done.get(row.id), _timing(row, done.get(row.id), today),
-                                fill, prefilled, total, source, rated.get(row.id)))
+                                fill, prefilled, total, source, rated.get(row.id),
+                                citizen[0] if citizen else None,
+                                citizen[1] if citizen else None))
     return out
 
 
@@ -368,9 +444,14 @@ def figures(facts: Iterable[DossierFacts]) -> dict[str, Any]:
     total_fields = sum(f.total_fields or 0 for f in with_prefill)
     share = _rate(prefilled, total_fields)
     sources = sorted({f.prefill_source for f in with_prefill if f.prefill_source})
-    ratings = Counter(f.rating for f in facts if f.rating)
+    # The 95 % target measures the citizens themselves; what volunteers recorded is shown
+    # apart, never mixed in.
+    ratings = Counter(f.citizen_rating for f in facts if f.citizen_rating)
     rated = sum(ratings.values())
     satisfaction = _rate(ratings["very_satisfied"] + ratings["satisfied"], rated)
+    channels = Counter(f.citizen_channel for f in facts if f.citizen_rating)
+    by_volunteer = Counter(f.rating for f in facts if f.rating)
+    volunteer_rated = sum(by_volunteer.values())
     return {
         "dossiers": len(facts),
         "by_status": {s: by_status.get(s, 0) for s in STATES},
@@ -392,9 +473,17 @@ def figures(facts: Iterable[DossierFacts]) -> dict[str, Any]:
             "source": "mixed" if len(sources) > 1 else (sources[0] if sources else None),
         },
         "satisfaction": {
+            "source": "citizen",
             "ratings": rated, **{r: ratings.get(r, 0) for r in RATINGS},
             "rate": satisfaction, "target": SATISFACTION_TARGET,
             "meets_target": _meets(satisfaction, SATISFACTION_TARGET),
+            "by_channel": {c: channels.get(c, 0) for c in ("device", "web")},
+        },
+        "satisfaction_volunteer": {
+            "source": "volunteer",
+            "ratings": volunteer_rated, **{r: by_volunteer.get(r, 0) for r in RATINGS},
+            "rate": _rate(by_volunteer["very_satisfied"] + by_volunteer["satisfied"],
+                          volunteer_rated),
         },
     }
 

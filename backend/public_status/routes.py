@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
+import msgspec
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from sqlmodel import Session
 
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
+from backend.monitoring.service import RATINGS, RatingRefused, rate_from_web
 from backend.public_status import rate_limit
-from backend.public_status.service import PHONE4_RE, PublicStatus, lookup, normalise_code
+from backend.public_status.pages import RATING_WORDS, page_html, result_html
+from backend.public_status.service import (
+    PHONE4_RE,
+    PublicStatus,
+    find,
+    lookup,
+    normalise_code,
+)
 
 NOT_FOUND = AppError(
     "status_not_found",
@@ -27,9 +39,8 @@ def _client_ip(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _checked_lookup(db: Session, state: State, ip: str, code: str, phone4: str
-                    ) -> PublicStatus:
-    """Rate-limit first (every attempt counts, per client IP and per code), then look up."""
+def _rate_limited(db: Session, state: State, ip: str, code: str, phone4: str) -> str:
+    """Rate-limit first (every attempt counts, per client IP and per code); the clean code."""
     code = normalise_code(code)[:64]
     buckets = [rate_limit.ip_bucket(ip)]
     if code:
@@ -46,7 +57,13 @@ def _checked_lookup(db: Session, state: State, ip: str, code: str, phone4: str
     if not PHONE4_RE.fullmatch(phone4):
         raise AppError("invalid_phone4", "Cần nhập đúng 4 chữ số cuối của số điện thoại.",
                        "phone4 must be exactly four digits.", 400)
-    found = lookup(db, code, phone4)
+    return code
+
+
+def _checked_lookup(db: Session, state: State, ip: str, code: str, phone4: str
+                    ) -> PublicStatus:
+    code = _rate_limited(db, state, ip, code, phone4)
+    found = lookup(db, state.catalog, code, phone4)
     if found is None:
         raise NOT_FOUND
     return found
@@ -73,56 +90,80 @@ class PublicStatusController(Controller):
             try:
                 found = _checked_lookup(db, state, _client_ip(request), code or "",
                                         phone4 or "")
-                result = _result_html(found)
+                result = result_html(found, code or "", phone4 or "")
             except AppError as exc:
                 status_code = exc.status
-                result = (f'<p class="err" role="alert">{html.escape(exc.message_vi)}<br>'
-                          f"<small>{html.escape(exc.message_en)}</small></p>")
-        body = PAGE.format(code=html.escape(code or "", quote=True),
-                           phone4=html.escape(phone4 or "", quote=True), result=result)
-        return Response(body, media_type="text/html; charset=utf-8", status_code=status_code,
-                        headers={**NO_STORE, "Content-Security-Policy":
-                                 "default-src 'none'; style-src 'unsafe-inline'; "
-                                 "form-action 'self'"})
+                result = _error_html(exc.message_vi, exc.message_en)
+        return _page(code, phone4, result, status_code)
+
+    @post("/api/public/rating", sync_to_thread=True, status_code=201, opt={"public": True})
+    def rate_json(self, request: Request[Any, Any, Any], db: Session, state: State,
+                  data: RatingIn) -> dict[str, Any]:
+        """The citizen's satisfaction, once the result is handed over: `{code, phone4,
+        rating, comment?}`. Same rate limits and the same 404 as the look-up; one rating
+        per dossier (409 `rating_exists`)."""
+        _rate(db, state, _client_ip(request), data.code, data.phone4, data.rating,
+              data.comment or "")
+        return {"rated": True}
+
+    @post("/tra-cuu/danh-gia", sync_to_thread=True, status_code=200, opt={"public": True},
+          include_in_schema=False)
+    def rate_form(self, request: Request[Any, Any, Any], db: Session, state: State,
+                  data: Annotated[RatingForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+                  ) -> Response[str]:
+        """The same rating as a plain form post (works without JavaScript)."""
+        try:
+            _rate(db, state, _client_ip(request), data.code, data.phone4, data.rating,
+                  data.comment)
+        except AppError as exc:
+            return _page(data.code, data.phone4, _error_html(exc.message_vi, exc.message_en),
+                         exc.status)
+        found = lookup(db, state.catalog, normalise_code(data.code), data.phone4)
+        thanks = ('<p class="ok" role="status">Cảm ơn bạn đã đánh giá!'
+                  "<br><small>Thank you for your rating.</small></p>")
+        return _page(data.code, data.phone4,
+                     thanks + (result_html(found, data.code, data.phone4) if found else ""), 200)
 
 
-def _result_html(s: PublicStatus) -> str:
-    def row(vi: str, en: str, value: str | None) -> str:
-        return (f"<tr><th>{vi}<br><small>{en}</small></th>"
-                f"<td>{html.escape(value or '—')}</td></tr>")
-
-    j = s.as_json()
-    return (
-        '<table class="res">'
-        + row("Trạng thái", "Status",
-              f"{j['status_label_vi']} ({j['status_label_en']})")
-        + row("Ngày tiếp nhận", "Received", j["received_date"])
-        + row("Hạn giải quyết", "Due", j["due_date"])
-        + row("Ngày có kết quả", "Finished", j["finished_date"])
-        + "</table>"
-    )
+class RatingIn(msgspec.Struct, forbid_unknown_fields=True):
+    code: str
+    phone4: str
+    rating: str
+    comment: str | None = None
 
 
-PAGE = """<!doctype html>
-<html lang="vi"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Tra cứu hồ sơ — Làng Số</title>
-<style>
-body{{font-family:system-ui,sans-serif;max-width:32rem;margin:1rem auto;padding:0 1rem}}
-label{{display:block;margin:.8rem 0 .2rem}} input{{font-size:1.2rem;padding:.5rem;width:100%}}
-button{{font-size:1.2rem;padding:.6rem 1.2rem;margin-top:1rem}}
-.err{{color:#a00}} table.res{{margin-top:1rem;border-collapse:collapse}}
-.res th{{text-align:left;padding:.4rem 1rem .4rem 0}} small{{color:#555}}
-</style></head><body>
-<h1>Tra cứu tình trạng hồ sơ <small>Dossier status</small></h1>
-<form method="get" action="/tra-cuu">
-<label for="code">Mã hồ sơ <small>Dossier code</small></label>
-<input id="code" name="code" value="{code}" required maxlength="48" autocomplete="off">
-<label for="phone4">4 số cuối điện thoại người nộp <small>Last 4 digits of the phone</small></label>
-<input id="phone4" name="phone4" value="{phone4}" required inputmode="numeric"
- pattern="[0-9]{{4}}" maxlength="4" autocomplete="off">
-<button type="submit">Tra cứu / Look up</button>
-</form>
-{result}
-</body></html>
-"""
+@dataclass
+class RatingForm:
+    code: str = ""
+    phone4: str = ""
+    rating: str = ""
+    comment: str = ""
+
+
+def _rate(db: Session, state: State, ip: str, code: str, phone4: str, rating: str,
+          comment: str) -> None:
+    clean = _rate_limited(db, state, ip, code, phone4)
+    dossier = find(db, state.catalog, clean, phone4)
+    if dossier is None:
+        raise NOT_FOUND
+    if rating not in RATINGS:
+        raise AppError("invalid_rating", "Vui lòng chọn một mức đánh giá.",
+                       f"rating must be one of {', '.join(RATING_WORDS)}.", 400)
+    try:
+        rate_from_web(db, dossier, rating, comment[:2000], utcnow())
+    except RatingRefused as exc:
+        raise AppError(exc.code, exc.vi, exc.en,
+                       409 if exc.status == "conflict" or exc.code == "rating_too_early"
+                       else 400) from exc
+
+
+def _error_html(vi: str, en: str) -> str:
+    return f'<p class="err" role="alert">{html.escape(vi)}<br><small>{html.escape(en)}</small></p>'
+
+
+def _page(code: str | None, phone4: str | None, result: str, status_code: int) -> Response[str]:
+    body = page_html(code or "", phone4 or "", result)
+    return Response(body, media_type="text/html; charset=utf-8", status_code=status_code,
+                    headers={**NO_STORE, "Content-Security-Policy":
+                             "default-src 'none'; style-src 'self'; img-src 'self'; "
+                             "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"})

@@ -16,6 +16,10 @@ version-10 QR at level M) and a verifier rebuilds the exact signed bytes without
         .<result_sha256: 32 bytes b64url>.<signature b64url>.<official_code>
 
 The official code comes last because it contains dots: split on "." at most 8 times.
+
+The QR code itself holds a link to the public verification page with that text after `#`:
+`<public base URL>/v#LSR1.…` — a phone camera opens it, the page checks the signature in the
+browser, and the fragment never reaches a server log. Verifiers accept the bare text too.
 """
 
 from __future__ import annotations
@@ -101,10 +105,22 @@ def to_compact(record: ResultRecord, sig: str) -> str:
     return ".".join(parts)
 
 
+VERIFY_PATH = "/v"
+
+
+def verify_url(base: str, compact: str) -> str:
+    """What the QR code encodes: the public verification page with the record after `#`."""
+    return f"{base.rstrip('/')}{VERIFY_PATH}#{compact}"
+
+
 def from_compact(text: str) -> tuple[ResultRecord, str]:
-    """(record, signature) from a QR text. Raises `BadQr` naming the first bad part.
-    Surrounding whitespace is ignored; nothing else is repaired."""
-    parts = text.strip().split(".", 8)
+    """(record, signature) from a QR text or a verification link (`…/v#LSR1.…`). Raises
+    `BadQr` naming the first bad part. Surrounding whitespace is ignored; nothing else is
+    repaired."""
+    text = text.strip()
+    if "#" in text:
+        text = text.split("#", 1)[1]
+    parts = text.split(".", 8)
     if len(parts) != 9 or parts[0] != PREFIX:
         raise BadQr("not a Làng Số result code (LSR1.…)")
     _, commune, did, ms, kid, letter, digest, sig, code = parts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
@@ -13,12 +14,15 @@ from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import File
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from backend.db.models import Commune
+from backend.documents.letters import commune_place
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.results import service
-from backend.results.verify_page import page
+from backend.results.verify_page import link_page, page
+from backend.sync_api.receipts import published_keys
 
 MAX_QR = 2000
 PDF_HEADERS = {
@@ -29,10 +33,23 @@ PDF_HEADERS = {
 HTML_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "form-action 'self'",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
 }
+# /v: its own script checks the signature (no inline script); it may fetch the key list and
+# the register answer, and install its service worker.
+LINK_PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; worker-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+STATIC_DIR = Path(__file__).resolve().parent.parent / "public_status" / "static"
+ASSETS = {"v.js": ("verify.js", "text/javascript; charset=utf-8"),
+          "v-sw.js": ("v-sw.js", "text/javascript; charset=utf-8"),
+          "public.css": ("public.css", "text/css; charset=utf-8")}
 
 
 class ResultController(Controller):
@@ -63,6 +80,12 @@ class VerifyIn(msgspec.Struct, forbid_unknown_fields=True):
 class VerifyForm:
     qr: str = ""
     pdf: UploadFile | None = None
+
+
+def _asset(name: str) -> Response[bytes]:
+    file, media_type = ASSETS[name]
+    return Response((STATIC_DIR / file).read_bytes(), media_type=media_type,
+                    headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
 
 
 def _pdf_from_b64(text: str) -> bytes:
@@ -98,6 +121,33 @@ class PublicVerifyController(Controller):
             if r else None
         return Response(page(verdict, r or ""), media_type=MediaType.HTML,
                         headers=HTML_HEADERS)
+
+    @get("/v", sync_to_thread=False, opt={"public": True}, media_type=MediaType.HTML,
+         include_in_schema=False)
+    def verify_link(self) -> Response[str]:
+        """What a result's QR code opens: `/v#LSR1.…` (the record stays in the fragment)."""
+        return Response(link_page(), media_type=MediaType.HTML, headers=LINK_PAGE_HEADERS)
+
+    @get("/v.js", sync_to_thread=False, opt={"public": True}, include_in_schema=False)
+    def verify_script(self) -> Response[bytes]:
+        return _asset("v.js")
+
+    @get("/v-sw.js", sync_to_thread=False, opt={"public": True}, include_in_schema=False)
+    def verify_worker(self) -> Response[bytes]:
+        return _asset("v-sw.js")
+
+    @get("/public.css", sync_to_thread=False, opt={"public": True}, include_in_schema=False)
+    def public_style(self) -> Response[bytes]:
+        return _asset("public.css")
+
+    @get("/v/keys.json", sync_to_thread=True, opt={"public": True})
+    def keys(self, db: Session, state: State) -> Response[dict[str, Any]]:
+        """The communes' result-signing keys with the communes' names, for /v."""
+        names = {c.id: c.name for c in db.exec(select(Commune)).all()}
+        body = published_keys(state.settings.data_dir, list(names))
+        for key in body["keys"]:
+            key["commune_name"] = commune_place(names.get(key["commune_id"], ""))
+        return Response(body, headers={"Cache-Control": "no-cache"})
 
     @post("/verify", sync_to_thread=True, status_code=200, opt={"public": True},
           media_type=MediaType.HTML)

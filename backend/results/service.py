@@ -25,15 +25,32 @@ from sqlmodel import Session, col, select
 
 from backend.attachments.storage import BlobStore
 from backend.catalog.loader import Catalog
-from backend.db.models import Blob, Commune, DossierEvent, DossierResult, Member
+from backend.catalog.model import Procedure
+from backend.db.models import (
+    Blob,
+    Commune,
+    Dossier,
+    DossierEvent,
+    DossierResult,
+    Household,
+    Member,
+)
 from backend.dossiers.service import visible_dossier
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
 from backend.lib.vntime import local_date
 from backend.push.notify import notify_after_commit
+from backend.results.document import Facts, apply_corrections, draft
 from backend.results.pdf import document_kind, render_result
-from backend.results.qr import QR_TEXT_RE, BadQr, ResultRecord, from_compact, to_compact
+from backend.results.qr import (
+    QR_TEXT_RE,
+    BadQr,
+    ResultRecord,
+    from_compact,
+    to_compact,
+    verify_url,
+)
 from backend.review import queries as review_queries
 from backend.review import service as review
 from backend.review.schemas import ResultIn, ResultOut
@@ -99,6 +116,80 @@ def _store_pdf(session: Session, store: BlobStore, data: bytes, sha: str, user_i
                          uploaded_by=user_id, created_at=now))
 
 
+def _facts(session: Session, catalog: Catalog, d: Dossier) -> tuple[Procedure | None, Facts,
+                                                                    Commune | None]:
+    procedure = review._procedure(catalog, d)
+    commune = session.get(Commune, d.commune_id)
+    applicant = session.get(Member, d.applicant_member_id)
+    household = session.get(Household, d.household_id)
+    members = review._household_members(session, d.household_id)
+    facts = Facts(
+        form_data=d.form_data or {},
+        member_names={mid: m.full_name for mid, m in members.items()},
+        applicant=review._member_json(applicant) or {},
+        household_address=household.address if household else "",
+        official_code=d.official_code or "",
+        received_on=local_date(d.received_at) if d.received_at else None,
+        commune_name=commune.name if commune else d.commune_id,
+        procedure_name=procedure.name.vi if procedure else d.procedure_code,
+    )
+    return procedure, facts, commune
+
+
+def result_draft(session: Session, principal: Principal, catalog: Catalog,
+                 dossier_id: str) -> dict[str, Any]:
+    """What the result paper will say, for the officer's preview (nothing is stored)."""
+    d = _officer_dossier(session, principal, dossier_id)
+    procedure, facts, commune = _facts(session, catalog, d)
+    outcome = d.outcome or "approved"
+    doc = draft(procedure, outcome, facts)
+    return {**doc, "outcome": outcome, "document_kind": document_kind(d.procedure_code, outcome),
+            "signer_name": commune.signer_name if commune else "",
+            "signer_title": commune.signer_title if commune else "",
+            "summary": "" if outcome == "rejected" else doc["title"]}
+
+
+MAX_SIGNER = 120
+
+
+def _commune_of(session: Session, principal: Principal, commune_id: str) -> Commune:
+    if not principal.can_see_commune(commune_id) or principal.role not in ("officer", "admin"):
+        raise forbidden()
+    commune = session.get(Commune, commune_id)
+    if commune is None:
+        raise not_found("xã", "Commune")
+    return commune
+
+
+def signer(session: Session, principal: Principal, commune_id: str) -> dict[str, str]:
+    c = _commune_of(session, principal, commune_id)
+    return {"commune_id": c.id, "signer_name": c.signer_name, "signer_title": c.signer_title}
+
+
+def set_signer(session: Session, principal: Principal, commune_id: str, name: str,
+               title: str) -> dict[str, str]:
+    c = _commune_of(session, principal, commune_id)
+    clean_name, clean_title = (nfc(" ".join(v.split())) for v in (name, title))
+    errors = [{"field": f, "code": "too_long", "message_vi": f"Tối đa {MAX_SIGNER} ký tự.",
+               "message_en": f"At most {MAX_SIGNER} characters."}
+              for f, v in (("signer_name", clean_name), ("signer_title", clean_title))
+              if len(v) > MAX_SIGNER]
+    if errors:
+        raise AppError("invalid_signer", "Tên hoặc chức vụ người ký quá dài.",
+                       "The signer's name or title is too long.", 422, errors=errors)
+    c.signer_name, c.signer_title = clean_name, clean_title
+    session.add(c)
+    session.commit()
+    return signer(session, principal, commune_id)
+
+
+def _officer_dossier(session: Session, principal: Principal, dossier_id: str) -> Dossier:
+    d = visible_dossier(session, principal, dossier_id)
+    if principal.role not in ("officer", "admin"):
+        raise forbidden()
+    return d
+
+
 def issue(
     session: Session,
     principal: Principal,
@@ -107,47 +198,49 @@ def issue(
     dossier_id: str,
     data: ResultIn,
     now: datetime,
+    public_base: str,
 ) -> DossierResult:
     d = visible_dossier(session, principal, dossier_id)
     summary = nfc(" ".join(data.summary.split()))[:MAX_SUMMARY]
     number = nfc(" ".join((data.document_number or "").split()))[:MAX_NUMBER]
-    if not summary:
-        raise AppError("summary_required", "Cần ghi nội dung kết quả.",
-                       "The result needs a summary.", 422)
     if d.status != "done" or d.outcome not in ("approved", "rejected") or not d.official_code:
         raise AppError("result_not_ready",
                        "Chỉ cấp kết quả cho hồ sơ đã được duyệt hoặc từ chối giải quyết.",
                        "A result is issued only after approve or reject.", 409)
+    if not summary and d.outcome == "rejected":
+        raise AppError("summary_required", "Cần ghi lý do từ chối giải quyết.",
+                       "A refusal needs its reason.", 422)
     if review_queries.result_of(session, d.id) is not None:
         raise AppError("result_exists", "Hồ sơ này đã có kết quả.",
                        "This dossier already has a result.", 409)
-    procedure = review._procedure(catalog, d)
-    commune = session.get(Commune, d.commune_id)
-    applicant = session.get(Member, d.applicant_member_id)
-    members = review._household_members(session, d.household_id)
+    procedure, facts, commune = _facts(session, catalog, d)
+    doc, corrections = apply_corrections(
+        draft(procedure, d.outcome, facts),
+        [nfc({"key": c.key, "value": c.value, "reason": c.reason})
+         for c in data.corrections or []])
+    summary = summary or str(doc["title"])
     # Millisecond precision: the QR carries the time as Unix milliseconds.
     issued = now.astimezone(UTC).replace(microsecond=(now.microsecond // 1000) * 1000)
     kind = document_kind(d.procedure_code, d.outcome)
-    rows = review.form_rows(procedure.form.fields if procedure else [], d.form_data or {},
-                            members)
-    fields = [{"label": r["label_vi"], "value": _text(r["display"])} for r in rows
-              if r["display"] not in (None, "", [])]
     content: dict[str, Any] = nfc({
-        "v": 1,
+        "v": 2,
         "dossier_id": d.id,
         "official_code": d.official_code,
         "procedure_code": d.procedure_code,
         "procedure_version": d.procedure_version,
-        "procedure_name": procedure.name.vi if procedure else d.procedure_code,
+        "procedure_name": facts.procedure_name,
         "document_kind": kind,
         "document_number": number,
         "outcome": d.outcome,
         "summary": summary,
-        "applicant_name": applicant.full_name if applicant else "",
+        "applicant_name": str(facts.applicant.get("full_name") or ""),
         "commune_id": d.commune_id,
-        "commune_name": commune.name if commune else d.commune_id,
+        "commune_name": facts.commune_name,
         "issued_at": rfc3339_ms(issued),
-        "fields": fields,
+        "signer_name": commune.signer_name if commune else "",
+        "signer_title": commune.signer_title if commune else "",
+        **doc,
+        "corrections": corrections,
     })
     result_sha = sha256_hex(canonical_bytes(content))
     private, _, kid = commune_key(data_dir, d.commune_id)
@@ -157,7 +250,7 @@ def issue(
                           result_sha256=result_sha)
     text = record.text()
     sig = sign("Ed25519", private, text.encode("utf-8"))
-    qr_text = to_compact(record, sig)
+    qr_text = verify_url(public_base, to_compact(record, sig))
     pdf = render_result(content, qr_text, kid, local_date(issued))
     pdf_sha = hashlib.sha256(pdf).hexdigest()
     _store_pdf(session, BlobStore(data_dir), pdf, pdf_sha, principal.user_id, now)
@@ -172,28 +265,13 @@ def issue(
         dossier_id=d.id, action="issue_result", from_status=d.status, to_status=d.status,
         actor_id=principal.user_id, actor_role=principal.role, at=now, reason=summary,
         data={"result_id": r.id, "result_sha256": result_sha, "pdf_sha256": pdf_sha,
-              "document_number": number, "key_id": kid}))
+              "document_number": number, "key_id": kid, "corrections": corrections}))
     session.flush()
     review.announce(session, "result", r.id, r.version, result_entity(r),
                     (d.commune_id, d.village_id), principal.user_id, now)
     notify_after_commit(session, "result_issued", dossier_id=d.id, data_dir=data_dir)
     session.commit()
     return r
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        parts = []
-        for item in value:
-            if isinstance(item, list):
-                parts.append(", ".join(f"{c['label_vi']}: {_text(c['display'])}" for c in item
-                                       if c.get("display") not in (None, "", [])))
-            else:
-                parts.append(_text(item))
-        return "; ".join(parts)
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return str(value)
 
 
 def readable_result(session: Session, principal: Principal, result_id: str) -> DossierResult:
@@ -254,6 +332,8 @@ class Verdict:
     outcome: str | None = None
     document_kind: str | None = None
     key_id: str | None = None
+    holder_initials: str | None = None
+    procedure_name: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         vi, en = MESSAGES[self.code]
@@ -261,7 +341,8 @@ class Verdict:
                 "official_code": self.official_code, "issued_at": self.issued_at,
                 "issued_on": self.issued_on, "commune_id": self.commune_id,
                 "commune_name": self.commune_name, "outcome": self.outcome,
-                "document_kind": self.document_kind, "key_id": self.key_id}
+                "document_kind": self.document_kind, "key_id": self.key_id,
+                "holder_initials": self.holder_initials, "procedure_name": self.procedure_name}
 
 
 def _check_record(session: Session, data_dir: Path, record: ResultRecord, sig: str) -> Verdict:
@@ -284,7 +365,16 @@ def _check_record(session: Session, data_dir: Path, record: ResultRecord, sig: s
                 commune_name=commune.name, outcome=record.outcome, key_id=kid)
     if stored is None or stored.record != record.text() or stored.sig != sig:
         return Verdict(False, "not_registered", **base)
-    return Verdict(True, "valid", document_kind=stored.document_kind, **base)
+    content = stored.content or {}
+    return Verdict(True, "valid", document_kind=stored.document_kind,
+                   holder_initials=initials(str(content.get("applicant_name") or "")),
+                   procedure_name=str(content.get("procedure_name") or "") or None, **base)
+
+
+def initials(name: str) -> str | None:
+    """"Lò Văn Pọm" → "L.V.P." — all a verifier learns about the holder."""
+    words = [w for w in name.split() if w]
+    return "".join(f"{w[0].upper()}." for w in words) or None
 
 
 def verify_qr(session: Session, data_dir: Path, text: str) -> Verdict:

@@ -1,4 +1,9 @@
-"""The public /verify page: plain HTML in Vietnamese (English second), no JavaScript.
+"""The public verification pages, Vietnamese first, English second, styled by /public.css:
+
+- /verify: plain HTML, no JavaScript; a form takes the QR text or link, or the PDF file.
+- /v: what a result's QR code opens (`/v#LSR1.…`); its own script (/v.js) checks the
+  signature in the browser with the published commune key, offline once cached (/v-sw.js).
+
 
 A form takes the QR text (pasted, or typed from a phone's QR reader) or the PDF file; the
 answer is shown on the same page. Every value is HTML-escaped; the page shows only what
@@ -10,17 +15,6 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-STYLE = """
-body{font-family:system-ui,sans-serif;max-width:42rem;margin:1.5rem auto;padding:0 1rem;
-line-height:1.5;color:#111}
-h1{font-size:1.4rem}textarea{width:100%;min-height:6rem;font-family:monospace}
-fieldset{margin:1rem 0;border:1px solid #999;padding:.8rem}
-button{font-size:1.1rem;padding:.5rem 1.2rem;margin-top:.6rem}
-.ok{border:3px solid #176c2b;background:#e6f4ea;padding:1rem}
-.bad{border:3px solid #a40e0e;background:#fdecea;padding:1rem}
-dt{font-weight:bold}dd{margin:0 0 .4rem 0}small{color:#444}
-"""
-
 OUTCOMES = {"approved": "Chấp thuận", "rejected": "Từ chối giải quyết"}
 
 
@@ -29,6 +23,8 @@ def _verdict_html(v: dict[str, Any]) -> str:
     head = "✔ " if v["valid"] else "✘ "
     rows = [
         ("Mã hồ sơ / Dossier code", v.get("official_code")),
+        ("Người được cấp (viết tắt) / Holder", v.get("holder_initials")),
+        ("Thủ tục / Procedure", v.get("procedure_name")),
         ("Loại văn bản / Document", v.get("document_kind")),
         ("Ngày cấp / Issued on", _vn_date(v.get("issued_on"))),
         ("Cơ quan cấp / Issued by",
@@ -38,9 +34,13 @@ def _verdict_html(v: dict[str, Any]) -> str:
     ]
     items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(val))}</dd>"
                     for k, val in rows if val)
-    return (f'<section class="{cls}" role="status"><h2>{head}{escape(v["message_vi"])}</h2>'
-            f"<p><small>{escape(v['message_en'])}</small></p>"
-            f"{'<dl>' + items + '</dl>' if items else ''}</section>")
+    return (f'<section class="{cls}" role="status"><p class="verdict">{head}'
+            f'{escape(v["message_vi"])}</p><p><small>{escape(v["message_en"])}</small></p>'
+            f"{_facts(items)}</section>")
+
+
+def _facts(items: str) -> str:
+    return f'<dl class="facts">{items}</dl>' if items else ""
 
 
 def _vn_date(iso: str | None) -> str | None:
@@ -55,20 +55,43 @@ def page(verdict: dict[str, Any] | None = None, qr: str = "") -> str:
     return f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Kiểm tra kết quả điện tử – Làng Số</title><style>{STYLE}</style></head>
-<body><h1>Kiểm tra văn bản kết quả điện tử</h1>
-<p>Kiểm tra một văn bản kết quả do UBND xã cấp qua hệ thống Làng Số: dán nội dung mã QR
-(bắt đầu bằng <code>LSR1.</code>) hoặc tải lên tệp PDF.<br>
-<small>Check an electronic result issued through Làng Số: paste the QR text or upload the
-PDF.</small></p>
+<title>Kiểm tra kết quả điện tử – Làng Số</title>
+<link rel="stylesheet" href="/public.css"></head>
+<body><header class="bar"><h1>Kiểm tra văn bản kết quả điện tử</h1>
+<small>Check an electronic result</small></header><main>
+<p>Dán nội dung hoặc đường dẫn của mã QR (có <code>LSR1.</code>) hoặc tải lên tệp PDF do
+UBND xã cấp qua Làng Số.<br>
+<small>Paste the QR text or link, or upload the PDF.</small></p>
 {answer}
 <form method="post" action="/verify" enctype="multipart/form-data">
-<fieldset><legend>Nội dung mã QR / QR text</legend>
-<textarea name="qr" spellcheck="false" autocomplete="off">{escape(qr)}</textarea></fieldset>
-<fieldset><legend>Hoặc tệp PDF / or the PDF file</legend>
-<input type="file" name="pdf" accept="application/pdf"></fieldset>
+<label for="qr">Nội dung mã QR <small>QR text</small></label>
+<textarea id="qr" name="qr" spellcheck="false" autocomplete="off">{escape(qr)}</textarea>
+<label for="pdf">Hoặc tệp PDF <small>or the PDF file</small></label>
+<input id="pdf" type="file" name="pdf" accept="application/pdf">
 <button type="submit">Kiểm tra / Verify</button></form>
 <p><small>Khoá công khai của các xã / Commune public keys:
-<a href="/.well-known/langso/keys.json">/.well-known/langso/keys.json</a>.
+<a href="/v/keys.json">/v/keys.json</a>.
 Trang này không hiển thị thông tin cá nhân. / This page shows no personal data.</small></p>
-</body></html>"""
+</main></body></html>"""
+
+
+def link_page() -> str:
+    """/v: the answer is written by /v.js from the fragment; without JavaScript, a link to
+    the form of /verify."""
+    return """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Kiểm tra kết quả – Làng Số</title>
+<link rel="stylesheet" href="/public.css">
+<script type="module" src="/v.js"></script></head>
+<body><header class="bar"><h1>Kiểm tra văn bản kết quả</h1>
+<small>Result check</small></header><main>
+<div id="answer" aria-live="polite"><p class="muted">Đang kiểm tra chữ ký… /
+Checking the signature…</p></div>
+<noscript><p>Trình duyệt không chạy được kiểm tra tự động: hãy dán mã vào trang
+<a href="/verify">/verify</a>. <small>Without JavaScript, use /verify.</small></p></noscript>
+<p><small>Việc kiểm tra diễn ra ngay trên điện thoại này bằng khoá công khai của xã; nội dung
+mã không được gửi đi. / The check runs on this phone with the commune's public key.</small></p>
+<p><a href="/verify">Kiểm tra bằng tệp PDF / Check a PDF</a> ·
+<a href="/tra-cuu">Tra cứu hồ sơ / Dossier status</a></p>
+</main></body></html>"""

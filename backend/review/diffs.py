@@ -1,4 +1,6 @@
-"""Field-level differences between two signed revisions of a dossier (pure).
+"""Field-level differences between two signed revisions of a dossier (pure), and their
+readable form for the officer (`readable_change`): catalogue labels, option labels, member
+names, dd/mm/yyyy dates, and attachment changes counted as "thêm 1 ảnh, thay 1 ảnh".
 
 Compared: every form field (`form_data.<key>`, a repeat group as one value), every document
 component (`components.<code>`, reported as the attachment hashes added and removed) and the
@@ -58,3 +60,65 @@ def diff_revisions(
         out.append({"path": "consent", "kind": kind, "label_vi": "Chữ ký đồng ý của người dân",
                     "before": ca, "after": cb})
     return out
+
+
+def _value_text(field: Any, value: Any, member_names: Mapping[str, str]) -> str:
+    from backend.results.document import format_value
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if field is None:
+        return str(value) if not isinstance(value, (list, dict)) else "…"
+    if field.type == "repeat" and isinstance(value, list):
+        return f"{len(value)} mục"
+    return format_value(field, value, member_names) or "—"
+
+
+def attachment_summary(added: Sequence[str], removed: Sequence[str],
+                       kinds: Mapping[str, str]) -> str:
+    """"thêm 1 ảnh, thay 1 ảnh, bỏ 1 tệp PDF": a replaced file is one removed and one added;
+    the same files in another order read "đổi thứ tự"."""
+    def word(hashes: Sequence[str]) -> str:
+        images = sum(1 for h in hashes if kinds.get(h, "image").startswith("image"))
+        return "ảnh" if images == len(hashes) else "tệp"
+
+    replaced = min(len(added), len(removed))
+    parts = []
+    if len(added) > replaced:
+        extra = added[replaced:]
+        parts.append(f"thêm {len(extra)} {word(extra)}")
+    if replaced:
+        parts.append(f"thay {replaced} {word(added[:replaced])}")
+    if len(removed) > replaced:
+        gone = removed[replaced:]
+        parts.append(f"bỏ {len(gone)} {word(gone)}")
+    return ", ".join(parts) or "đổi thứ tự"
+
+
+def readable_change(change: Mapping[str, Any], fields: Mapping[str, Any],
+                    member_names: Mapping[str, str], kinds: Mapping[str, str]
+                    ) -> dict[str, Any]:
+    """The change with `before_text` / `after_text` (form fields, consent) or `summary_vi` and
+    thumbnails of the files before and after (components)."""
+    out = dict(change)
+    path = str(change["path"])
+    if path.startswith("components."):
+        out["summary_vi"] = attachment_summary(change.get("added") or [],
+                                               change.get("removed") or [], kinds)
+        out["before_files"] = [_file(h, kinds) for h in change.get("before") or []]
+        out["after_files"] = [_file(h, kinds) for h in change.get("after") or []]
+        return out
+    if path == "consent":
+        out["before_text"] = "—" if change.get("before") is None else "Đã ký"
+        out["after_text"] = "—" if change.get("after") is None else "Đã ký"
+        return out
+    field = fields.get(path.removeprefix("form_data."))
+    out["before_text"] = _value_text(field, change.get("before"), member_names)
+    out["after_text"] = _value_text(field, change.get("after"), member_names)
+    return out
+
+
+def _file(sha: str, kinds: Mapping[str, str]) -> dict[str, Any]:
+    kind = kinds.get(sha)
+    return {"sha256": sha, "url": f"/api/attachments/{sha}",
+            "is_image": kind is None or kind.startswith("image"), "present": kind is not None}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.datastructures import State
 from sqlmodel import Session
 
@@ -22,6 +23,7 @@ from backend.review.schemas import (
     ResultIn,
     ResultOut,
     ReviewActionIn,
+    SignerIn,
 )
 
 officers = require_roles("officer", "admin")
@@ -107,8 +109,29 @@ class ReviewController(Controller):
         state: State,
     ) -> ResultOut:
         r = results.issue(db, principal, state.catalog, state.settings.data_dir, dossier_id,
-                          data, utcnow())
+                          data, utcnow(), state.settings.public_base)
         return results.result_out(r)
+
+    @get("/communes/{commune_id:str}/signer", sync_to_thread=True)
+    def read_signer(self, commune_id: str, db: Session, principal: Principal
+                    ) -> dict[str, str]:
+        """The commune's signer of result papers (name and title)."""
+        return results.signer(db, principal, commune_id)
+
+    @put("/communes/{commune_id:str}/signer", sync_to_thread=True)
+    def set_signer(self, commune_id: str, data: SignerIn, db: Session,
+                   principal: Principal) -> dict[str, str]:
+        """Set who signs the commune's result papers; officers of the commune, admins.
+        Papers already issued keep the signer they were signed with."""
+        return results.set_signer(db, principal, commune_id, data.signer_name,
+                                  data.signer_title)
+
+    @get("/dossiers/{dossier_id:str}/result-draft", sync_to_thread=True)
+    def result_draft(self, dossier_id: str, db: Session, principal: Principal,
+                     state: State) -> dict[str, Any]:
+        """The result paper as it will be issued (template lines filled from the dossier),
+        for the officer's preview; corrections go with the issue request."""
+        return results.result_draft(db, principal, state.catalog, dossier_id)
 
     @get("/dossiers/{dossier_id:str}/result", sync_to_thread=True)
     def read_result(self, dossier_id: str, db: Session, principal: Principal) -> ResultOut:

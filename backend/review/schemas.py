@@ -76,9 +76,18 @@ class ActionOut(msgspec.Struct):
     supplement_request_id: str | None = None
 
 
+class CorrectionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The officer's correction of one line of the result draft (audited)."""
+
+    key: str
+    value: str
+    reason: str
+
+
 class ResultIn(msgspec.Struct, forbid_unknown_fields=True):
-    summary: str
+    summary: str = ""
     document_number: str | None = None
+    corrections: list[CorrectionIn] | None = None
 
 
 class ResultOut(msgspec.Struct):
@@ -139,3 +148,10 @@ class DossierView(msgspec.Struct):
     duplicates: list[dict[str, Any]]
     allowed_actions: list[str]
     documents: list[DocumentLink]
+
+
+class SignerIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Who signs the commune's result papers (printed under "TM. ỦY BAN NHÂN DÂN")."""
+
+    signer_name: str
+    signer_title: str

@@ -44,9 +44,10 @@ from backend.lib.clock import new_id
 from backend.lib.errors import AppError
 from backend.lib.pagination import check_page
 from backend.lib.vntime import local_date
+from backend.public_status.service import contact_phone
 from backend.push.notify import notify_after_commit
 from backend.review import queries
-from backend.review.diffs import diff_revisions
+from backend.review.diffs import diff_revisions, readable_change
 from backend.review.queries import QueueFilters
 from backend.review.schemas import (
     ActionOut,
@@ -62,6 +63,7 @@ from backend.review.schemas import (
 from backend.review.signature_check import SignatureCheck, check_revision
 from backend.sync_api.changes import Versions, changed_clocks, record_rest_change
 from backend.sync_api.clock import CLOCK
+from sync.forms import visible_fields
 from sync.states import LABELS_VI, STATES, allowed_actions
 from sync.working_days import (
     add_working_days,
@@ -298,11 +300,30 @@ def _display(field: FormField, value: Any, members: Mapping[str, Member]) -> Any
     return value
 
 
+def _conflict_label(path: str, fields: Mapping[str, FormField]) -> str:
+    field = fields.get(path.removeprefix("form_data."))
+    return field.label.vi if field else path
+
+
+def _conflict_texts(c: Any, fields: Mapping[str, FormField],
+                    member_names: Mapping[str, str]) -> dict[str, str]:
+    change = {"path": c.field if c.field.startswith("form_data.") else f"form_data.{c.field}"}
+    out = {}
+    for key in ("base_value", "current_value", "proposed_value", "resolved_value"):
+        out[key.replace("_value", "_text")] = readable_change(
+            {**change, "before": getattr(c, key)}, fields, member_names, {})["before_text"]
+    return out
+
+
 def form_rows(
-    fields: Sequence[FormField], data: Mapping[str, Any], members: Mapping[str, Member]
+    fields: Sequence[FormField], data: Mapping[str, Any], members: Mapping[str, Member],
+    schema: Sequence[Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Catalogue order; every field listed (absent values are null), then keys the catalogue
-    does not know (e.g. from an older procedure version) with their raw key as label."""
+    does not know (e.g. from an older procedure version) with their raw key as label. With
+    the form `schema`, each row says whether the form shows it (`visible`): a field hidden by
+    its condition is not missing."""
+    shown = set(visible_fields(schema, data)) if schema is not None else None
     rows = []
     for f in fields:
         value = data.get(f.key)
@@ -314,11 +335,13 @@ def form_rows(
             "required": f.required,
             "value": value,
             "display": _display(f, value, members),
+            "visible": shown is None or f.key in shown,
         })
     known = {f.key for f in fields}
     for key in sorted(set(data) - known):
         rows.append({"key": key, "label_vi": key, "label_en": key, "type": "unknown",
-                     "required": False, "value": data[key], "display": data[key]})
+                     "required": False, "value": data[key], "display": data[key],
+                     "visible": True})
     return rows
 
 
@@ -458,10 +481,18 @@ def dossier_view(
 
     history = []
     previous_fields: dict[str, Any] = {}
+    form_fields = {f.key: f for f in procedure.form.fields} if procedure else {}
+    member_names = {mid: m.full_name for mid, m in members.items()}
+    all_hashes = {h for check in checks if check.valid
+                  for hs in (check.fields.get("components") or {}).values()
+                  if isinstance(hs, list) for h in hs if isinstance(h, str)}
+    kinds = {h: b.content_type for h, b in queries.blobs_by_hash(session, all_hashes).items()}
     for rev, check in zip(revisions, checks, strict=True):
         changes = None
         if check.valid:
-            changes = diff_revisions(previous_fields, check.fields, form_labels, comp_labels)
+            changes = [readable_change(c, form_fields, member_names, kinds)
+                       for c in diff_revisions(previous_fields, check.fields, form_labels,
+                                               comp_labels)]
             previous_fields = check.fields
         dev = devices.get(rev.device_id)
         history.append({
@@ -490,6 +521,7 @@ def dossier_view(
             "outcome": d.outcome, "received_at": d.received_at, "due_date": d.due_date,
             "created_at": d.created_at, "updated_at": d.updated_at, "version": d.version,
             "commune_id": d.commune_id, "procedure_version": d.procedure_version,
+            "contact_phone": contact_phone(catalog, d, applicant) or None,
         },
         procedure={
             "code": d.procedure_code, "version": d.procedure_version,
@@ -511,12 +543,15 @@ def dossier_view(
             attachments_complete=attachments_complete(d, procedure, present,
                                                       _consent_hash(latest_check)),
         ),
-        form=form_rows(procedure.form.fields if procedure else [], d.form_data or {}, members),
+        form=form_rows(procedure.form.fields if procedure else [], d.form_data or {}, members,
+                       procedure.form_schema() if procedure else None),
         components=components,
         consent=consent_json,
         signature=signature,
         revisions=history,
         conflicts=[{"id": c.id, "field": c.field, "status": c.status,
+                    "label_vi": _conflict_label(c.field, form_fields),
+                    **_conflict_texts(c, form_fields, member_names),
                     "base_value": c.base_value, "current_value": c.current_value,
                     "proposed_value": c.proposed_value, "created_at": c.created_at,
                     "resolved_value": c.resolved_value, "resolved_at": c.resolved_at,
@@ -799,7 +834,7 @@ def _letter_data(
         dossier_code=display_code(d, rev[-1] if rev else None),
         applicant_name=applicant.full_name if applicant else "",
         applicant_address=address,
-        applicant_phone=(applicant.phone or "") if applicant else "",
+        applicant_phone=contact_phone(catalog, d, applicant),
         procedure_name=procedure.name.vi if procedure else d.procedure_code,
         processing_days=procedure.processing_days if procedure else 0,
         issued_on=issued_on or local_date(now),

@@ -256,7 +256,8 @@ describe('rating', () => {
     expect(queued).toHaveLength(1);
     const q = queued[0]!;
     expect([q.entity, q.op, q.base, q.entity_id]).toEqual(['rating', 'create', 0, r.id]);
-    expect(Object.keys(q.fields).sort()).toEqual(RATING_FIELDS);
+    // The volunteer's own rating sends no `by` (the backend's default); see the citizen's below.
+    expect(Object.keys(q.fields).sort()).toEqual(RATING_FIELDS.filter((k) => k !== 'by'));
     expect(q.fields).toEqual({
       dossier_id: '44444444-4444-4444-8444-444444444444',
       rating: 'very_satisfied',
@@ -266,6 +267,13 @@ describe('rating', () => {
     // Recorded once: a second tap does not queue another rating.
     await recordRating('44444444-4444-4444-8444-444444444444', 'satisfied', '', d);
     expect(queued).toHaveLength(1);
+  });
+
+  it("marks the citizen's own rating (the phone handed over) with by: citizen", async () => {
+    const r = await recordRating('66666666-6666-4666-8666-666666666666', 'satisfied', '', d, new Date('2026-03-10T10:00:00Z'), 'citizen');
+    expect(r.by).toBe('citizen');
+    expect(Object.keys(queued[0]!.fields).sort()).toEqual(RATING_FIELDS.filter((k) => k !== 'comment'));
+    expect(queued[0]!.fields['by']).toBe('citizen');
   });
 
   it('leaves an empty comment out', async () => {

@@ -87,15 +87,33 @@ describe('action dialog', () => {
     unmount();
   });
 
-  it('issues a result with a summary and an optional number', async () => {
-    const calls = mockFetch({ 'POST /api/review/dossiers/d-1/result': { status: 201, json: { official_code: 'X' } } });
+  it('issues a result from the template preview, a corrected line needing a reason', async () => {
+    const draft = {
+      template: 'extract', title: 'Trích lục khai sinh', intro: '', closing: '', outcome: 'approved',
+      document_kind: 'Trích lục khai sinh (bản điện tử)', signer_name: 'Hoàng Văn Thào', signer_title: 'Phó Chủ tịch',
+      summary: 'Trích lục khai sinh',
+      sections: [{ heading: null, fields: [{ key: 'child_full_name', label: 'Họ, chữ đệm, tên', value: 'Giàng A Lử' }] }],
+    };
+    const calls = mockFetch({
+      'GET /api/review/dossiers/d-1/result-draft': { json: draft },
+      'POST /api/review/dossiers/d-1/result': { status: 201, json: { official_code: 'X' } },
+    });
     const done = vi.fn();
     const { root, unmount } = mount(<ResultDialog view={view({ allowed_actions: ['issue_result'] })} onDone={done} onClose={() => undefined} />);
-    expect(button(document.body, 'Ký và cấp kết quả').disabled).toBe(true);
-    await typeInto(root.querySelector('textarea[name=summary]')!, 'Đã đăng ký khai sinh cho trẻ Giàng A Lử');
+    await settle(5);
+    expect(root.textContent).toContain('TRÍCH LỤC KHAI SINH');
+    expect(root.textContent).toContain('Hoàng Văn Thào');
+    expect(root.querySelector<HTMLTextAreaElement>('textarea[name=summary]')!.value).toBe('Trích lục khai sinh');
+    await typeInto(root.querySelector('input[name=line-child_full_name]')!, 'Giàng A Lừ');
+    expect(button(document.body, 'Ký và cấp kết quả').disabled).toBe(true); // the reason is missing
+    await typeInto(root.querySelector('input[name=reason-child_full_name]')!, 'Theo giấy chứng sinh');
     await submit(root.querySelector('form')!);
     await settle();
-    expect(calls[0]!.body).toEqual({ summary: 'Đã đăng ký khai sinh cho trẻ Giàng A Lử' });
+    const post = calls.find((c) => c.method === 'POST')!;
+    expect(post.body).toEqual({
+      summary: 'Trích lục khai sinh',
+      corrections: [{ key: 'child_full_name', value: 'Giàng A Lừ', reason: 'Theo giấy chứng sinh' }],
+    });
     expect(done).toHaveBeenCalled();
     unmount();
   });
@@ -149,6 +167,46 @@ describe('stale conflicts', () => {
     expect(posts).toHaveLength(1);
     expect(posts[0]!.url).toBe('/api/sync/conflicts/c-1/dismiss');
     expect(posts[0]!.body).toEqual({ reason: 'Cán bộ đã sửa theo CCCD' });
+    unmount();
+  });
+});
+
+describe('readable history (issue 11)', () => {
+  it('shows words, attachment changes with thumbnails, and hides fields that do not apply', async () => {
+    const base = view();
+    const v = view({
+      form: [
+        ...base.form,
+        { key: 'child_place_of_birth_address', label_vi: 'Địa chỉ nơi sinh', label_en: 'Address', type: 'text', required: true, value: null, display: null, visible: false },
+      ],
+      dossier: { ...base.dossier, contact_phone: '0977123456' },
+      revisions: [
+        {
+          number: 1, hash: 'h1', kind: 'submit', prev_revision: null, created_at: '2026-03-02T02:58:00Z', device_id: 'dev', volunteer_name: 'Giàng A Chứ',
+          signature: base.signature!, receipt_code: null,
+          changes: [
+            { path: 'form_data.child_sex', kind: 'changed', label_vi: 'Giới tính', before: 'male', after: 'female', before_text: 'Nam', after_text: 'Nữ' },
+            {
+              path: 'components.giay-chung-sinh', kind: 'changed', label_vi: 'Giấy chứng sinh', before: ['a'], after: ['b', 'c'], added: ['b', 'c'], removed: ['a'],
+              summary_vi: 'thêm 1 ảnh, thay 1 ảnh',
+              before_files: [{ sha256: 'a', url: '/api/attachments/a', is_image: true, present: false }],
+              after_files: [{ sha256: 'b', url: '/api/attachments/b', is_image: true, present: false }, { sha256: 'c', url: '/api/attachments/c', is_image: true, present: false }],
+            },
+          ],
+        },
+      ],
+    });
+    mockFetch({ 'GET /api/review/dossiers/d-1': { json: v } });
+    const { root, unmount } = mount(<DossierScreen id="d-1" />);
+    await settle(10);
+    const history = root.querySelector('[aria-labelledby=oc-rev]')!;
+    expect(history.textContent).toContain('Nam');
+    expect(history.textContent).toContain('Nữ');
+    expect(history.textContent).not.toContain('female');
+    expect(history.textContent).toContain('thêm 1 ảnh, thay 1 ảnh');
+    expect(history.querySelectorAll('.oc-thumb, .oc-thumb--missing').length).toBeGreaterThanOrEqual(3);
+    expect(root.querySelector('[aria-labelledby=oc-form]')!.textContent).not.toContain('Địa chỉ nơi sinh');
+    expect(root.textContent).toContain('0977123456');
     unmount();
   });
 });

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.db.models import (
+    CitizenRating,
     Device,
     Dossier,
     DossierEvent,
@@ -113,9 +114,11 @@ def make_device(engine: Engine, username: str, commune: str | None = WORLD.commu
 
 
 def rate(engine: Engine, dossier_id: str, value: str, username: str = "vol_a1",
-         comment: str | None = None) -> tuple[str, int]:
+         comment: str | None = None, by: str | None = None) -> tuple[str, int]:
     fields: dict[str, Any] = {"dossier_id": dossier_id, "rating": value,
                               "rated_at": "2026-03-01T09:00:00+07:00"}
+    if by is not None:
+        fields["by"] = by
     if comment is not None:
         fields["comment"] = comment
     with Session(engine) as s:
@@ -157,8 +160,9 @@ def test_dashboard_counts_statuses_on_time_fill_time_prefill_and_satisfaction(
     make_dossier(engine, status="draft")
     make_dossier(engine, village=WORLD.village_b1, commune=WORLD.commune_b, volunteer="vol_b1",
                  status="done", received_at=recv, due=due, done_at=recv)
-    rate(engine, early.dossier_id, "very_satisfied")
-    rate(engine, ontime.dossier_id, "not_satisfied", comment="Chờ lâu")
+    rate(engine, early.dossier_id, "very_satisfied", by="citizen")
+    rate(engine, ontime.dossier_id, "not_satisfied", comment="Chờ lâu", by="citizen")
+    rate(engine, ontime.dossier_id, "very_satisfied")  # the volunteer's own view, apart
 
     body = board(client, as_user("officer_a"))
     totals = body["totals"]
@@ -176,6 +180,9 @@ def test_dashboard_counts_statuses_on_time_fill_time_prefill_and_satisfaction(
     assert totals["satisfaction"]["ratings"] == 2
     assert totals["satisfaction"]["rate"] == 0.5
     assert totals["satisfaction"]["meets_target"] is False
+    assert totals["satisfaction"]["by_channel"] == {"device": 2, "web": 0}
+    assert totals["satisfaction_volunteer"]["ratings"] == 1
+    assert totals["satisfaction_volunteer"]["rate"] == 1.0
     villages = {v["village_id"]: v for v in body["by_village"]}
     assert villages[WORLD.village_a2]["dossiers"] == 1
     assert villages[WORLD.village_a2]["on_time"]["after"] == 1
@@ -441,6 +448,7 @@ def test_a_rating_is_refused_before_the_result_and_outside_the_volunteers_villag
         ({"rated_at": "2027-01-01T00:00:00Z"}, "rated_at"),
         ({"dossier_id": "not-a-uuid"}, "dossier_id"),
         ({"stars": 5}, "stars"),
+        ({"by": "officer"}, "by"),
     ],
 )
 def test_a_rating_with_bad_fields_names_the_field(engine: Engine, clean_db: Engine,
@@ -473,5 +481,22 @@ def test_a_rating_syncs_as_a_signed_mutation_and_a_second_one_is_a_conflict(
     assert results[first.id]["status"] == "applied"
     assert results[second.id]["status"] == "conflict"
     assert results[second.id]["code"] == "rating_exists"
-    satisfaction = board(client, as_user("officer_a"))["totals"]["satisfaction"]
-    assert satisfaction["ratings"] == 1 and satisfaction["very_satisfied"] == 1
+    totals = board(client, as_user("officer_a"))["totals"]
+    assert totals["satisfaction_volunteer"]["ratings"] == 1
+    assert totals["satisfaction_volunteer"]["very_satisfied"] == 1
+    assert totals["satisfaction"]["ratings"] == 0  # no citizen has rated yet
+    # the citizen, handed the phone, rates too: stored apart, counted for the target
+    citizen = device.mutate("rating", str(uuid.uuid4()), "create",
+                            {**fields, "rating": "satisfied", "by": "citizen"})
+    again = device.mutate("rating", str(uuid.uuid4()), "create",
+                          {**fields, "rating": "not_satisfied", "by": "citizen"})
+    results = {res["id"]: res for res in device.push().json()["results"]}
+    assert results[citizen.id]["status"] == "applied"
+    assert results[again.id]["status"] == "conflict"
+    with Session(engine) as s:
+        [row] = s.exec(select(CitizenRating)).all()
+        assert (row.rating, row.channel, row.device_user_id) == (
+            "satisfied", "device", user_id("vol_a1"))
+    totals = board(client, as_user("officer_a"))["totals"]
+    assert totals["satisfaction"]["ratings"] == 1
+    assert totals["satisfaction"]["by_channel"] == {"device": 1, "web": 0}

@@ -3,6 +3,7 @@ database (so the limit holds across workers)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -12,8 +13,15 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from backend.app import create_app
-from backend.db.models import PublicLookupAttempt
+from backend.db.models import (
+    CitizenRating,
+    Dossier,
+    PublicLookupAttempt,
+    Rating,
+    SupplementRequest,
+)
 from tests.integration.test_dashboard import NOW, make_dossier
+from tests.support.world import WORLD, user_id
 
 CODE = "000.99.01.H99-260221-0007"
 URL = "/api/public/status"
@@ -45,7 +53,11 @@ def test_the_right_code_and_phone_digits_show_status_and_dates_only(
     assert r.status_code == 200, r.text
     assert r.json() == {
         "status": "done", "status_label_vi": "Đã có kết quả", "status_label_en": "Result ready",
+        "explanation_vi": "Đã có kết quả. Cán bộ thôn sẽ mang kết quả đến hoặc bạn nhận "
+                          "tại xã.",
+        "explanation_en": "The result is ready for you.",
         "received_date": "2026-02-21", "due_date": "2026-02-27", "finished_date": "2026-02-27",
+        "to_bring": [], "can_rate": False, "rated": False,
     }
     assert "Lò" not in r.text and dossier not in r.text
     assert r.headers["cache-control"] == "no-store"
@@ -134,8 +146,107 @@ def test_the_public_page_shows_a_form_and_the_result_without_login(
     assert '<form method="get" action="/tra-cuu">' in page.text
     found = client.get("/tra-cuu", params={"code": CODE, "phone4": "5678"})
     assert found.status_code == 200
-    assert "Đã có kết quả" in found.text and "2026-02-27" in found.text
+    assert "Đã có kết quả" in found.text and "27/02/2026" in found.text
+    assert '<link rel="stylesheet" href="/public.css">' in found.text
+    assert "<script" not in found.text and "style=" not in found.text
+    assert "'unsafe-inline'" not in found.headers["content-security-policy"]
+    css = client.get("/public.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     missing = client.get("/tra-cuu", params={"code": "<script>x</script>", "phone4": "5678"})
     assert missing.status_code == 404
     assert "<script>x" not in missing.text and "&lt;script&gt;" in missing.text
     assert "Không tìm thấy" in missing.text
+
+
+# --- the phone given in the dossier (issue 11) ----------------------------------------------
+
+
+def test_the_look_up_uses_the_phone_given_in_the_dossier(
+    client: TestClient[Any], engine: Engine, clean_db: Engine
+) -> None:
+    """The household member has no phone (or another one): the citizen types the digits of
+    the number they gave in the dossier (`requester_phone`, named by the catalogue)."""
+    make_dossier(engine, status="processing", code=CODE, phone=None,
+                 form_data={"requester_phone": "0977 123 456"})
+    assert client.get(URL, params={"code": CODE, "phone4": "3456"}).status_code == 200
+    wrong = client.get(URL, params={"code": CODE, "phone4": "5678"})
+    assert wrong.status_code == 404 and wrong.json()["code"] == "status_not_found"
+
+
+def test_the_dossiers_phone_wins_over_the_household_members(
+    client: TestClient[Any], engine: Engine, clean_db: Engine
+) -> None:
+    make_dossier(engine, status="processing", code=CODE, phone="0912345678",
+                 form_data={"requester_phone": "0977123456"})
+    assert client.get(URL, params={"code": CODE, "phone4": "3456"}).status_code == 200
+    assert client.get(URL, params={"code": CODE, "phone4": "5678"}).status_code == 404
+
+
+def test_a_supplement_request_tells_the_citizen_what_to_bring(
+    client: TestClient[Any], engine: Engine, clean_db: Engine
+) -> None:
+    made = make_dossier(engine, status="supplement_requested", code=CODE,
+                        form_data={"requester_phone": "0977123456"})
+    with Session(engine) as s:
+        s.add(SupplementRequest(
+            id=str(uuid.uuid4()), dossier_id=made.dossier_id, commune_id=WORLD.commune_a,
+            village_id=WORLD.village_a1, requested_by=user_id("officer_a"), requested_at=NOW,
+            reason="Ảnh mờ", items=[{"component_code": "giay-chung-sinh",
+                                     "label_vi": "Giấy chứng sinh",
+                                     "problem": "Ảnh mờ, chụp lại rõ"}]))
+        s.commit()
+    body = client.get(URL, params={"code": CODE, "phone4": "3456"}).json()
+    assert body["to_bring"] == ["Giấy chứng sinh: Ảnh mờ, chụp lại rõ"]
+    assert "chuẩn bị" in body["explanation_vi"]
+    page = client.get("/tra-cuu", params={"code": CODE, "phone4": "3456"})
+    assert "Giấy chứng sinh: Ảnh mờ, chụp lại rõ" in page.text
+
+
+def test_the_citizen_rates_once_on_the_public_page_after_the_hand_over(
+    client: TestClient[Any], engine: Engine, clean_db: Engine
+) -> None:
+    made = make_dossier(engine, status="done", code=CODE,
+                        form_data={"requester_phone": "0977123456"})
+    early = client.post("/api/public/rating",
+                        json={"code": CODE, "phone4": "3456", "rating": "satisfied"})
+    assert early.status_code == 409 and early.json()["code"] == "rating_too_early"
+    with Session(engine) as s:
+        d = s.get(Dossier, made.dossier_id)
+        assert d is not None
+        d.status = "result_returned"
+        s.add(d)
+        s.commit()
+    page = client.get("/tra-cuu", params={"code": CODE, "phone4": "3456"})
+    assert 'action="/tra-cuu/danh-gia"' in page.text and "Rất hài lòng" in page.text
+    wrong = client.post("/api/public/rating",
+                        json={"code": CODE, "phone4": "0000", "rating": "satisfied"})
+    assert wrong.status_code == 404 and wrong.json()["code"] == "status_not_found"
+    bad = client.post("/api/public/rating",
+                      json={"code": CODE, "phone4": "3456", "rating": "great"})
+    assert bad.status_code == 400
+    posted = client.post("/tra-cuu/danh-gia", data={
+        "code": CODE, "phone4": "3456", "rating": "very_satisfied", "comment": "Cán bộ nhiệt tình"})
+    assert posted.status_code == 200 and "Cảm ơn bạn đã đánh giá" in posted.text
+    assert 'action="/tra-cuu/danh-gia"' not in posted.text
+    again = client.post("/api/public/rating",
+                        json={"code": CODE, "phone4": "3456", "rating": "not_satisfied"})
+    assert again.status_code == 409 and again.json()["code"] == "rating_exists"
+    with Session(engine) as s:
+        [row] = s.exec(select(CitizenRating)).all()
+        assert (row.dossier_id, row.rating, row.channel, row.comment) == (
+            made.dossier_id, "very_satisfied", "web", "Cán bộ nhiệt tình")
+        assert s.exec(select(func.count()).select_from(Rating)).one() == 0
+    assert client.get(URL, params={"code": CODE, "phone4": "3456"}).json()["rated"] is True
+
+
+def test_ratings_count_against_the_same_look_up_limit(
+    client: TestClient[Any], engine: Engine, clean_db: Engine
+) -> None:
+    make_dossier(engine, status="result_returned", code=CODE,
+                 form_data={"requester_phone": "0977123456"})
+    for i in range(10):
+        client.post("/api/public/rating",
+                    json={"code": CODE, "phone4": f"{i:04d}", "rating": "satisfied"})
+    r = client.post("/api/public/rating",
+                    json={"code": CODE, "phone4": "3456", "rating": "satisfied"})
+    assert r.status_code == 429

@@ -203,3 +203,58 @@ def test_view_of_another_communes_dossier_is_refused(
     r = client.get(f"/api/review/dossiers/{did}", headers=as_user("officer_b"))
     assert r.status_code == 403
     assert client.get(f"/api/review/dossiers/{did}", headers=as_user("admin")).status_code == 200
+
+
+def test_history_reads_as_words_not_codes(
+    make_device: Any, client: Any, as_user: Any, engine: Engine
+) -> None:
+    """Issue 11: option labels, member names and dd/mm/yyyy instead of codes and ids; a new
+    photo and a replaced one read "thêm 1 ảnh, thay 1 ảnh" with thumbnails before and after;
+    a field the form hides is not listed as missing; the dossier's own contact phone."""
+    dev = make_device()
+    _, head, spouse = seed_household(dev)
+    first_form = dict(BIRTH_FORM, child_place_of_birth_kind="co_so_y_te",
+                      child_birth_facility="Trạm y tế xã Pu Sam Cáp",
+                      requester_phone="0977123456")
+    del first_form["child_place_of_birth_address"]
+    did, first = signed_dossier(dev, head, first_form)
+    with Session(engine) as s:
+        for sha in (PHOTO_SHA, "b" * 64, "d" * 64):
+            s.add(Blob(sha256=sha, size=10, content_type="image/jpeg",
+                       uploaded_by=user_id("vol_a1"), created_at=utcnow()))
+        s.commit()
+    v = view(client, as_user, did)
+    rows = {r["key"]: r for r in v["form"]}
+    assert rows["child_place_of_birth_address"]["visible"] is False  # hidden, not missing
+    assert rows["child_birth_facility"]["visible"] is True
+    assert v["dossier"]["contact_phone"] == "0977123456"
+    off = as_user("officer_a")
+    assert review_act(client, off, did, "receive").status_code == 200
+    r = review_act(client, off, did, "request_supplement", "Thiếu ảnh",
+                   items=[{"component_code": "giay-chung-sinh", "problem": "Ảnh mờ"}])
+    assert r.status_code == 200, r.text
+    dev.pull()
+    version = dev.replica[("dossier", did)]["version"]
+    second_form = dict(first_form, child_sex="female", mother_member=spouse,
+                       child_date_of_birth="2026-02-21")
+    fields = submit_fields(second_form, prev_revision=first.hash)
+    fields["components"] = {"giay-chung-sinh": ["b" * 64, "d" * 64]}
+    dev.mutate("dossier", did, "submit", fields, base=version)
+    assert dev.push().json()["results"][0]["status"] == "applied"
+    changes = {c["path"]: c for c in view(client, as_user, did)["revisions"][1]["changes"]}
+    sex = changes["form_data.child_sex"]
+    assert (sex["before_text"], sex["after_text"]) == ("Nam", "Nữ")
+    assert changes["form_data.mother_member"]["after_text"] == "Vàng Thị Dính"
+    assert changes["form_data.mother_member"]["label_vi"] == "Mẹ (chọn trong hộ)"
+    born = changes["form_data.child_date_of_birth"]
+    assert (born["before_text"], born["after_text"]) == ("20/02/2026", "21/02/2026")
+    photos = changes["components.giay-chung-sinh"]
+    assert photos["summary_vi"] == "thêm 1 ảnh, thay 1 ảnh"
+    assert [f["url"] for f in photos["before_files"]] == [f"/api/attachments/{PHOTO_SHA}"]
+    assert [f["sha256"] for f in photos["after_files"]] == ["b" * 64, "d" * 64]
+    assert all(f["is_image"] and f["present"] for f in photos["after_files"])
+    text = str(changes)
+    for code in ("'female'", "co_so_y_te"):
+        assert code not in str({k: (c.get("before_text"), c.get("after_text"))
+                                for k, c in changes.items()}), code
+    assert spouse in text  # the raw id stays in `after`, the words are in `after_text`

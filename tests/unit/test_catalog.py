@@ -280,3 +280,44 @@ def test_duplicate_component_code_is_named(tmp_path: Path) -> None:
 
     error = _broken(tmp_path, change)
     assert error.path == "components[1].code"
+
+
+# --- the result section (issue 11) -----------------------------------------------------------
+
+
+def test_result_contact_phone_must_name_a_phone_field(tmp_path: Path) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["result"]["contact_phone"] = "child_full_name"
+
+    err = _broken(tmp_path, change)
+    assert err.path == "result.contact_phone"
+
+
+def test_result_line_from_an_unknown_form_field_is_named(tmp_path: Path) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["result"]["document"]["sections"][0]["fields"][0]["value"] = ["form:nope"]
+
+    err = _broken(tmp_path, change)
+    assert err.path == "result.document.sections[0].fields[0].value[0]"
+
+
+def test_result_line_keys_are_unique_and_sources_well_formed(tmp_path: Path) -> None:
+    def duplicate(doc: dict[str, Any]) -> None:
+        fields = doc["result"]["document"]["sections"][0]["fields"]
+        fields[1]["key"] = fields[0]["key"]
+
+    assert _broken(tmp_path, duplicate).path.endswith("fields[1].key")
+
+    def bad_source(doc: dict[str, Any]) -> None:
+        doc["result"]["document"]["sections"][0]["fields"][0]["value"] = ["phone:x"]
+
+    assert _broken(tmp_path, bad_source).path.startswith("result.document.sections[0]")
+
+
+def test_real_templates_exist_for_the_four_papers() -> None:
+    catalog = load_catalog()
+    templates = {p.code: p.result.document.template for p in catalog.latest()
+                 if p.result and p.result.document}
+    assert templates == {"khai-sinh": "extract", "khai-tu": "extract",
+                         "xac-nhan-tthn": "certificate", "thuong-tru": "confirmation"}
+    assert all(p.result and p.result.contact_phone for p in catalog.latest())

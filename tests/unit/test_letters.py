@@ -211,14 +211,18 @@ def test_result_pdf_carries_the_qr_text_in_its_metadata_and_the_data_in_its_text
                "official_code": rec.official_code, "procedure_name": "Đăng ký khai sinh",
                "applicant_name": "Giàng A Páo", "outcome": "approved",
                "summary": "Đã đăng ký khai sinh cho trẻ Giàng A Lử",
-               "fields": [{"label": "Họ, chữ đệm và tên của trẻ", "value": "Giàng A Lử"}]}
+               "template": "extract", "title": "Trích lục khai sinh", "intro": "",
+               "closing": "", "signer_name": "Hoàng Văn Thào", "signer_title": "Chủ tịch",
+               "sections": [{"heading": None, "fields": [
+                   {"key": "child_full_name", "label": "Họ, chữ đệm, tên",
+                    "value": "Giàng A Lử"}]}]}
     kid = key_id("Ed25519", public_key_b64u(key))
     pdf = render_result(content, qr, kid, date(2026, 3, 2))
     assert is_pdf_with_embedded_font(pdf)
     assert qr.encode() in pdf
     text = flat(pdf)
     assert "TRÍCH LỤC KHAI SINH" in text
-    assert "Giàng A Lử" in text and "12/2026/TLKS" in text
+    assert "Giàng A Lử" in text and "12/2026/TLKS" in text and "Hoàng Văn Thào" in text
     assert pdf == render_result(content, qr, kid, date(2026, 3, 2))
 
 

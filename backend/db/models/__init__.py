@@ -5,6 +5,7 @@ from backend.db.models.attachments import Blob, Upload
 from backend.db.models.dossiers import Dossier, DossierCodeCounter, DossierEvent
 from backend.db.models.households import Household, Member
 from backend.db.models.monitoring import (
+    CitizenRating,
     DeviceHealth,
     PublicLookupAttempt,
     PushNotice,
@@ -29,6 +30,7 @@ from backend.db.models.units import Commune, Province, Village
 __all__ = [
     "AuthToken",
     "Blob",
+    "CitizenRating",
     "Commune",
     "Device",
     "DeviceHealth",

@@ -2,6 +2,10 @@
 
 - `ratings`: the household's satisfaction with a handed-over result; one per dossier
   (unique `dossier_id`), recorded offline and synced as a signed mutation. Never updated.
+- `citizen_ratings`: the CITIZEN's own satisfaction, kept apart from the volunteer's
+  `ratings`: given on the volunteer's device at hand-over (channel "device", synced as a
+  `rating` mutation with `by: "citizen"`) or on the public status page (channel "web", with
+  the dossier code and phone digits). One per dossier (unique `dossier_id`). Never updated.
 - `device_health`: the latest outbox report of each device (pending count, oldest pending).
 - `public_lookup_attempts`: one row per public status look-up, keyed by bucket (client IP or
   a hash of the code), so rate limits hold across server workers. Old rows are pruned.
@@ -28,6 +32,20 @@ class Rating(SQLModel, table=True):
     comment: str = Field(default="", max_length=500)
     rated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     recorded_by: str = Field(foreign_key="users.id", max_length=36)
+    commune_id: str = Field(index=True, max_length=16)
+    village_id: str = Field(index=True, max_length=36)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CitizenRating(SQLModel, table=True):
+    __tablename__ = "citizen_ratings"
+    id: str = Field(primary_key=True, max_length=36)
+    dossier_id: str = Field(foreign_key="dossiers.id", unique=True, max_length=36)
+    rating: str = Field(max_length=16, description="very_satisfied | satisfied | not_satisfied")
+    comment: str = Field(default="", max_length=500)
+    channel: str = Field(max_length=8, description="device | web")
+    rated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    device_user_id: str | None = Field(default=None, foreign_key="users.id", max_length=36)
     commune_id: str = Field(index=True, max_length=16)
     village_id: str = Field(index=True, max_length=36)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

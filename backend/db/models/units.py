@@ -19,6 +19,9 @@ class Commune(SQLModel, table=True):
     unit_code: str = Field(
         max_length=32, description="Code of the receiving unit, first part of dossier codes"
     )
+    # Printed under "TM. ỦY BAN NHÂN DÂN" on result documents (commune settings).
+    signer_name: str = Field(default="", max_length=120)
+    signer_title: str = Field(default="", max_length=120)
 
 
 class Village(SQLModel, table=True):

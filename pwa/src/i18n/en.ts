@@ -406,4 +406,12 @@ export const en: Record<MessageKey, string> = {
   'update.available_short': 'A new version of the app is available.',
   'statusbar.preparing_offline': 'Preparing for offline use…',
   'statusbar.online': 'Connected to the commune server.',
+  // officer branch (issue 11): the citizen's own rating at hand-over
+  'rating.citizen_hand_over': 'Hand the phone to the citizen so they rate it themselves. The question is read aloud.',
+  'rating.citizen_start': 'Hand the phone to the citizen',
+  'rating.citizen_question': 'Are you satisfied with how your dossier was handled?',
+  'rating.citizen_listen': 'Hear the question again',
+  'rating.citizen_send': 'Send rating',
+  'rating.citizen_thanks': 'Thank you! Please give the phone back to the volunteer.',
+  'rating.citizen_give_back': 'Back to the volunteer',
 };

@@ -404,6 +404,14 @@ export const vi = {
   'update.available_short': 'Có phiên bản mới của ứng dụng.',
   'statusbar.preparing_offline': 'Đang chuẩn bị để dùng khi không có mạng…',
   'statusbar.online': 'Đang kết nối với máy chủ xã.',
+  // officer branch (issue 11): the citizen's own rating at hand-over
+  'rating.citizen_hand_over': 'Đưa máy cho người dân để họ tự đánh giá. Câu hỏi sẽ được đọc to.',
+  'rating.citizen_start': 'Đưa máy cho người dân',
+  'rating.citizen_question': 'Bác có hài lòng với việc giải quyết hồ sơ không?',
+  'rating.citizen_listen': 'Nghe lại câu hỏi',
+  'rating.citizen_send': 'Gửi đánh giá',
+  'rating.citizen_thanks': 'Cảm ơn bác! Xin trả máy cho cán bộ thôn.',
+  'rating.citizen_give_back': 'Trả máy cho tình nguyện viên',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof vi;

@@ -68,6 +68,8 @@ export interface FormEntry {
   value: unknown;
   /** What to show; for a repeat group a list of rows of entries. */
   display: unknown;
+  /** False when the form's conditions hide the field: not applicable, not missing. */
+  visible?: boolean;
 }
 
 export interface AttachmentRef {
@@ -117,6 +119,20 @@ export interface Change {
   after: unknown;
   added?: string[];
   removed?: string[];
+  /** Readable values (labels, names, dd/mm/yyyy) for form fields and consent. */
+  before_text?: string;
+  after_text?: string;
+  /** Attachment changes in words ("thêm 1 ảnh, thay 1 ảnh") and the files before and after. */
+  summary_vi?: string;
+  before_files?: ChangedFile[];
+  after_files?: ChangedFile[];
+}
+
+export interface ChangedFile {
+  sha256: string;
+  url: string;
+  is_image: boolean;
+  present: boolean;
 }
 
 export interface Revision {
@@ -144,6 +160,11 @@ export interface ConflictRecord {
   resolved_value: unknown;
   resolved_at: string | null;
   resolved_by_name?: string | null;
+  label_vi?: string;
+  base_text?: string;
+  current_text?: string;
+  proposed_text?: string;
+  resolved_text?: string;
 }
 
 export interface Amendment {
@@ -234,6 +255,8 @@ export interface DossierView {
     version: number;
     commune_id: string;
     procedure_version: number;
+    /** The phone given in the dossier (the citizen's status look-up uses its last digits). */
+    contact_phone?: string | null;
   };
   procedure: { code: string; version: number; name_vi: string; name_en: string; processing_days: number };
   applicant: {
@@ -344,6 +367,16 @@ export interface Figures {
     rate: number | null;
     target: number;
     meets_target: boolean | null;
+    /** The citizens' own ratings: on the volunteer's phone at hand-over, or on /tra-cuu. */
+    by_channel?: { device: number; web: number };
+  };
+  /** What volunteers recorded themselves: shown apart, never counted for the target. */
+  satisfaction_volunteer?: {
+    ratings: number;
+    very_satisfied: number;
+    satisfied: number;
+    not_satisfied: number;
+    rate: number | null;
   };
 }
 
@@ -427,4 +460,18 @@ export interface RowError {
 export interface ImportReport {
   imported_households: number;
   imported_members: number;
+}
+
+/** GET /api/review/dossiers/{id}/result-draft: the result paper before it is issued. */
+export interface ResultDraft {
+  template: string;
+  title: string;
+  intro: string;
+  closing: string;
+  outcome: string;
+  document_kind: string;
+  signer_name: string;
+  signer_title: string;
+  summary: string;
+  sections: { heading: string | null; fields: { key: string; label: string; value: string }[] }[];
 }

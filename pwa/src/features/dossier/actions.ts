@@ -56,8 +56,9 @@ export class RatingError extends Error {
 }
 
 /**
- * Record the household's satisfaction with a handed-over result: one `rating` create mutation
- * (fields exactly as backend/monitoring RATING_FIELDS) and a local record so the screen shows it.
+ * Record satisfaction with a handed-over result: one `rating` create mutation (fields exactly as
+ * backend/monitoring RATING_FIELDS) and a local record so the screen shows it. `by: 'citizen'`
+ * marks the citizen's own rating (the phone handed over), kept apart from the volunteer's.
  */
 export async function recordRating(
   dossierId: string,
@@ -65,6 +66,7 @@ export async function recordRating(
   comment: string,
   d: LangsoDB = db(),
   now: Date = new Date(),
+  by: 'volunteer' | 'citizen' = 'volunteer',
 ): Promise<RatingRecord> {
   if (!(RATING_VALUES as readonly string[]).includes(rating)) throw new RatingError(rating);
   const text = comment.normalize('NFC').trim();
@@ -77,9 +79,11 @@ export async function recordRating(
     rating,
     rated_at: now.toISOString(),
     ...(text ? { comment: text } : {}),
+    ...(by === 'citizen' ? { by } : {}),
   };
   const fields: Record<string, unknown> = { dossier_id: dossierId, rating, rated_at: record.rated_at };
   if (text) fields.comment = text;
+  if (by === 'citizen') fields.by = by;
   await queueMutation({ entity: 'rating', entity_id: record.id, op: 'create', base: 0, fields });
   await ratingsTable(d).put(record);
   return record;

@@ -62,6 +62,8 @@ export interface RatingRecord {
   rating: RatingValue;
   comment?: string;
   rated_at: string;
+  /** 'citizen' when the citizen rated on the handed-over phone (absent: the volunteer). */
+  by?: 'citizen';
 }
 
 export const RATING_VALUES = ['very_satisfied', 'satisfied', 'not_satisfied'] as const;

@@ -337,4 +337,12 @@ export const en: Record<OfficerKey, string> = {
   'import.row': 'Row',
   'import.column': 'Column',
   'import.message': 'Error',
+  // officer branch (issue 11): result preview, corrections, readable history
+  'result.preview': 'Preview of the result paper',
+  'result.correction_reason': 'Reason for the correction (recorded)',
+  'result.signer': 'Signed by: {title} {name}',
+  'result.reason': 'Reason for the refusal',
+  'dash.satisfaction_channels': 'rated by citizens: on the phone {device}, on the status page {web}',
+  'dash.satisfaction_volunteer': 'Recorded by volunteers',
+  'dash.satisfaction_volunteer_note': 'Not counted for the target (not the citizen\'s own view)',
 };

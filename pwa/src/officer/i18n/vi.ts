@@ -338,6 +338,14 @@ export const vi = {
   'import.row': 'Dòng',
   'import.column': 'Cột',
   'import.message': 'Lỗi',
+  // officer branch (issue 11): result preview, corrections, readable history
+  'result.preview': 'Xem trước văn bản kết quả',
+  'result.correction_reason': 'Lý do sửa (được ghi lại)',
+  'result.signer': 'Người ký: {title} {name}',
+  'result.reason': 'Lý do từ chối',
+  'dash.satisfaction_channels': 'người dân tự đánh giá: trên máy {device}, trên trang tra cứu {web}',
+  'dash.satisfaction_volunteer': 'Tình nguyện viên ghi nhận',
+  'dash.satisfaction_volunteer_note': 'Không tính vào mục tiêu (không phải ý kiến của người dân)',
 } as const;
 
 export type OfficerKey = keyof typeof vi;

@@ -76,12 +76,28 @@ function Tiles(props: { f: Figures & { dossiers: number }; board: Board }): JSX.
         value={fmtPercent(f.satisfaction.rate)}
         target={ot('dash.satisfaction_target', { target: fmtPercent(f.satisfaction.target) })}
         meets={f.satisfaction.meets_target}
-        detail={ot('dash.satisfaction_detail', {
-          very: f.satisfaction.very_satisfied,
-          ok: f.satisfaction.satisfied,
-          not: f.satisfaction.not_satisfied,
-        })}
+        detail={
+          ot('dash.satisfaction_detail', {
+            very: f.satisfaction.very_satisfied,
+            ok: f.satisfaction.satisfied,
+            not: f.satisfaction.not_satisfied,
+          }) +
+          (f.satisfaction.by_channel ? ` · ${ot('dash.satisfaction_channels', { device: f.satisfaction.by_channel.device, web: f.satisfaction.by_channel.web })}` : '')
+        }
       />
+      {f.satisfaction_volunteer ? (
+        <Tile
+          title={ot('dash.satisfaction_volunteer')}
+          value={fmtPercent(f.satisfaction_volunteer.rate)}
+          meets={null}
+          target={ot('dash.satisfaction_volunteer_note')}
+          detail={ot('dash.satisfaction_detail', {
+            very: f.satisfaction_volunteer.very_satisfied,
+            ok: f.satisfaction_volunteer.satisfied,
+            not: f.satisfaction_volunteer.not_satisfied,
+          })}
+        />
+      ) : null}
       <Tile
         title={ot('dash.sync')}
         value={`${h.devices_with_pending}/${h.devices}`}

@@ -9,7 +9,7 @@ import { getJson, openFile, sendJson } from '../api';
 import { fmtDate, fmtDateTime, fmtValue } from '../format';
 import { ot, pick, type OfficerKey } from '../i18n';
 import { consoleHref, queueHref } from '../nav';
-import type { ActionOut, ApologyDraft, Change, DossierView, FormEntry, Result, SignatureCheck } from '../types';
+import type { ActionOut, ApologyDraft, Change, ChangedFile, DossierView, FormEntry, Result, SignatureCheck } from '../types';
 import { AsyncView, Badge, ErrorBox, FlagBadges, statusLabel, useAsync } from '../ui';
 import { ActionDialog, ApologyDialog, ConfirmDialog, ResultDialog, SupplementDialog } from './dialogs';
 import { Thumb } from './viewer';
@@ -228,7 +228,7 @@ function People(props: { view: DossierView }): JSX.Element {
         <dt>{ot('person.cccd')}</dt>
         <dd class="oc-mono">{applicant?.cccd ?? '—'}</dd>
         <dt>{ot('person.phone')}</dt>
-        <dd>{applicant?.phone ?? '—'}</dd>
+        <dd>{props.view.dossier.contact_phone ?? applicant?.phone ?? '—'}</dd>
         <dt>{ot('person.address')}</dt>
         <dd>{household?.address ?? '—'}</dd>
         <dt>{ot('col.village')}</dt>
@@ -252,7 +252,7 @@ export function FormData(props: { entries: FormEntry[] }): JSX.Element {
       <h2 id="oc-form">{ot('dossier.form')}</h2>
       <table class="oc-table oc-table--kv">
         <tbody>
-          {props.entries.map((e) =>
+          {props.entries.filter((e) => e.visible !== false).map((e) =>
             e.type === 'repeat' && Array.isArray(e.display) ? (
               <tr key={e.key}>
                 <th scope="row">{pick(e.label_vi, e.label_en)}</th>
@@ -446,21 +446,21 @@ function Conflicts(props: {
             <tbody>
               <tr>
                 <th scope="row">{ot('conflict.base')}</th>
-                <td>{fmtValue(c.base_value)}</td>
+                <td>{c.base_text ?? fmtValue(c.base_value)}</td>
               </tr>
               <tr>
                 <th scope="row">{ot('conflict.current')}</th>
-                <td>{fmtValue(c.current_value)}</td>
+                <td>{c.current_text ?? fmtValue(c.current_value)}</td>
               </tr>
               <tr>
                 <th scope="row">{ot('conflict.proposed')}</th>
-                <td>{fmtValue(c.proposed_value)}</td>
+                <td>{c.proposed_text ?? fmtValue(c.proposed_value)}</td>
               </tr>
               {c.status !== 'open' ? (
                 <tr>
                   <th scope="row">{ot('conflict.resolved_value')}</th>
                   <td>
-                    {fmtValue(c.resolved_value)} {c.resolved_by_name ? `· ${c.resolved_by_name}` : ''} {c.resolved_at ? `· ${fmtDateTime(c.resolved_at)}` : ''}
+                    {c.resolved_text ?? fmtValue(c.resolved_value)} {c.resolved_by_name ? `· ${c.resolved_by_name}` : ''} {c.resolved_at ? `· ${fmtDateTime(c.resolved_at)}` : ''}
                   </td>
                 </tr>
               ) : null}
@@ -468,10 +468,10 @@ function Conflicts(props: {
           </table>
           {c.status === 'open' ? (
             <div class="oc-row">
-              <button type="button" class="oc-btn" onClick={() => props.onResolve(c.id, c.current_value, fmtValue(c.current_value))}>
+              <button type="button" class="oc-btn" onClick={() => props.onResolve(c.id, c.current_value, c.current_text ?? fmtValue(c.current_value))}>
                 {ot('conflict.keep_current')}
               </button>
-              <button type="button" class="oc-btn" onClick={() => props.onResolve(c.id, c.proposed_value, fmtValue(c.proposed_value))}>
+              <button type="button" class="oc-btn" onClick={() => props.onResolve(c.id, c.proposed_value, c.proposed_text ?? fmtValue(c.proposed_value))}>
                 {ot('conflict.take_proposed')}
               </button>
               <button type="button" class="oc-btn" onClick={() => props.onDismiss(c.id)}>
@@ -524,15 +524,41 @@ function amendmentFields(fields: Record<string, unknown>): Record<string, unknow
   return out;
 }
 
+function ChangedFiles(props: { files: ChangedFile[] | undefined; label: string }): JSX.Element {
+  const files = props.files ?? [];
+  if (!files.length) return <>—</>;
+  return (
+    <div class="oc-thumbs oc-thumbs--small">
+      {files.map((f, i) => (
+        <Thumb key={`${f.sha256}-${i}`} attachment={{ sha256: f.sha256, present: f.present, url: f.url, content_type: f.is_image ? 'image/jpeg' : 'application/pdf', size: null, width: null, height: null }} label={`${props.label} (${i + 1})`} />
+      ))}
+    </div>
+  );
+}
+
 function ChangeRow(props: { change: Change }): JSX.Element {
   const c = props.change;
   const isComponent = c.path.startsWith('components.');
+  if (isComponent) {
+    return (
+      <tr class={`oc-diff oc-diff--${c.kind}`}>
+        <th scope="row">{c.label_vi}</th>
+        <td>{c.summary_vi ?? ot(`diff.${c.kind}` as OfficerKey)}</td>
+        <td>
+          <ChangedFiles files={c.before_files} label={`${c.label_vi} — ${ot('rev.before')}`} />
+        </td>
+        <td>
+          <ChangedFiles files={c.after_files} label={`${c.label_vi} — ${ot('rev.after')}`} />
+        </td>
+      </tr>
+    );
+  }
   return (
     <tr class={`oc-diff oc-diff--${c.kind}`}>
       <th scope="row">{c.label_vi}</th>
       <td>{ot(`diff.${c.kind}` as OfficerKey)}</td>
-      <td>{isComponent ? ot('diff.hashes', { count: (c.removed ?? []).length }) : fmtValue(c.before)}</td>
-      <td>{isComponent ? ot('diff.hashes', { count: (c.added ?? []).length }) : fmtValue(c.after)}</td>
+      <td>{c.before_text ?? fmtValue(c.before)}</td>
+      <td>{c.after_text ?? fmtValue(c.after)}</td>
     </tr>
   );
 }

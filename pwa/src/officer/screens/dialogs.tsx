@@ -10,7 +10,7 @@ import { actionBody, DANGEROUS, reasonRequired } from '../actions';
 import { fmtDate } from '../format';
 import { ot, pick as pickLang, type OfficerKey } from '../i18n';
 import { buildSupplementBody, MAX_PROBLEM, type PickError, type SupplementPick } from '../supplement';
-import type { ActionOut, ApologyDraft, DossierView, Result } from '../types';
+import type { ActionOut, ApologyDraft, DossierView, Result, ResultDraft } from '../types';
 import { Dialog, ErrorBox } from '../ui';
 
 function ReasonField(props: { value: string; onInput: (v: string) => void; required: boolean; label?: string; id?: string }): JSX.Element {
@@ -286,37 +286,100 @@ export function ApologyDialog(props: { view: DossierView; onDone: (out: ActionOu
   );
 }
 
-/** issue_result after approve/reject: summary and document number; the server signs it. */
+/**
+ * issue_result after approve/reject: the paper's lines come from the dossier through the
+ * catalogue's template (GET result-draft); the officer checks them, may correct a line with a
+ * reason (audited), adds the document number; the server signs it.
+ */
 export function ResultDialog(props: { view: DossierView; onDone: (r: Result) => void; onClose: () => void }): JSX.Element {
+  const id = encodeURIComponent(props.view.dossier.id);
+  const [draft, setDraft] = useState<ResultDraft | undefined>();
   const [summary, setSummary] = useState('');
   const [number, setNumber] = useState('');
+  const [edits, setEdits] = useState<Record<string, { value: string; reason: string }>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    getJson<ResultDraft>(`/api/review/dossiers/${id}/result-draft`).then(
+      (d) => {
+        setDraft(d);
+        setSummary(d.summary);
+      },
+      (err: unknown) => setError(err),
+    );
+  }, [id]);
+  const approved = props.view.dossier.outcome !== 'rejected';
+  const corrections = Object.entries(edits).map(([key, e]) => ({ key, value: e.value.normalize('NFC').trim(), reason: e.reason.normalize('NFC').trim() }));
+  const missingReason = corrections.some((c) => !c.reason);
+  const ready = !!draft && (approved || !!summary.trim()) && !missingReason;
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
-    if (!summary.trim()) return;
+    if (!ready) return;
     setBusy(true);
     setError(undefined);
     try {
-      const body: { summary: string; document_number?: string } = { summary: summary.normalize('NFC').trim() };
+      const body: { summary: string; document_number?: string; corrections?: typeof corrections } = { summary: summary.normalize('NFC').trim() };
       if (number.trim()) body.document_number = number.normalize('NFC').trim();
-      props.onDone(await sendJson<Result>(`/api/review/dossiers/${encodeURIComponent(props.view.dossier.id)}/result`, body));
+      if (corrections.length) body.corrections = corrections;
+      props.onDone(await sendJson<Result>(`/api/review/dossiers/${id}/result`, body));
     } catch (err) {
       setError(err);
     } finally {
       setBusy(false);
     }
   };
-  const approved = props.view.dossier.outcome !== 'rejected';
+  const edit = (key: string, original: string, patch: Partial<{ value: string; reason: string }>): void => {
+    setEdits((all) => {
+      const next = { ...(all[key] ?? { value: original, reason: '' }), ...patch };
+      const copy = { ...all };
+      if (next.value === original) delete copy[key];
+      else copy[key] = next;
+      return copy;
+    });
+  };
   return (
     <Dialog title={ot('action.issue_result')} onClose={props.onClose}>
       <form onSubmit={submit} class="oc-stack" noValidate>
         <p>{approved ? ot('result.explain_approved') : ot('result.explain_rejected')}</p>
+        {draft ? (
+          <section class="oc-result-preview" aria-label={ot('result.preview')}>
+            <h3>{draft.title.toUpperCase()}</h3>
+            {draft.intro ? <p>{draft.intro}</p> : null}
+            {draft.sections.map((section, i) => (
+              <fieldset key={i} class="oc-stack">
+                {section.heading ? <legend>{section.heading}</legend> : null}
+                {section.fields.map((line) => {
+                  const changed = edits[line.key];
+                  return (
+                    <div key={line.key} class="oc-field">
+                      <label>
+                        <span>{line.label}</span>
+                        <input type="text" name={`line-${line.key}`} value={changed?.value ?? line.value} onInput={(e) => edit(line.key, line.value, { value: (e.currentTarget as HTMLInputElement).value })} />
+                      </label>
+                      {changed ? (
+                        <label>
+                          <span>
+                            {ot('result.correction_reason')} <strong class="oc-req">*{ot('common.required')}</strong>
+                          </span>
+                          <input type="text" name={`reason-${line.key}`} value={changed.reason} onInput={(e) => edit(line.key, line.value, { reason: (e.currentTarget as HTMLInputElement).value })} />
+                        </label>
+                      ) : null}
+                    </div>
+                  );
+                })}
+              </fieldset>
+            ))}
+            {draft.closing ? <p>{draft.closing}</p> : null}
+            <p class="oc-muted">{ot('result.signer', { title: draft.signer_title || '—', name: draft.signer_name || '—' })}</p>
+          </section>
+        ) : (
+          <p class="oc-muted">{ot('common.loading')}</p>
+        )}
         <label class="oc-field">
           <span>
-            {ot('result.summary')} <strong class="oc-req">*{ot('common.required')}</strong>
+            {approved ? ot('result.summary') : ot('result.reason')} {approved ? <span class="oc-muted">({ot('common.optional')})</span> : <strong class="oc-req">*{ot('common.required')}</strong>}
           </span>
-          <textarea name="summary" rows={3} required value={summary} onInput={(e) => setSummary((e.currentTarget as HTMLTextAreaElement).value)} />
+          <textarea name="summary" rows={2} value={summary} onInput={(e) => setSummary((e.currentTarget as HTMLTextAreaElement).value)} />
         </label>
         <label class="oc-field">
           <span>
@@ -325,7 +388,7 @@ export function ResultDialog(props: { view: DossierView; onDone: (r: Result) => 
           <input type="text" name="document_number" value={number} placeholder="12/2026/TLKS" onInput={(e) => setNumber((e.currentTarget as HTMLInputElement).value)} />
         </label>
         <ErrorBox error={error} />
-        <Buttons busy={busy} disabled={!summary.trim()} label={ot('result.issue')} onCancel={props.onClose} />
+        <Buttons busy={busy} disabled={!ready} label={ot('result.issue')} onCancel={props.onClose} />
       </form>
     </Dialog>
   );
