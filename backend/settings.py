@@ -45,10 +45,20 @@ class Settings:
     static_dir: Path | None = None
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_dossier_attachment_bytes: int = 30 * 1024 * 1024
+    threads: int = 0  # worker threads per process; 0: by database (see worker_threads)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def worker_threads(self) -> int:
+        """Threads that run handlers (and hold database connections) in one server process.
+        SQLite has one writer at a time, so more threads only queue; PostgreSQL connections
+        are costly and `max_connections` is shared by every worker."""
+        if self.threads > 0:
+            return self.threads
+        return 32 if self.is_sqlite else 16
 
     @staticmethod
     def from_env() -> Settings:
@@ -70,4 +80,5 @@ class Settings:
             max_dossier_attachment_bytes=_int(
                 "LANGSO_MAX_DOSSIER_ATTACHMENT_BYTES", 30 * 1024 * 1024
             ),
+            threads=_int("LANGSO_THREADS", 0),
         )
