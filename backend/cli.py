@@ -23,6 +23,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             f"langso: danh mục thủ tục lỗi / broken procedure catalogue:\n  {exc}", file=sys.stderr
         )
         return 2
+    if args.threads is not None and not 1 <= args.threads <= 1024:
+        print("langso: --threads phải từ 1 đến 1024 / must be 1..1024", file=sys.stderr)
+        return 2
     if args.threads:
         # read by create_app in every worker process (Settings.from_env)
         os.environ["LANGSO_THREADS"] = str(args.threads)
