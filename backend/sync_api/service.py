@@ -12,7 +12,10 @@ Order of work (docs/protocol.md "Push"):
    mutation was validly signed, so it is stored and takes its place in the chain;
 4. versions, change-log rows and the device's chain head are written, then one commit.
 
-An unexpected error rolls the whole batch back (the client retries it; replays are safe).
+On PostgreSQL the rows a batch touches are locked up front in one global order (`lock_rows`),
+and a deadlock or serialization failure runs the whole transaction again, a bounded number of
+times (backend/db/retry.py); still failing, it is a 503 with Retry-After. An unexpected error
+rolls the whole batch back (the client retries it; replays are safe).
 """
 
 from __future__ import annotations
