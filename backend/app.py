@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,13 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.static_files import create_static_files_router
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from backend.accounts.routes import AuthController, UserController
 from backend.catalog.loader import load_catalog
 from backend.db.engine import make_engine
+from backend.db.retry import database_error_handler
 from backend.health import health
 from backend.households.routes import HouseholdController, MemberController
 from backend.lib.deps import provide_db, provide_principal
@@ -69,11 +73,19 @@ def route_handlers() -> list[Any]:
     ]
 
 
+def size_thread_pool(threads: int) -> None:
+    """Handlers, dependencies and the token check run in anyio's default thread pool; the
+    connection pool is sized from the same number (backend/db/engine.py)."""
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     catalog = load_catalog(settings.catalog_dir) if settings.catalog_dir else load_catalog()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, threads=settings.worker_threads)
     state = State(
         {
             "settings": settings,
@@ -111,6 +123,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={
             AppError: app_error_handler,
             HTTPException: http_error_handler,
+            DBAPIError: database_error_handler,
+            SQLAlchemyTimeoutError: database_error_handler,
             Exception: internal_error_handler,
         },
         compression_config=CompressionConfig(
@@ -128,6 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
+        on_startup=[partial(size_thread_pool, settings.worker_threads)],
         on_shutdown=[lambda: engine.dispose()],
         debug=False,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             f"langso: danh mục thủ tục lỗi / broken procedure catalogue:\n  {exc}", file=sys.stderr
         )
         return 2
+    if args.threads is not None and not 1 <= args.threads <= 1024:
+        print("langso: --threads phải từ 1 đến 1024 / must be 1..1024", file=sys.stderr)
+        return 2
+    if args.threads:
+        # read by create_app in every worker process (Settings.from_env)
+        os.environ["LANGSO_THREADS"] = str(args.threads)
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
@@ -142,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--threads", type=int,
+                       help="handler threads per worker; the database pool follows "
+                            "(default: 32 on SQLite, 16 on PostgreSQL)")
     serve.set_defaults(func=_serve)
 
     db = sub.add_parser("db", help="database schema")

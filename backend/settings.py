@@ -61,10 +61,20 @@ class Settings:
     def public_base(self) -> str:
         """`public_base_url` without a trailing slash, else http://<host>:<port>."""
         return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
+    threads: int = 0  # worker threads per process; 0: by database (see worker_threads)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def worker_threads(self) -> int:
+        """Threads that run handlers (and hold database connections) in one server process.
+        SQLite has one writer at a time, so more threads only queue; PostgreSQL connections
+        are costly and `max_connections` is shared by every worker."""
+        if self.threads > 0:
+            return self.threads
+        return 32 if self.is_sqlite else 16
 
     @staticmethod
     def from_env() -> Settings:
@@ -87,4 +97,5 @@ class Settings:
                 "LANGSO_MAX_DOSSIER_ATTACHMENT_BYTES", 30 * 1024 * 1024
             ),
             public_base_url=_public_base(os.environ.get("LANGSO_PUBLIC_BASE_URL", "")),
+            threads=_int("LANGSO_THREADS", 0),
         )

@@ -35,7 +35,7 @@ def total_size(session: Session, hashes: Iterable[str]) -> int:
 
 def get_upload(session: Session, sha256: str, user_id: str, *, lock: bool = False) -> Upload | None:
     """With `lock`, takes a row lock on PostgreSQL (FOR UPDATE); SQLite's writer lock is
-    already held, because the engine opens every transaction with BEGIN IMMEDIATE."""
+    already held: the engine opens every write transaction with BEGIN IMMEDIATE."""
     stmt = select(Upload).where(Upload.sha256 == sha256, Upload.user_id == user_id)
     if lock:
         stmt = stmt.with_for_update()

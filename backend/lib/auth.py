@@ -19,6 +19,7 @@ from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from backend.db.engine import read_session
 from backend.db.models import AuthToken, User, UserVillage, Village
 from backend.lib.errors import AppError
 
@@ -121,7 +122,7 @@ def authenticate(engine: Engine, secret: bytes, token: str | None, now: datetime
     if not token:
         raise NOT_AUTHENTICATED
     digest = token_hash(secret, token)
-    with Session(engine) as session:
+    with read_session(engine) as session:  # a read: never SQLite's write lock
         row = session.get(AuthToken, digest)
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise NOT_AUTHENTICATED

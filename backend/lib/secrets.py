@@ -21,7 +21,9 @@ from cryptography.hazmat.primitives.serialization import (
 
 def _create_exclusive(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
+    # unique per call: threads of one process race too (a shared name let one thread link
+    # another's half-written file: a corrupt key for good)
+    tmp = path.with_suffix(path.suffix + f".{os.getpid()}.{secrets.token_hex(8)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.write(fd, data)

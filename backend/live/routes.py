@@ -24,8 +24,9 @@ from litestar.datastructures import State
 from litestar.params import HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from sqlalchemy import Engine, func
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from backend.db.engine import read_session
 from backend.db.models import Dossier, SyncChange
 from backend.lib.auth import Principal, require_roles
 from backend.lib.errors import AppError, forbidden
@@ -37,7 +38,7 @@ RETRY_MS = 3000
 
 
 def _latest_seq(engine: Engine, commune_id: str | None) -> int:
-    with Session(engine) as s:
+    with read_session(engine) as s:
         stmt = select(func.max(SyncChange.seq))
         if commune_id is not None:
             stmt = stmt.where(SyncChange.commune_id == commune_id)
@@ -45,7 +46,7 @@ def _latest_seq(engine: Engine, commune_id: str | None) -> int:
 
 
 def _poll(engine: Engine, commune_id: str | None, after: int) -> list[dict[str, Any]]:
-    with Session(engine) as s:
+    with read_session(engine) as s:
         stmt = (
             select(SyncChange, Dossier.status)
             .join(Dossier, col(Dossier.id) == col(SyncChange.entity_id), isouter=True)

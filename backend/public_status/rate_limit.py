@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from backend.db.engine import ensure_writable
 from backend.db.models import PublicLookupAttempt
 
 WINDOW = timedelta(minutes=10)
@@ -43,6 +44,7 @@ def hit(session: Session, buckets: list[str], now: datetime, limit: int = MAX_AT
         window: timedelta = WINDOW) -> Verdict:
     """Record one attempt in every bucket, then refuse if any bucket is over `limit`."""
     since = now - window
+    ensure_writable(session)  # a GET's reader session: this is its one write
     session.execute(delete(PublicLookupAttempt).where(col(PublicLookupAttempt.at) < since))
     for bucket in buckets:
         session.add(PublicLookupAttempt(bucket=bucket, at=now))

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from backend.db.engine import ensure_writable
 from backend.db.models import EntityVersion, SyncChange
 from backend.sync_api.bulk import insert_rows
 from backend.sync_api.clock import CLOCK
@@ -177,7 +178,11 @@ def backfill(session: Session, now: datetime, batch: int = 1000) -> int:
     for entity, model in (("household", Household), ("member", Member), ("dossier", Dossier)):
         known = exists().where(and_(EntityVersion.entity == entity,
                                     EntityVersion.entity_id == model.id))
-        rows = list(session.exec(select(model).where(~known).limit(batch)).all())
+        missing = select(model).where(~known).limit(batch)
+        if session.exec(missing).first() is None:
+            continue
+        ensure_writable(session)  # a pull's reader session: now a writer, the query again
+        rows = list(session.exec(missing).all())
         if not rows:
             continue
         versions = Versions(session)

@@ -12,7 +12,10 @@ Order of work (docs/protocol.md "Push"):
    mutation was validly signed, so it is stored and takes its place in the chain;
 4. versions, change-log rows and the device's chain head are written, then one commit.
 
-An unexpected error rolls the whole batch back (the client retries it; replays are safe).
+On PostgreSQL the rows a batch touches are locked up front in one global order (`lock_rows`),
+and a deadlock or serialization failure runs the whole transaction again, a bounded number of
+times (backend/db/retry.py); still failing, it is a 503 with Retry-After. An unexpected error
+rolls the whole batch back (the client retries it; replays are safe).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from backend.catalog.loader import Catalog
 from backend.db.models import Device, Dossier, Household, Member, SyncMutation
+from backend.db.retry import run_transaction
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
@@ -207,6 +211,37 @@ def existing_records(session: Session, ms: list[Mutation]) -> set[tuple[str, str
     return out
 
 
+def _lockable(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 64 and "\x00" not in value
+
+
+def lock_rows(session: Session, ms: list[Mutation]) -> None:
+    """PostgreSQL: lock every existing row the batch may write or reference, in one global
+    order — households, then members, then dossiers, each sorted by id — before applying
+    anything. Two batches touching the same rows in different orders then queue instead of
+    deadlocking. SQLite needs nothing: its writer holds the database's one write lock."""
+    if session.get_bind().dialect.name != "postgresql" or not ms:
+        return
+    want: dict[str, set[str]] = {"household": set(), "member": set(), "dossier": set()}
+    for m in ms:
+        fields = m.fields if isinstance(m.fields, dict) else {}
+        if m.entity in want and m.op != "create":
+            want[m.entity].add(m.entity_id)
+        if m.entity == "member":
+            want["household"].add(fields.get("household_id"))  # type: ignore[arg-type]
+        elif m.entity == "dossier" and m.op == "create":
+            want["member"].add(fields.get("applicant_member_id"))  # type: ignore[arg-type]
+    members = sorted(i for i in want["member"] if _lockable(i))
+    if members:  # a member's household changes with it (roster, search key)
+        want["household"].update(session.exec(
+            select(Member.household_id).where(col(Member.id).in_(members))).all())
+    for entity, model in MODELS.items():
+        ids = sorted(i for i in want[entity] if _lockable(i))
+        if ids:
+            session.exec(select(model.id).where(col(model.id).in_(ids))
+                         .order_by(col(model.id)).with_for_update()).all()
+
+
 def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
     result: dict[str, Any] = {"id": m.id, "n": m.n, "entity": m.entity,
                               "entity_id": m.entity_id}
@@ -240,9 +275,18 @@ def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
 def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
          body: bytes, now: datetime) -> dict[str, Any]:
     device_id, items = parse_envelope(body)
+    # A deadlock or serialization failure runs the whole transaction again (bounded); what
+    # still fails is a 503 with Retry-After (backend/db/retry.py), never a 500.
+    return run_transaction(session, lambda: _push(session, principal, catalog, data_dir,
+                                                  device_id, items, now))
+
+
+def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
+          device_id: str, items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
     device = load_device(session, principal, device_id)
     ms = decode_all(device, items)
     replays, fresh = split_replays(session, device, ms)
+    lock_rows(session, fresh)
     versions = Versions(session)
     ctx = Ctx(session=session, principal=principal, catalog=catalog, data_dir=data_dir,
               device=device, now=now, today=local_date(now), versions=versions)
