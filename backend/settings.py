@@ -56,12 +56,12 @@ class Settings:
     max_dossier_attachment_bytes: int = 30 * 1024 * 1024
     # The address citizens reach the server at (QR links on result papers: <base>/v#LSR1…).
     public_base_url: str = ""
+    threads: int = 0  # worker threads per process; 0: by database (see worker_threads)
 
     @property
     def public_base(self) -> str:
         """`public_base_url` without a trailing slash, else http://<host>:<port>."""
         return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
-    threads: int = 0  # worker threads per process; 0: by database (see worker_threads)
 
     @property
     def is_sqlite(self) -> bool:
