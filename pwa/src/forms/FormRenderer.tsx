@@ -5,6 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { localized, t } from '../i18n';
+import { DateField } from './DateField';
 import { isObject, visibleFields, visibleValues, type JsonObject } from '../sync/forms';
 import { inputToValue, valueToInput } from './inputs';
 import type { FormField, FormValues } from './schema';
@@ -12,6 +13,8 @@ import type { FormField, FormValues } from './schema';
 export interface MemberChoice {
   id: string;
   full_name: string;
+  /** Shown after the name, e.g. the relationship to the head of household. */
+  detail?: string;
 }
 
 export interface FormRendererProps {
@@ -30,6 +33,11 @@ export interface FormRendererProps {
   members?: readonly MemberChoice[];
   /** Prefix for element ids, so two forms on a page do not collide. */
   idPrefix?: string;
+  /**
+   * Top-level keys to render (one step of a long form). Visibility is still decided on the whole
+   * form, so a condition on a field of an earlier step keeps working.
+   */
+  only?: ReadonlySet<string>;
 }
 
 /** Element id of a field's input, e.g. for focusing the first invalid field. */
@@ -63,10 +71,11 @@ function withValue(data: JsonObject, key: string, value: unknown): FormValues {
 function Level(props: LevelProps): JSX.Element {
   const { fields, data, root, path, update } = props;
   const visible = new Set(visibleFields(fields, data, root));
+  const only = path === '' ? props.only : undefined;
   return (
     <>
       {fields
-        .filter((field) => visible.has(field.key))
+        .filter((field) => visible.has(field.key) && (!only || only.has(field.key)))
         .map((field) =>
           field.type === 'repeat' ? (
             <RepeatField key={field.key} {...props} field={field} />
@@ -132,7 +141,7 @@ function InputField(props: InputFieldProps): JSX.Element {
             <option value="">{t('form.select_placeholder')}</option>
             {members.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.full_name}
+                {m.detail ? `${m.full_name} (${m.detail})` : m.full_name}
               </option>
             ))}
           </select>
@@ -143,7 +152,7 @@ function InputField(props: InputFieldProps): JSX.Element {
         );
       break;
     case 'date':
-      control = <input {...common} type="date" value={text} onInput={onInput} />;
+      control = <DateField {...common} value={value} onValue={setValue} />;
       break;
     case 'number':
       control = <input {...common} type="text" inputMode="numeric" autoComplete="off" value={text} onInput={onInput} />;

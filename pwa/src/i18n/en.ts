@@ -331,4 +331,27 @@ export const en: Record<MessageKey, string> = {
 
   'lang.vi': 'Tiếng Việt',
   'lang.en': 'English',
+
+  // --- branch wizard: form steps, never ask twice, legible photos ---
+  'wizard.section': 'Part {n} of {total}: {name}',
+  'wizard.section_all_prefilled': 'This part is already filled in. Open the list below to review it.',
+  'wizard.prefilled_summary': '{count} prefilled fields — review',
+  'wizard.to_documents': 'On to the documents',
+  'wizard.age': 'age {age}',
+  'wizard.minors_hidden': '{count} people under {age} not shown: they cannot file this procedure themselves.',
+  'reuse.title': 'Keep for next time',
+  'reuse.hint': 'These new details are saved to the member records when signing, so nobody is asked again.',
+  'reuse.offer': 'Update the {what} of {name}?',
+  'reuse.change': '{old} → {value}',
+  'reuse.what.phone': 'phone number',
+  'reuse.what.ethnicity': 'ethnicity',
+  'reuse.what.cccd': 'CCCD number',
+  'reuse.what.date_of_birth': 'date of birth',
+  'reuse.what.full_name': 'full name',
+  'reuse.what.sex': 'sex',
+  'reuse.newborn': 'Add {name} to the household (pending until the birth registration is issued)?',
+  'member.pending_birth': 'Birth pending',
+  'docs.full_size': 'View full size',
+  'docs.fit': 'Fit to screen',
+  'docs.dimensions': '{width}×{height} pixels',
 };

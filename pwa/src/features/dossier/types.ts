@@ -36,6 +36,8 @@ export interface DossierDraft {
   typed: Record<string, unknown>;
   components: Record<string, AttachmentRef[]>;
   step: WizardStep;
+  /** Key of the form step (catalogue section) on screen while `step` is 'form'. */
+  section?: string;
   /** First form interaction (fill timer start). */
   fill_started_at?: string;
   /** Seconds from fill_started_at to the first signature. */
