@@ -353,5 +353,4 @@ export const en: Record<MessageKey, string> = {
   'member.pending_birth': 'Birth pending',
   'docs.full_size': 'View full size',
   'docs.fit': 'Fit to screen',
-  'docs.dimensions': '{width}×{height} pixels',
 };

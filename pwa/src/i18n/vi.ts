@@ -351,7 +351,6 @@ export const vi = {
   'member.pending_birth': 'Chờ khai sinh',
   'docs.full_size': 'Xem ảnh cỡ thật',
   'docs.fit': 'Thu nhỏ vừa màn hình',
-  'docs.dimensions': '{width}×{height} điểm ảnh',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof vi;

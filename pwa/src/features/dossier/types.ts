@@ -11,7 +11,7 @@ export interface AttachmentRef {
   size: number;
   type: string;
   original_size?: number;
-  /** False when compression could not reach the 200 KB target. */
+  /** False when compression could not reach the per-page budget (src/media/compress.ts). */
   within_target?: boolean;
   added_at: string;
 }
