@@ -6,6 +6,7 @@ import {
   encodeWithinBudget,
   formatBytes,
   probeFormat,
+  saturatedShare,
   scaledSize,
   toGreyscale,
   type EncodeFn,
@@ -113,7 +114,7 @@ describe('document-mode compression', () => {
     installFakeCanvas({ webp: true, pixel: [236, 232, 226], greySaves: 1.1 });
     expect((await compressImage(photo())).grey).toBe(false); // grey would not save bytes
     vi.unstubAllGlobals();
-    const log = installFakeCanvas({ webp: true, pixel: [200, 60, 40] });
+    const log = installFakeCanvas({ webp: true, pixel: [200, 60, 40] }); // a stamp everywhere
     const colourful = await compressImage(photo());
     expect(colourful.grey).toBe(false);
     expect(log.requests.some((r) => r.grey)).toBe(false);
@@ -122,6 +123,7 @@ describe('document-mode compression', () => {
   it('measures colour and converts to luma', () => {
     const px = new Uint8ClampedArray([255, 0, 0, 255, 10, 10, 10, 255]);
     expect(colourfulness(px, 1)).toBe(127.5);
+    expect(saturatedShare(px, 96, 1)).toBe(0.5);
     toGreyscale(px);
     expect([...px]).toEqual([76, 76, 76, 255, 10, 10, 10, 255]);
   });

@@ -3,7 +3,8 @@
  * over 2G, tuned so the officer can still read them: long edge about 1600 px, WebP when the
  * browser really encodes WebP, otherwise JPEG, quality stepped down only to a floor (0.7) to fit a
  * budget of about 250 KB per page; past the floor the picture is made smaller instead, never
- * blurrier. Paper (a photo with almost no colour) is encoded in greyscale when that is smaller.
+ * blurrier. Black-and-white paper (almost no colour, no red stamp or blue signature) is encoded in
+ * greyscale when that is smaller.
  * docs/benchmarks.md ("Document photos") measures bytes and SSIM of this code in Chromium.
  *
  * Invariants:
@@ -108,8 +109,25 @@ export function colourfulness(rgba: Uint8ClampedArray, step = 97): number {
   return n ? sum / n : 0;
 }
 
-/** Below this mean colourfulness a photo is taken for paper (ink on white, a stamp at most). */
+/** Share (0–1) of sampled pixels whose colourfulness is above `threshold`: stamps, blue ink. */
+export function saturatedShare(rgba: Uint8ClampedArray, threshold = 96, step = 13): number {
+  let hit = 0;
+  let n = 0;
+  for (let i = 0; i + 3 < rgba.length; i += 4 * step) {
+    const r = rgba[i]!, g = rgba[i + 1]!, b = rgba[i + 2]!;
+    if (Math.max(r, g, b) - Math.min(r, g, b) > threshold) hit++;
+    n++;
+  }
+  return n ? hit / n : 0;
+}
+
+/** Below this mean colourfulness a photo is taken for paper. */
 export const PAPER_COLOURFULNESS = 28;
+/**
+ * Above this share of strongly coloured pixels the colour is kept anyway: a red stamp or a
+ * signature in blue ink tells an original from a photocopy.
+ */
+export const PAPER_INK_SHARE = 0.002;
 
 /** Luma (Rec. 601) into all three channels, in place. */
 export function toGreyscale(rgba: Uint8ClampedArray): void {
@@ -125,8 +143,8 @@ type Ctx2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
 
 interface Drawn {
   encode: EncodeFn;
-  /** Mean colourfulness of the drawing, undefined where pixels cannot be read. */
-  colourfulness: number | undefined;
+  /** True when the drawing looks like black-and-white paper; undefined where pixels cannot be read. */
+  paper: boolean | undefined;
   /** Turns the drawing grey; false where pixels cannot be read. */
   makeGrey(): boolean;
 }
@@ -190,7 +208,7 @@ function draw(source: Source, width: number, height: number): Drawn {
   const pixels = pixelsOf(ctx, width, height);
   return {
     encode,
-    colourfulness: pixels ? colourfulness(pixels.data) : undefined,
+    paper: pixels ? colourfulness(pixels.data) < PAPER_COLOURFULNESS && saturatedShare(pixels.data) < PAPER_INK_SHARE : undefined,
     makeGrey() {
       if (!pixels || typeof ctx.putImageData !== 'function') return false;
       toGreyscale(pixels.data);
@@ -225,7 +243,7 @@ export async function compressImage(file: Blob, mode: DocumentMode = DOCUMENT_MO
       if (grey === undefined) {
         // Decided once, on the first drawing: greyscale only for paper, and only if smaller.
         grey = false;
-        const paper = mode.greyscale !== false && drawn.colourfulness !== undefined && drawn.colourfulness < PAPER_COLOURFULNESS;
+        const paper = mode.greyscale !== false && drawn.paper === true;
         if (paper) {
           const colour = first ?? (await drawn.encode(format, top));
           if (drawn.makeGrey()) {
