@@ -43,11 +43,12 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
-WORDS = (
+_TEXT = (
     "Cộng hòa xã hội chủ nghĩa Việt Nam Độc lập Tự do Hạnh phúc giấy chứng sinh họ và tên "
     "ngày tháng năm sinh nơi sinh trạm y tế xã Pu Sam Cáp huyện Sìn Hồ tỉnh Lai Châu dân tộc "
     "Thái Mông Dao quốc tịch cân nặng gam người đỡ đẻ số định danh cá nhân cha mẹ bản Nà Phạ"
-).split()
+)
+WORDS = _TEXT.split()
 # Settings before this change (pwa/src/media/compress.ts at 512daaa).
 PREVIOUS_MODE = {"longEdge": 1600, "maxBytes": 200 * 1024,
                  "qualities": [0.82, 0.74, 0.66, 0.58, 0.5, 0.42, 0.35],
