@@ -193,7 +193,7 @@ async ({ b64, mode }) => {
 
 
 def measure(page: Any, doc: Page, mode: dict[str, Any] | None) -> dict[str, Any]:
-    out = page.evaluate(RUN, {"b64": base64.b64encode(doc.jpeg).decode(), "mode": mode})
+    out: dict[str, Any] = page.evaluate(RUN, {"b64": base64.b64encode(doc.jpeg).decode(), "mode": mode})
     compressed = Image.open(io.BytesIO(base64.b64decode(out.pop("b64"))))
     original = Image.open(io.BytesIO(doc.jpeg)).resize(compressed.size, Image.Resampling.LANCZOS)
     a, b = luma(original), luma(compressed)
