@@ -110,7 +110,7 @@ def make_page(rng: random.Random, kind: str, width: int = 3024) -> Page:
                 draw.text((margin + c * cell_w + 12, y + r * cell_h + 10),
                           rng.choice(WORDS).capitalize() + f" {rng.randint(1, 99)}",
                           font=body, fill=ink)
-        y += rows * cell_h + body.size
+        y += rows * cell_h + int(body.size)
     # Handwriting-like strokes: a signature and filled-in entries.
     for _ in range({"handwritten": 12, "printed": 0}.get(kind, 4)):
         x0, y0 = rng.randint(margin, width - 3 * margin), rng.randint(int(y), height - margin)
