@@ -348,6 +348,7 @@ export const en: Record<MessageKey, string> = {
   'reuse.what.cccd': 'CCCD number',
   'reuse.what.date_of_birth': 'date of birth',
   'reuse.what.full_name': 'full name',
+  'reuse.what.address': "household's address",
   'reuse.what.sex': 'sex',
   'reuse.newborn': 'Add {name} to the household (pending until the birth registration is issued)?',
   'member.pending_birth': 'Birth pending',

@@ -346,6 +346,7 @@ export const vi = {
   'reuse.what.cccd': 'số CCCD',
   'reuse.what.date_of_birth': 'ngày sinh',
   'reuse.what.full_name': 'họ tên',
+  'reuse.what.address': 'địa chỉ của hộ',
   'reuse.what.sex': 'giới tính',
   'reuse.newborn': 'Thêm {name} vào hộ (chờ xác nhận khi có kết quả khai sinh)?',
   'member.pending_birth': 'Chờ khai sinh',

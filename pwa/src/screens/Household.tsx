@@ -56,6 +56,7 @@ export function Household(props: { householdId: string }): JSX.Element {
                       {relationshipLabel(m.relationship)}
                       {m.date_of_birth ? ` · ${formatDate(m.date_of_birth)}` : ''}
                       {m.pending ? <span class="badge badge--pending">{t('sync.pending')}</span> : null}
+                      {m.status === 'pending_birth' ? <span class="badge badge--pending">{t('member.pending_birth')}</span> : null}
                     </span>
                   </a>
                   <a
