@@ -269,6 +269,8 @@ class DossierFacts:
     total_fields: int | None
     prefill_source: str | None  # submission | computed
     rating: str | None
+    # Statuses of the members this dossier added to its household ("never ask twice").
+    added_members: tuple[str, ...] = ()
 
 
 def _timing(row: DossierRow, done_at: datetime | None, today: date) -> str:
@@ -321,6 +323,7 @@ def gather(session: Session, catalog: Catalog, scope: Scope, now: datetime,
     done = queries.done_times(session, scope)
     submissions = queries.first_submissions(session, scope)
     rated = queries.ratings(session, scope)
+    added = queries.members_added(session, scope)
     sources: queries.PrefillSources | None = None
     today = local_date(now)
     out = []
@@ -341,7 +344,8 @@ def gather(session: Session, catalog: Catalog, scope: Scope, now: datetime,
                 prefilled, total = computed
                 source = "computed"
         out.append(DossierFacts(row, done.get(row.id), _timing(row, done.get(row.id), today),
-                                fill, prefilled, total, source, rated.get(row.id)))
+                                fill, prefilled, total, source, rated.get(row.id),
+                                tuple(added.get(row.id, ()))))
     return out
 
 
@@ -390,6 +394,13 @@ def figures(facts: Iterable[DossierFacts]) -> dict[str, Any]:
             "total_fields": total_fields, "share": share, "target": PREFILL_TARGET,
             "meets_target": _meets(share, PREFILL_TARGET),
             "source": "mixed" if len(sources) > 1 else (sources[0] if sources else None),
+            # Data a dossier gave back to the household record (the newborn of a birth
+            # registration); later dossiers prefill it, which the share above counts.
+            "saved_back": {
+                "members_added": sum(len(f.added_members) for f in facts),
+                "members_confirmed": sum(
+                    1 for f in facts for status in f.added_members if status == "active"),
+            },
         },
         "satisfaction": {
             "ratings": rated, **{r: ratings.get(r, 0) for r in RATINGS},

@@ -110,7 +110,7 @@ export function colourfulness(rgba: Uint8ClampedArray, step = 97): number {
 }
 
 /** Share (0–1) of sampled pixels whose colourfulness is above `threshold`: stamps, blue ink. */
-export function saturatedShare(rgba: Uint8ClampedArray, threshold = 96, step = 13): number {
+export function saturatedShare(rgba: Uint8ClampedArray, threshold = 48, step = 13): number {
   let hit = 0;
   let n = 0;
   for (let i = 0; i + 3 < rgba.length; i += 4 * step) {
