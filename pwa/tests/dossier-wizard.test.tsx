@@ -164,6 +164,9 @@ describe('dossier wizard', () => {
     expect(sectionTitle()).toBe('Phần 3/4: Cha');
     await type('father_known', 'co');
     expect((input('father_member') as HTMLSelectElement).value).toBe(HEAD.id);
+    // Revealed by the choice and prefilled: they join the collapsed summary, not the fields to type.
+    expect(root.querySelector('details.prefilled-summary [name="father_full_name"]')).not.toBeNull();
+    expect(root.querySelector('.form-steps > .form-fields [name="father_full_name"]')).toBeNull();
     await click('Tiếp tục');
     expect(sectionTitle()).toBe('Phần 4/4: Người yêu cầu');
     expect((input('requester_relationship') as HTMLSelectElement).value).toBe('me');

@@ -3,11 +3,12 @@
  * screen: the step's progress, the fields left to type first, the prefilled ones collapsed in a
  * summary the volunteer can open and check ("15 trường đã điền sẵn — xem lại").
  *
- * Which fields sit in the summary is decided when the step opens and then kept, so a field does
- * not jump out from under the thumb while it is being corrected.
+ * Where a field sits is decided the first time the step shows it and then kept, so a field does not
+ * jump out from under the thumb while it is being corrected; fields revealed later (the father's,
+ * once "father known" is chosen) join the summary if they arrive prefilled.
  */
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { fieldElementId, FormRenderer, type MemberChoice } from '../../forms/FormRenderer';
 import { issuesByPath } from '../../forms/messages';
 import type { FormField, FormSection, FormValues } from '../../forms/schema';
@@ -43,8 +44,12 @@ export function FormSteps(props: FormStepsProps): JSX.Element {
   const view = views[index];
   const [showErrors, setShowErrors] = useState(false);
   const [open, setOpen] = useState(false);
-  // Frozen split for the step on screen (see module doc).
-  const collapsed = useMemo(() => new Set(view?.prefilled ?? []), [view?.key]);
+  // Sticky split for the step on screen (see module doc).
+  const placed = useRef<{ key: string | undefined; collapsed: Set<string>; open: Set<string> }>({ key: undefined, collapsed: new Set(), open: new Set() });
+  if (placed.current.key !== view?.key) placed.current = { key: view?.key, collapsed: new Set(), open: new Set() };
+  for (const k of view?.prefilled ?? []) if (!placed.current.open.has(k)) placed.current.collapsed.add(k);
+  for (const k of view?.to_type ?? []) if (!placed.current.collapsed.has(k)) placed.current.open.add(k);
+  const collapsed = placed.current.collapsed;
   useEffect(() => {
     setShowErrors(false);
     setOpen(false);
