@@ -44,6 +44,13 @@ function input(key: string): HTMLInputElement | HTMLSelectElement {
 }
 
 async function type(key: string, value: string): Promise<void> {
+  const radio = root.querySelector<HTMLInputElement>(`input[type=radio][name="${key}"][value="${value}"]`);
+  if (radio) {
+    await act(async () => {
+      radio.click();
+    });
+    return;
+  }
   const el = input(key);
   // The date field takes dd/mm/yyyy as typed; the stored value stays ISO.
   if (/^\d{4}-\d{2}-\d{2}$/.test(value) && el.tagName === 'INPUT') value = formatDate(value);
@@ -164,6 +171,7 @@ describe('dossier wizard', () => {
     expect(sectionTitle()).toBe('Phần 3/4: Cha');
     await type('father_known', 'co');
     expect((input('father_member') as HTMLSelectElement).value).toBe(HEAD.id);
+    expect(root.querySelector<HTMLInputElement>('input[name="father_known"][value="co"]')!.checked).toBe(true);
     // Revealed by the choice and prefilled: they join the collapsed summary, not the fields to type.
     expect(root.querySelector('details.prefilled-summary [name="father_full_name"]')).not.toBeNull();
     expect(root.querySelector('.form-steps > .form-fields [name="father_full_name"]')).toBeNull();

@@ -326,10 +326,10 @@ def file_birth_registration(
     # The form in steps: the child's part is typed (dates as dd/mm/yyyy) ...
     page.get_by_text("Phần 1/4: Trẻ được khai sinh").wait_for()
     page.fill("#f-child_full_name", child_name)
-    page.select_option("#f-child_sex", "female")
+    page.check("#f-child_sex-female")
     year, month, day = child_birth_date.split("-")
     page.fill("#f-child_date_of_birth", f"{day}/{month}/{year}")
-    page.select_option("#f-child_place_of_birth_kind", "tai_nha")
+    page.check("#f-child_place_of_birth_kind-tai_nha")
     page.get_by_role("button", name="Tiếp tục").click()
     # ... the parents come from the household, prefilled and collapsed for review.
     for part, key, name in (
@@ -338,7 +338,7 @@ def file_birth_registration(
     ):
         page.get_by_text(part).wait_for()
         if key == "father_full_name":
-            page.select_option("#f-father_known", "co")
+            page.check("#f-father_known-co")
         page.locator("details.prefilled-summary > summary").click()
         field = page.locator(f'[data-field="{key}"]')
         assert page.input_value(f"#f-{key}") == name, key

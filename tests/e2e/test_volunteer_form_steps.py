@@ -112,8 +112,8 @@ def test_birth_form_in_steps_offline_on_a_phone(server: LiveServer, context: Any
     dob.press_sequentially("31022026")
     assert dob.input_value() == "31/02/2026"
     page.fill("#f-child_full_name", "Giàng Thị Mai")
-    page.select_option("#f-child_sex", "female")
-    page.select_option("#f-child_place_of_birth_kind", "co_so_y_te")
+    page.check("#f-child_sex-female")
+    page.check("#f-child_place_of_birth_kind-co_so_y_te")
     page.fill("#f-child_birth_facility", "Trạm y tế xã")
     page.get_by_role("button", name="Tiếp tục").click()
     page.get_by_text("Ngày không hợp lệ (dd/mm/yyyy)").wait_for()
@@ -135,7 +135,7 @@ def test_birth_form_in_steps_offline_on_a_phone(server: LiveServer, context: Any
     page.get_by_role("button", name="Tiếp tục").click()
 
     page.get_by_text("Phần 3/4: Cha").wait_for()
-    page.select_option("#f-father_known", "co")
+    page.check("#f-father_known-co")
     father = page.locator('details.prefilled-summary [data-field="father_full_name"]')
     assert father.count() == 1
     page.get_by_role("button", name="Tiếp tục").click()

@@ -41,6 +41,9 @@ export interface FormRendererProps {
 }
 
 /** Element id of a field's input, e.g. for focusing the first invalid field. */
+/** Selects with at most this many options are shown as one-tap choices (radio chips). */
+export const CHIP_OPTIONS = 3;
+
 export function fieldElementId(idPrefix: string, path: string): string {
   return `${idPrefix}-${path}`;
 }
@@ -121,9 +124,30 @@ function InputField(props: InputFieldProps): JSX.Element {
   const onInput = (e: Event): void => setValue(inputToValue(field.type, (e.currentTarget as HTMLInputElement).value));
 
   let control: JSX.Element;
+  const options = field.options ?? [];
+  const asChips = field.type === 'select' && options.length <= CHIP_OPTIONS;
   switch (field.type) {
     case 'select':
-      control = (
+      // A few options: one tap on a visible choice instead of opening a picker (two taps).
+      control = asChips ? (
+        <div
+          id={id}
+          class="chips"
+          role="radiogroup"
+          tabIndex={-1}
+          aria-labelledby={`${id}-label`}
+          aria-invalid={common['aria-invalid']}
+          aria-describedby={common['aria-describedby']}
+          aria-required={common.required || undefined}
+        >
+          {options.map((o) => (
+            <label key={o.value} class="chip">
+              <input type="radio" id={`${id}-${o.value}`} name={fieldPath} value={o.value} checked={text === o.value} onChange={() => setValue(o.value)} />
+              <span>{localized(o.label)}</span>
+            </label>
+          ))}
+        </div>
+      ) : (
         <select {...common} value={text} onChange={onInput}>
           <option value="">{t('form.select_placeholder')}</option>
           {(field.options ?? []).map((o) => (
@@ -169,7 +193,7 @@ function InputField(props: InputFieldProps): JSX.Element {
 
   return (
     <div class={`field${error ? ' field--error' : ''}${isPrefilled ? ' field--prefilled' : ''}`} data-field={fieldPath}>
-      <label for={id}>
+      <label for={asChips ? undefined : id} id={`${id}-label`}>
         {localized(field.label)}
         {field.required ? <span class="required"> ({t('form.required')})</span> : null}
       </label>
