@@ -45,7 +45,8 @@ function installFakeCanvas(opts: { webp: boolean; bpp?: number; source?: [number
         // Every pixel the same colour: enough for the paper test and the greyscale switch.
         ctx.getImageData = (_x: number, _y: number, w: number, h: number) => {
           const data = new Uint8ClampedArray(w * h * 4);
-          for (let i = 0; i < data.length; i += 4) data.set([...opts.pixel!, 255], i);
+          const [r, g, b] = opts.pixel!;
+          new Uint32Array(data.buffer).fill(new Uint32Array(new Uint8ClampedArray([r, g, b, 255]).buffer)[0]!);
           return { data, width: w, height: h };
         };
         ctx.putImageData = (img: { data: Uint8ClampedArray }) => {

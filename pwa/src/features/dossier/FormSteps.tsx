@@ -8,7 +8,7 @@
  * once "father known" is chosen) join the summary if they arrive prefilled.
  */
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { fieldElementId, FormRenderer, type MemberChoice } from '../../forms/FormRenderer';
 import { issuesByPath } from '../../forms/messages';
 import type { FormField, FormSection, FormValues } from '../../forms/schema';
@@ -42,20 +42,18 @@ export function FormSteps(props: FormStepsProps): JSX.Element {
   const views: SectionView[] = sectionViews(fields, props.sections, values, prefill, props.today, props.memberIds);
   const index = Math.max(0, views.findIndex((v) => v.key === props.current));
   const view = views[index];
-  const [showErrors, setShowErrors] = useState(false);
-  const [open, setOpen] = useState(false);
+  // Both belong to one step: moving to another step closes the summary and hides the errors.
+  const [errorsFor, setErrorsFor] = useState<string | undefined>();
+  const [openFor, setOpenFor] = useState<string | undefined>();
   // Sticky split for the step on screen (see module doc).
   const placed = useRef<{ key: string | undefined; collapsed: Set<string>; open: Set<string> }>({ key: undefined, collapsed: new Set(), open: new Set() });
   if (placed.current.key !== view?.key) placed.current = { key: view?.key, collapsed: new Set(), open: new Set() };
   for (const k of view?.prefilled ?? []) if (!placed.current.open.has(k)) placed.current.collapsed.add(k);
   for (const k of view?.to_type ?? []) if (!placed.current.collapsed.has(k)) placed.current.open.add(k);
   const collapsed = placed.current.collapsed;
-  useEffect(() => {
-    setShowErrors(false);
-    setOpen(false);
-  }, [view?.key]);
-
   if (!view) return <p class="muted">—</p>;
+  const showErrors = errorsFor === view.key;
+  const open = openFor === view.key;
   const title = props.sections?.find((s) => s.key === view.key)?.title;
   const toType = new Set(view.visible.filter((k) => !collapsed.has(k)));
   const summary = new Set(view.visible.filter((k) => collapsed.has(k)));
@@ -66,9 +64,9 @@ export function FormSteps(props: FormStepsProps): JSX.Element {
   const next = (e: Event): void => {
     e.preventDefault();
     if (stepIssues.length > 0) {
-      setShowErrors(true);
+      setErrorsFor(view.key);
       const first = stepIssues[0]!;
-      if (summary.has(rootOf(first.path))) setOpen(true);
+      if (summary.has(rootOf(first.path))) setOpenFor(view.key);
       // After the summary has opened, focus the first field to fix.
       setTimeout(() => document.getElementById(fieldElementId('f', first.path))?.focus(), 0);
       return;
@@ -106,7 +104,7 @@ export function FormSteps(props: FormStepsProps): JSX.Element {
       ) : null}
       {toType.size > 0 ? renderer(toType) : <p class="muted">{t('wizard.section_all_prefilled')}</p>}
       {summary.size > 0 ? (
-        <details class="prefilled-summary" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+        <details class="prefilled-summary" open={open} onToggle={(e) => setOpenFor((e.currentTarget as HTMLDetailsElement).open ? view.key : undefined)}>
           <summary>{t('wizard.prefilled_summary', { count: summary.size })}</summary>
           {renderer(summary)}
         </details>
