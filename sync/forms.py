@@ -517,10 +517,10 @@ def resolve_prefill(schema_fields: Sequence[Mapping[str, object]], applicant: Lo
             out[key] = chosen[key]
             continue
         value: object = _applicant_role(field, applicant, out)
-        if not is_empty(value):
-            if field.get("type") != "select" or value in _option_values(field):
-                out[key] = value
-                continue
+        if not is_empty(value) and (field.get("type") != "select"
+                                    or value in _option_values(field)):
+            out[key] = value
+            continue
         if not isinstance(raw_path, str):
             continue
         path = parse_prefill(raw_path)
