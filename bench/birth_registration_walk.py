@@ -70,7 +70,8 @@ class Walk:
                       document.querySelector('.steps')?.textContent ?? '',
                       document.querySelector('.section-title')?.textContent ?? ''].join(' | ')"""
         )
-        if not self.screens or self.screens[-1] != label:
+        loading = "/edit" in label and label.endswith("|  | ")  # the wizard still loading
+        if not loading and (not self.screens or self.screens[-1] != label):
             self.screens.append(label)
 
     def tap(self, locator: Any) -> None:
