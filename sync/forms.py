@@ -33,6 +33,9 @@ MEMBER_ATTRS = (
     "id", "full_name", "date_of_birth", "sex", "cccd", "phone", "ethnicity", "relationship",
 )
 HOUSEHOLD_ATTRS = ("address", "village_name", "commune_name", "province_name", "head_name")
+COUPLE_SEXES = ("male", "female")
+#: The sex a spouse's relationship implies when the member record has none (PRE6).
+_SPOUSE_SEX = {"vo": "female", "chong": "male"}
 MERGE_RULES: tuple[MergeRule, ...] = ("identity", "lww", "server")
 
 MAX_SAFE_INTEGER = 2**53 - 1  # beyond this the TypeScript twin cannot hold the value exactly
@@ -44,7 +47,7 @@ _UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 _KEY_RE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
 _PREFILL_RE = re.compile(
     rf"(?P<source>applicant|head|household|field:(?P<field>{_KEY_RE})"
-    rf"|relation:(?P<relation>{_KEY_RE}))\.(?P<attr>{_KEY_RE})"
+    rf"|relation:(?P<relation>{_KEY_RE})|couple:(?P<couple>{_KEY_RE}))\.(?P<attr>{_KEY_RE})"
 )
 
 
@@ -72,7 +75,7 @@ class FormIssue:
 class PrefillPath:
     """A parsed prefill path (PRE1). ``selector`` is the field key or relationship code."""
 
-    source: Literal["applicant", "head", "household", "field", "relation"]
+    source: Literal["applicant", "head", "household", "field", "relation", "couple"]
     selector: str | None
     attr: str
 
@@ -86,7 +89,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "not_integer": ("Phải là số nguyên", "Must be a whole number"),
     "below_min": ("Không được nhỏ hơn {min}", "Must be at least {min}"),
     "above_max": ("Không được lớn hơn {max}", "Must be at most {max}"),
-    "bad_date": ("Ngày không hợp lệ (YYYY-MM-DD)", "Invalid date (YYYY-MM-DD)"),
+    "bad_date": ("Ngày không hợp lệ (dd/mm/yyyy)", "Invalid date (dd/mm/yyyy)"),
     "date_before_min": ("Ngày không được trước {min}", "Date must not be before {min}"),
     "date_after_max": ("Ngày không được sau {max}", "Date must not be after {max}"),
     "not_an_option": ("Giá trị không nằm trong danh sách", "Not one of the options"),
@@ -329,9 +332,9 @@ def _check_date(field: Mapping[str, object], value: str, path: str,
     low = _date_bound(rules.get("min"), today, path)
     high = _date_bound(rules.get("max"), today, path)
     if low is not None and day < low:
-        return _issue(path, "date_before_min", min=low.isoformat())
+        return _issue(path, "date_before_min", min=low.strftime("%d/%m/%Y"))
     if high is not None and day > high:
-        return _issue(path, "date_after_max", max=high.isoformat())
+        return _issue(path, "date_after_max", max=high.strftime("%d/%m/%Y"))
     return None
 
 
@@ -442,6 +445,11 @@ def parse_prefill(path: str) -> PrefillPath:
             raise FormError(f"prefill: mã quan hệ không hợp lệ / unknown relationship "
                             f"{match['relation']!r}", code="bad_prefill")
         return PrefillPath("relation", match["relation"], attr)
+    if match["couple"] is not None:
+        if match["couple"] not in COUPLE_SEXES:
+            raise FormError(f"prefill: giới tính không hợp lệ / unknown sex "
+                            f"{match['couple']!r}", code="bad_prefill")
+        return PrefillPath("couple", match["couple"], attr)
     if match["field"] is not None:
         return PrefillPath("field", match["field"], attr)
     return PrefillPath("applicant" if source == "applicant" else "head", None, attr)
@@ -453,6 +461,40 @@ def _member_by_id(member_id: object, pools: Sequence[Lookup | None]) -> Lookup |
     for pool in pools:
         if pool is not None and pool.get("id") == member_id:
             return pool
+    return None
+
+
+def _sex_of(person: Lookup) -> object:
+    sex = person.get("sex")
+    return sex if sex in COUPLE_SEXES else _SPOUSE_SEX.get(str(person.get("relationship")))
+
+
+def couple_member(sex: str, head: Lookup | None, members: Sequence[Lookup]) -> Lookup | None:
+    """PRE6: the partner of that sex in the couple heading the household.
+
+    The head when the head is of that sex, else the first spouse of the head (``vo`` or
+    ``chong``) of that sex; a member without a recorded sex has the one its relationship implies.
+    So a household headed by a woman still finds the mother, and her husband as the father.
+    """
+    if head is not None and _sex_of(head) == sex:
+        return head
+    head_id = head.get("id") if head is not None else None
+    return next((m for m in members
+                 if m.get("relationship") in _SPOUSE_SEX and m.get("id") != head_id
+                 and _sex_of(m) == sex), None)
+
+
+def _applicant_role(field: Mapping[str, object], applicant: Lookup | None,
+                    resolved: Mapping[str, object]) -> object:
+    """PRE7: the option naming the applicant's role, from the member fields already resolved."""
+    roles = field.get("applicant_role")
+    if not isinstance(roles, list) or applicant is None or is_empty(applicant.get("id")):
+        return None
+    for role in roles:
+        if not isinstance(role, Mapping) or not isinstance(role.get("field"), str):
+            raise FormError(f"{_key(field)}.applicant_role: không hợp lệ / invalid entry")
+        if _same(resolved.get(str(role["field"])), applicant.get("id")):
+            return role.get("value")
     return None
 
 
@@ -474,10 +516,15 @@ def resolve_prefill(schema_fields: Sequence[Mapping[str, object]], applicant: Lo
         if field.get("type") == "member" and key in chosen:
             out[key] = chosen[key]
             continue
+        value: object = _applicant_role(field, applicant, out)
+        if not is_empty(value) and (field.get("type") != "select"
+                                    or value in _option_values(field)):
+            out[key] = value
+            continue
         if not isinstance(raw_path, str):
             continue
         path = parse_prefill(raw_path)
-        value: object = None
+        value = None
         if path.source == "household":
             value = household.get(path.attr) if household is not None else None
         else:
@@ -489,6 +536,8 @@ def resolve_prefill(schema_fields: Sequence[Mapping[str, object]], applicant: Lo
             elif path.source == "relation":
                 person = next((m for m in members if m.get("relationship") == path.selector),
                               None)
+            elif path.source == "couple":
+                person = couple_member(str(path.selector), head, members)
             else:
                 person = _member_by_id(out.get(str(path.selector)), pools)
             value = person.get(path.attr) if person is not None else None
@@ -513,3 +562,97 @@ def field_rules(schema_fields: Sequence[Mapping[str, object]]) -> dict[str, Merg
         else:
             raise FormError(f"{_key(field)}.merge: quy tắc không hợp lệ / unknown rule {rule!r}")
     return out
+
+
+# --- sections (steps of the form) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    """What one step of the wizard shows (SEC2): visible fields split into the ones left to
+    type and the ones whose prefilled value stands; ``issues`` counts their problems."""
+
+    key: str
+    visible: tuple[str, ...]
+    to_type: tuple[str, ...]
+    prefilled: tuple[str, ...]
+    issues: int
+
+
+def form_sections(schema_fields: Sequence[Mapping[str, object]],
+                  sections: object) -> list[tuple[str, tuple[str, ...]]]:
+    """SEC1: the steps of a form as ``(key, field keys)``.
+
+    Without ``sections`` (``None``) the form is one step named ``form``. Otherwise every
+    section names a non-empty list of top-level keys and, read in order, the sections list
+    every top-level field exactly once in schema order (a condition never looks ahead to a
+    later step). Anything else raises :class:`FormError`.
+    """
+    keys = [_key(f) for f in _fields(schema_fields, "fields")]
+    if sections is None:
+        return [("form", tuple(keys))]
+    if not isinstance(sections, list) or not sections:
+        raise FormError("sections: phải là danh sách không rỗng / must be a non-empty list")
+    out: list[tuple[str, tuple[str, ...]]] = []
+    seen: set[str] = set()
+    for index, section in enumerate(sections):
+        where = f"sections[{index}]"
+        key = section.get("key") if isinstance(section, Mapping) else None
+        names = section.get("fields") if isinstance(section, Mapping) else None
+        if not isinstance(key, str) or not re.fullmatch(_KEY_RE, key) or key in seen:
+            raise FormError(f"{where}.key: thiếu, sai dạng hoặc trùng / missing, malformed "
+                            f"or duplicate key")
+        if not isinstance(names, list) or not names \
+                or not all(isinstance(n, str) for n in names):
+            raise FormError(f"{where}.fields: danh sách khóa không rỗng / a non-empty list "
+                            f"of keys")
+        seen.add(key)
+        out.append((key, tuple(str(n) for n in names)))
+    listed = [name for _, names in out for name in names]
+    if listed != keys:
+        missing = [k for k in keys if k not in listed]
+        raise FormError(
+            "sections: phải liệt kê mọi trường đúng một lần theo thứ tự biểu mẫu / must list "
+            f"every field once, in form order (missing {missing}, listed {listed})")
+    return out
+
+
+def _root_key(path: str) -> str:
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
+
+
+def section_views(schema_fields: Sequence[Mapping[str, object]], sections: object,
+                  data: Lookup, prefill: Lookup, *, today: date,
+                  member_ids: Collection[str] | None = None) -> list[SectionView]:
+    """SEC2: the steps to show for ``data``, skipping steps with no visible field.
+
+    A visible field counts as *prefilled* when ``prefill`` has its key, the value in ``data``
+    is that same JSON value and validation finds no issue at or under its path; every other
+    visible field is *to type*. ``issues`` counts validation issues of the step's fields.
+    """
+    fields = _fields(schema_fields, "fields")
+    steps = form_sections(fields, sections)
+    cleaned = clean_form(fields, data)
+    visible = set(visible_fields(fields, cleaned))
+    issue_count: dict[str, int] = {}
+    for found in validate_form(fields, cleaned, today=today, member_ids=member_ids):
+        root = _root_key(found.path)
+        issue_count[root] = issue_count.get(root, 0) + 1
+    out: list[SectionView] = []
+    for key, names in steps:
+        shown = tuple(n for n in names if n in visible)
+        if not shown:
+            continue
+        ready = tuple(n for n in shown if n in prefill and n in cleaned and n not in issue_count
+                      and _json_same(cleaned[n], prefill[n]))
+        out.append(SectionView(key, shown, tuple(n for n in shown if n not in ready), ready,
+                               sum(issue_count.get(n, 0) for n in shown)))
+    return out
+
+
+def _json_same(a: object, b: object) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_json_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return a.keys() == b.keys() and all(_json_same(a[k], b[k]) for k in a)
+    return _same(a, b)

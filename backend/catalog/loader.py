@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backend.catalog.model import CONDITION_TAGS, FormField, Procedure
-from sync.forms import FormError, condition_fields, parse_prefill
+from sync.forms import FormError, condition_fields, form_sections, parse_prefill
 
 DEFAULT_DIRECTORY = Path(__file__).parent / "procedures"
 _FILE_NAME = re.compile(r"(?P<code>[a-z0-9-]+)\.v(?P<version>[1-9][0-9]*)\.json")
@@ -220,6 +220,14 @@ def _check_procedure(name: str, procedure: Procedure) -> None:
                                f"duplicate component code '{component.code}'")
         seen.add(component.code)
     _check_level(name, procedure.form.fields, "form.fields", outer={})
+    if procedure.form.sections is not None:
+        raw = procedure.form.model_dump(mode="json", exclude_none=True)
+        try:
+            form_sections(raw["fields"], raw["sections"])
+        except FormError as exc:
+            raise _err(name, "form.sections",
+                       "các bước phải liệt kê mọi trường đúng một lần, theo thứ tự biểu mẫu",
+                       exc.message) from None
     _check_result(name, procedure)
 
 
@@ -271,6 +279,8 @@ def _check_level(name: str, fields: list[FormField], where: str,
             _check_condition(name, path, item, earlier, outer)
         if item.prefill is not None:
             _check_prefill(name, path, item, earlier, nested)
+        if item.applicant_role is not None:
+            _check_applicant_role(name, path, item, earlier, nested)
         if item.type == "repeat":
             assert item.fields is not None  # _check_shape
             _check_level(name, item.fields, f"{path}.fields", {**outer, **earlier})
@@ -444,3 +454,22 @@ def _check_prefill(name: str, path: str, item: FormField, earlier: dict[str, For
             and item.merge_rule != "identity":
         raise _err(name, f"{path}.merge", "trường nhân thân phải dùng merge 'identity'",
                    "identity attributes (name, date of birth, sex, CCCD) need merge 'identity'")
+
+
+def _check_applicant_role(name: str, path: str, item: FormField, earlier: dict[str, FormField],
+                          nested: bool) -> None:
+    where = f"{path}.applicant_role"
+    if nested or item.options is None:
+        raise _err(name, where, "chỉ dùng cho trường select ngoài repeat",
+                   "only for select fields outside a repeat")
+    options = {o.value for o in item.options}
+    for index, role in enumerate(item.applicant_role or []):
+        source = earlier.get(role.field)
+        if source is None or source.type != "member":
+            raise _err(name, f"{where}[{index}].field",
+                       f"'{role.field}' phải là trường member khai báo trước",
+                       f"'{role.field}' must be a member field declared earlier")
+        if role.value not in options:
+            raise _err(name, f"{where}[{index}].value",
+                       f"'{role.value}' không phải lựa chọn của '{item.key}'",
+                       f"'{role.value}' is not an option of '{item.key}'")

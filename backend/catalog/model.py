@@ -135,6 +135,13 @@ Condition = Annotated[
 CONDITION_TAGS = frozenset({"<field>", "<all>", "<any>"})
 
 
+class ApplicantRole(_Strict):
+    """PRE7: when the applicant is the member picked in ``field``, the select takes ``value``."""
+
+    field: StrictStr = Field(pattern=FIELD_KEY_PATTERN)
+    value: StrictStr = Field(pattern=FIELD_KEY_PATTERN)
+
+
 class FormField(_Strict):
     key: StrictStr = Field(pattern=FIELD_KEY_PATTERN, max_length=64)
     type: FieldType
@@ -144,6 +151,7 @@ class FormField(_Strict):
     rules: Rules | None = None
     show_if: Condition | None = None
     prefill: StrictStr | None = None
+    applicant_role: list[ApplicantRole] | None = Field(default=None, min_length=1)
     merge: MergeRule | None = None
     options: list[Option] | None = None
     fields: list[FormField] | None = None
@@ -155,8 +163,19 @@ class FormField(_Strict):
         return self.merge or "lww"
 
 
+class Section(_Strict):
+    """One step of the wizard (SEC1): a title and the top-level fields it shows, in form order."""
+
+    key: StrictStr = Field(pattern=FIELD_KEY_PATTERN, max_length=64)
+    title: LocalizedText
+    fields: list[StrictStr] = Field(min_length=1)
+
+
 class Form(_Strict):
     fields: list[FormField] = Field(min_length=1)
+    # Steps of the wizard; without them the form is one step. Presentation only: the signed
+    # data is validated against ``fields`` alone.
+    sections: list[Section] | None = None
 
 
 ResultTemplate = Literal["extract", "certificate", "confirmation", "notice"]
@@ -215,6 +234,9 @@ class Procedure(_Strict):
     fee: Fee
     components: list[Component]
     form: Form
+    # Members younger than this are not offered as applicants (a parent files for a child);
+    # a procedure a minor may file sets it lower.
+    applicant_min_age: StrictInt = Field(default=16, ge=0, le=18)
     result: ResultSpec | None = None
 
     def contact_phone(self, form_data: dict[str, Any]) -> str | None:

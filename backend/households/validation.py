@@ -129,7 +129,31 @@ def clean_member(
             for it in check_cccd(raw, dob, out.get("sex", fields.get("sex"))):
                 issues.append(issue("cccd", it.code, it.message_vi, it.message_en))
             out["cccd"] = raw
+    # Only when sent: a member edited through any other path keeps its status.
+    if "status" in fields or "source_dossier_id" in fields:
+        _status(fields, out, issues)
     return out, issues
+
+
+MEMBER_STATUSES = ("active", "pending_birth")
+
+
+def _status(fields: dict[str, Any], out: dict[str, Any], issues: list[Issue]) -> None:
+    """A newborn added while filing a birth registration: `pending_birth` with its dossier."""
+    status = fields.get("status") or "active"
+    source = fields.get("source_dossier_id")
+    if status not in MEMBER_STATUSES:
+        issues.append(issue("status", "bad_status", "Trạng thái nhân khẩu không hợp lệ.",
+                            "Unknown member status."))
+    if source is not None and not valid_uuid(source):
+        issues.append(issue("source_dossier_id", "bad_uuid", "Mã hồ sơ phải là UUID.",
+                            "The dossier id must be a uuid."))
+    if status == "pending_birth" and source is None:
+        issues.append(issue("source_dossier_id", "required",
+                            "Nhân khẩu chờ khai sinh cần mã hồ sơ khai sinh.",
+                            "A member pending birth registration needs its dossier id."))
+    out["status"] = status
+    out["source_dossier_id"] = source
 
 
 def _iso(text: str) -> bool:

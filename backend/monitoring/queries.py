@@ -146,6 +146,21 @@ def first_submissions(session: Session, scope: Scope) -> dict[str, dict[str, Any
     return out
 
 
+def members_added(session: Session, scope: Scope) -> dict[str, list[str]]:
+    """Statuses of the members each dossier added to its household (a newborn added with its
+    birth registration: ``pending_birth`` until the result, then ``active``)."""
+    stmt = scoped(
+        select(Member.source_dossier_id, Member.status)
+        .join(Dossier, col(Dossier.id) == col(Member.source_dossier_id)),
+        scope,
+    )
+    out: dict[str, list[str]] = {}
+    for dossier_id, status in session.exec(stmt).all():
+        if dossier_id is not None:
+            out.setdefault(dossier_id, []).append(status)
+    return out
+
+
 def ratings(session: Session, scope: Scope) -> dict[str, str]:
     stmt = scoped(
         select(Rating.dossier_id, Rating.rating).join(

@@ -341,6 +341,8 @@ class DossierFacts:
     rating: str | None  # recorded by the volunteer
     citizen_rating: str | None = None  # given by the citizen
     citizen_channel: str | None = None  # device (at hand-over) | web (public status page)
+    # Statuses of the members this dossier added to its household ("never ask twice").
+    added_members: tuple[str, ...] = ()
 
 
 def _timing(row: DossierRow, done_at: datetime | None, today: date) -> str:
@@ -394,6 +396,7 @@ def gather(session: Session, catalog: Catalog, scope: Scope, now: datetime,
     submissions = queries.first_submissions(session, scope)
     rated = queries.ratings(session, scope)
     citizens = queries.citizen_ratings(session, scope)
+    added = queries.members_added(session, scope)
     sources: queries.PrefillSources | None = None
     today = local_date(now)
     out = []
@@ -416,8 +419,9 @@ def gather(session: Session, catalog: Catalog, scope: Scope, now: datetime,
         citizen = citizens.get(row.id)
         out.append(DossierFacts(row, done.get(row.id), _timing(row, done.get(row.id), today),
                                 fill, prefilled, total, source, rated.get(row.id),
-                                citizen[0] if citizen else None,
-                                citizen[1] if citizen else None))
+                                citizen_rating=citizen[0] if citizen else None,
+                                citizen_channel=citizen[1] if citizen else None,
+                                added_members=tuple(added.get(row.id, ()))))
     return out
 
 
@@ -471,6 +475,13 @@ def figures(facts: Iterable[DossierFacts]) -> dict[str, Any]:
             "total_fields": total_fields, "share": share, "target": PREFILL_TARGET,
             "meets_target": _meets(share, PREFILL_TARGET),
             "source": "mixed" if len(sources) > 1 else (sources[0] if sources else None),
+            # Data a dossier gave back to the household record (the newborn of a birth
+            # registration); later dossiers prefill it, which the share above counts.
+            "saved_back": {
+                "members_added": sum(len(f.added_members) for f in facts),
+                "members_confirmed": sum(
+                    1 for f in facts for status in f.added_members if status == "active"),
+            },
         },
         "satisfaction": {
             "source": "citizen",

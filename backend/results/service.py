@@ -41,6 +41,7 @@ from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
 from backend.lib.vntime import local_date
 from backend.push.notify import notify_after_commit
+from backend.results.births import confirm_births
 from backend.results.document import Facts, apply_corrections, draft
 from backend.results.pdf import document_kind, render_result
 from backend.results.qr import (
@@ -269,6 +270,7 @@ def issue(
     session.flush()
     review.announce(session, "result", r.id, r.version, result_entity(r),
                     (d.commune_id, d.village_id), principal.user_id, now)
+    confirm_births(session, d, principal.user_id, now)
     notify_after_commit(session, "result_issued", dossier_id=d.id, data_dir=data_dir)
     session.commit()
     return r

@@ -31,6 +31,8 @@ MEMBER_FIELDS = (
     "relationship",
     "ethnicity",
     "notes",
+    "status",
+    "source_dossier_id",
 )
 DOSSIER_FIELDS = (
     "procedure_code",
@@ -66,6 +68,9 @@ RULES: dict[str, dict[str, str]] = {
         "notes": "lww",
         "relationship": "lww",
         "ethnicity": "lww",
+        # Set by the device only when it creates a newborn; confirmed by the server.
+        "status": "server",
+        "source_dossier_id": "server",
     },
     "dossier": {
         "procedure_code": "server",
@@ -146,6 +151,8 @@ def member_data(m: Member) -> dict[str, Any]:
         "relationship": m.relationship,
         "ethnicity": m.ethnicity,
         "notes": m.notes,
+        "status": m.status,
+        "source_dossier_id": m.source_dossier_id,
     }
 
 

@@ -1,20 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { compressImage, DOCUMENT_MODE, encodeWithinBudget, formatBytes, probeFormat, scaledSize, type EncodeFn } from '../src/media/compress';
+import {
+  colourfulness,
+  compressImage,
+  DOCUMENT_MODE,
+  encodeWithinBudget,
+  formatBytes,
+  probeFormat,
+  saturatedShare,
+  scaledSize,
+  toGreyscale,
+  type EncodeFn,
+} from '../src/media/compress';
 import { acceptAttribute, prepareFile, UnsupportedFileError } from '../src/media/prepare';
 
-/** Bytes per pixel per unit of quality of the fake encoders: 1600×1200 at q 0.82 ≈ 394 KB. */
+/** Bytes per pixel per unit of quality of the fake encoders: 1600×1200 at q 0.92 ≈ 431 KB. */
 const JPEG_BPP = 0.25;
+const BUDGET = DOCUMENT_MODE.maxBytes;
+const FLOOR = DOCUMENT_MODE.qualities[DOCUMENT_MODE.qualities.length - 1]!;
 
 interface FakeCanvasLog {
   sizes: [number, number][];
-  requests: { type: string; quality: number }[];
+  requests: { type: string; quality: number; grey: boolean }[];
 }
 
 /**
  * A fake OffscreenCanvas whose encoder output size grows with pixels and quality. `webp` says
  * whether the "browser" really encodes WebP; when false it returns PNG like Safari's toBlob.
  */
-function installFakeCanvas(opts: { webp: boolean; bpp?: number; source?: [number, number] }): FakeCanvasLog {
+function installFakeCanvas(opts: { webp: boolean; bpp?: number; source?: [number, number]; pixel?: [number, number, number]; greySaves?: number }): FakeCanvasLog {
   const log: FakeCanvasLog = { sizes: [], requests: [] };
   const bpp = opts.bpp ?? JPEG_BPP;
   const [sw, sh] = opts.source ?? [4000, 3000];
@@ -25,14 +38,28 @@ function installFakeCanvas(opts: { webp: boolean; bpp?: number; source?: [number
     ) {
       log.sizes.push([width, height]);
     }
+    grey = false;
     getContext(): object {
-      return { fillStyle: '', imageSmoothingQuality: '', fillRect: vi.fn(), drawImage: vi.fn() };
+      const ctx: Record<string, unknown> = { fillStyle: '', imageSmoothingQuality: '', fillRect: vi.fn(), drawImage: vi.fn() };
+      if (opts.pixel) {
+        // Every pixel the same colour: enough for the paper test and the greyscale switch.
+        ctx.getImageData = (_x: number, _y: number, w: number, h: number) => {
+          const data = new Uint8ClampedArray(w * h * 4);
+          const [r, g, b] = opts.pixel!;
+          new Uint32Array(data.buffer).fill(new Uint32Array(new Uint8ClampedArray([r, g, b, 255]).buffer)[0]!);
+          return { data, width: w, height: h };
+        };
+        ctx.putImageData = (img: { data: Uint8ClampedArray }) => {
+          this.grey = img.data[0] === img.data[1] && img.data[1] === img.data[2];
+        };
+      }
+      return ctx;
     }
     async convertToBlob(o: { type: string; quality: number }): Promise<Blob> {
-      log.requests.push(o);
+      log.requests.push({ ...o, grey: this.grey });
       const pixels = this.width * this.height;
       if (o.type === 'image/webp' && !opts.webp) return new Blob([new Uint8Array(pixels)], { type: 'image/png' });
-      const factor = o.type === 'image/webp' ? 0.7 : 1;
+      const factor = (o.type === 'image/webp' ? 0.7 : 1) * (this.grey ? (opts.greySaves ?? 0.85) : 1);
       return new Blob([new Uint8Array(Math.round(pixels * o.quality * bpp * factor))], { type: o.type });
     }
   }
@@ -46,40 +73,69 @@ const photo = (): Blob => new Blob([new Uint8Array(3_500_000)], { type: 'image/j
 afterEach(() => vi.unstubAllGlobals());
 
 describe('document-mode compression', () => {
-  it('falls back to JPEG when the browser returns PNG for a WebP request (Safari) and meets 200 KB', async () => {
+  it('falls back to JPEG when the browser returns PNG for a WebP request (Safari), within the budget, never below the quality floor', async () => {
     const log = installFakeCanvas({ webp: false });
     const out = await compressImage(photo());
     expect(out.type).toBe('image/jpeg');
     expect(out.blob.type).toBe('image/jpeg');
-    expect(out.blob.size).toBeLessThanOrEqual(200 * 1024);
+    expect(out.blob.size).toBeLessThanOrEqual(BUDGET);
     expect(out.withinTarget).toBe(true);
-    // Long edge 1600, aspect kept.
-    expect([out.width, out.height]).toEqual([1600, 1200]);
     // WebP was asked for exactly once (the probe); everything after it is JPEG.
     expect(log.requests.filter((r) => r.type === 'image/webp')).toHaveLength(1);
     expect(log.requests.slice(1).every((r) => r.type === 'image/jpeg')).toBe(true);
-    // Quality went down step by step and stopped at the first that fits.
-    const qualities = log.requests.slice(1).map((r) => r.quality);
-    expect(qualities).toEqual(DOCUMENT_MODE.qualities.slice(0, qualities.length));
-    const previous = DOCUMENT_MODE.qualities[qualities.length - 2]!;
-    expect(1600 * 1200 * previous * JPEG_BPP).toBeGreaterThan(200 * 1024);
+    // At 1600 px even the floor was too big, so the page was made smaller, not blurrier:
+    // every quality down to the floor at full size, then again from the top at 0.85.
+    expect(log.requests.every((r) => r.quality >= FLOOR)).toBe(true);
+    expect(log.sizes.map(([w]) => w)).toEqual([1600, 1360]);
+    expect(1600 * 1200 * FLOOR * JPEG_BPP).toBeGreaterThan(BUDGET);
+    expect([out.width, out.height]).toEqual([1360, 1020]);
+    expect(out.quality).toBeGreaterThanOrEqual(FLOOR);
     expect(out.originalSize).toBe(3_500_000);
+    expect(out.grey).toBe(false); // the fake canvas cannot be read: colour is kept
   });
 
-  it('keeps WebP when the browser really produces it', async () => {
-    installFakeCanvas({ webp: true });
+  it('keeps WebP when the browser really produces it, stepping quality down only as far as needed', async () => {
+    const log = installFakeCanvas({ webp: true });
     const out = await compressImage(photo());
     expect(out.type).toBe('image/webp');
-    expect(out.blob.size).toBeLessThanOrEqual(200 * 1024);
+    expect(out.blob.size).toBeLessThanOrEqual(BUDGET);
+    expect([out.width, out.height]).toEqual([1600, 1200]);
+    const qualities = log.requests.map((r) => r.quality);
+    expect(qualities).toEqual(DOCUMENT_MODE.qualities.slice(0, qualities.length));
+    const previous = qualities[qualities.length - 2]!;
+    expect(1600 * 1200 * previous * JPEG_BPP * 0.7).toBeGreaterThan(BUDGET);
+  });
+
+  it('encodes paper in greyscale when that is smaller, and keeps colour for a colourful photo', async () => {
+    installFakeCanvas({ webp: true, pixel: [236, 232, 226] });
+    const paper = await compressImage(photo());
+    expect(paper.grey).toBe(true);
+    expect(paper.blob.size).toBeLessThanOrEqual(BUDGET);
+    vi.unstubAllGlobals();
+    installFakeCanvas({ webp: true, pixel: [236, 232, 226], greySaves: 1.1 });
+    expect((await compressImage(photo())).grey).toBe(false); // grey would not save bytes
+    vi.unstubAllGlobals();
+    const log = installFakeCanvas({ webp: true, pixel: [200, 60, 40] }); // a stamp everywhere
+    const colourful = await compressImage(photo());
+    expect(colourful.grey).toBe(false);
+    expect(log.requests.some((r) => r.grey)).toBe(false);
+  });
+
+  it('measures colour and converts to luma', () => {
+    const px = new Uint8ClampedArray([255, 0, 0, 255, 10, 10, 10, 255]);
+    expect(colourfulness(px, 1)).toBe(127.5);
+    expect(saturatedShare(px, 96, 1)).toBe(0.5);
+    toGreyscale(px);
+    expect([...px]).toEqual([76, 76, 76, 255, 10, 10, 10, 255]);
   });
 
   it('shrinks further, then returns the smallest attempt flagged as over the target', async () => {
     const log = installFakeCanvas({ webp: false, bpp: 2 });
     const out = await compressImage(photo());
     expect(out.withinTarget).toBe(false);
-    // Every scale was tried; the result is the smallest (last scale, lowest quality).
+    // Every scale was tried; the result is the smallest (last scale, floor quality).
     expect(log.sizes.map(([w]) => w)).toEqual(DOCUMENT_MODE.scales.map((s) => Math.round(1600 * s)));
-    expect(out.quality).toBe(DOCUMENT_MODE.qualities[DOCUMENT_MODE.qualities.length - 1]);
+    expect(out.quality).toBe(FLOOR);
     expect(out.width).toBe(Math.round(1600 * DOCUMENT_MODE.scales[DOCUMENT_MODE.scales.length - 1]!));
   });
 
@@ -131,7 +187,7 @@ describe('prepareFile', () => {
   it('compresses images', async () => {
     const out = await prepareFile(photo(), ['image', 'pdf']);
     expect(out.type).toBe('image/jpeg');
-    expect(out.size).toBeLessThanOrEqual(200 * 1024);
+    expect(out.size).toBeLessThanOrEqual(BUDGET);
   });
 
   it('builds the file picker accept list from the accepted kinds', () => {

@@ -71,7 +71,7 @@ export const TYPED = {
   child_date_of_birth: '2026-02-20',
   child_place_of_birth_kind: 'tai_nha',
   father_known: 'co',
-  requester_relationship: 'cha',
+  // requester_relationship is prefilled: the applicant (the head) is the father picked (PRE7).
 };
 
 export async function seed(d: LangsoDB): Promise<void> {

@@ -64,10 +64,13 @@ describe('FormRenderer', () => {
     act(() => render(<Harness initial={{}} />, container));
     expect(fieldEl('hospital_name')).toBeNull();
 
-    await type(input<HTMLSelectElement>('place'), 'hospital', 'change');
+    // Two options: one-tap radio chips instead of a picker.
+    expect(input('place').getAttribute('role')).toBe('radiogroup');
+    await act(() => input('place-hospital').click());
     expect(fieldEl('hospital_name')).not.toBeNull();
+    expect(latest.place).toBe('hospital');
 
-    await type(input<HTMLSelectElement>('place'), 'home', 'change');
+    await act(() => input('place-home').click());
     expect(fieldEl('hospital_name')).toBeNull();
   });
 

@@ -9,8 +9,10 @@ import {
   cleanForm,
   fieldRules,
   FormError,
+  formSections,
   parsePrefill,
   resolvePrefill,
+  sectionViews,
   validateForm,
   visibleFields,
   type JsonObject,
@@ -55,6 +57,15 @@ function run(c: Case): unknown {
         if (e instanceof FormError) return { error: e.code };
         throw e;
       }
+    case 'sections':
+      try {
+        return formSections(c.schema, c.sections).map(([key, fields]) => ({ key, fields }));
+      } catch (e) {
+        if (e instanceof FormError) return { error: e.code };
+        throw e;
+      }
+    case 'section_views':
+      return sectionViews(c.schema, c.sections, c.data as JsonObject, c.prefill as JsonObject, c.today as string, c.member_ids as string[] | undefined);
     default:
       throw new Error(`unknown vector kind ${c.kind}`);
   }

@@ -14,8 +14,10 @@ from sync.forms import (
     FormError,
     clean_form,
     field_rules,
+    form_sections,
     parse_prefill,
     resolve_prefill,
+    section_views,
     validate_form,
     visible_fields,
 )
@@ -49,6 +51,18 @@ def _run(case: dict[str, Any]) -> object:
         except FormError as exc:
             return {"error": exc.code}
         return {"source": path.source, "selector": path.selector, "attr": path.attr}
+    if kind == "sections":
+        try:
+            steps = form_sections(case["schema"], case["sections"])
+        except FormError as exc:
+            return {"error": exc.code}
+        return [{"key": key, "fields": list(names)} for key, names in steps]
+    if kind == "section_views":
+        views = section_views(case["schema"], case["sections"], case["data"], case["prefill"],
+                              today=date.fromisoformat(case["today"]),
+                              member_ids=case.get("member_ids"))
+        return [{"key": v.key, "visible": list(v.visible), "to_type": list(v.to_type),
+                 "prefilled": list(v.prefilled), "issues": v.issues} for v in views]
     raise AssertionError(f"unknown case kind {kind!r}")
 
 

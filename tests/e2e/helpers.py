@@ -360,24 +360,33 @@ def file_birth_registration(
     Checks the parents arrive prefilled. Returns the dossier id."""
     start_birth_registration(page, couple)
 
-    # The parents come from the household, marked as prefilled.
-    page.select_option("#f-father_known", "co")
-    for key, name in (
-        ("mother_full_name", couple.mother_name),
-        ("father_full_name", couple.father_name),
+    # The form in steps: the child's part is typed (dates as dd/mm/yyyy) ...
+    page.get_by_text("Phần 1/4: Trẻ được khai sinh").wait_for()
+    page.fill("#f-child_full_name", child_name)
+    page.check("#f-child_sex-female")
+    year, month, day = child_birth_date.split("-")
+    page.fill("#f-child_date_of_birth", f"{day}/{month}/{year}")
+    page.check("#f-child_place_of_birth_kind-tai_nha")
+    page.get_by_role("button", name="Tiếp tục").click()
+    # ... the parents come from the household, prefilled and collapsed for review.
+    for part, key, name in (
+        ("Phần 2/4: Mẹ", "mother_full_name", couple.mother_name),
+        ("Phần 3/4: Cha", "father_full_name", couple.father_name),
     ):
+        page.get_by_text(part).wait_for()
+        if key == "father_full_name":
+            page.check("#f-father_known-co")
+        page.locator("details.prefilled-summary > summary").click()
         field = page.locator(f'[data-field="{key}"]')
         assert page.input_value(f"#f-{key}") == name, key
         assert "field--prefilled" in (field.get_attribute("class") or ""), key
         assert "Đã điền sẵn" in field.inner_text(), key
+        page.get_by_role("button", name="Tiếp tục").click()
+    page.get_by_text("Phần 4/4: Người yêu cầu").wait_for()
+    # The applicant is the father picked above: "Quan hệ = Cha" without a tap.
+    assert page.input_value("#f-requester_relationship") == "cha"
     assert page.input_value("#f-requester_full_name") == couple.father_name
-
-    page.fill("#f-child_full_name", child_name)
-    page.select_option("#f-child_sex", "female")
-    page.fill("#f-child_date_of_birth", child_birth_date)
-    page.select_option("#f-child_place_of_birth_kind", "tai_nha")
-    page.select_option("#f-requester_relationship", "cha")
-    page.get_by_role("button", name="Tiếp tục").click()
+    page.get_by_role("button", name="Sang phần giấy tờ").click()
     page.wait_for_selector("text=Bước 2/4", timeout=10_000)
 
     thumbs = page.locator("#c-giay-chung-sinh-title ~ ul.thumbs li.thumb")

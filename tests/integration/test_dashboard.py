@@ -223,7 +223,8 @@ def test_prefill_share_uses_submission_counts_or_else_the_catalogue_prefill_mapp
     prefill = board(client, as_user("officer_a"))["totals"]["prefill"]
     assert prefill == {"dossiers": 1, "prefilled_fields": 5, "total_fields": 7,
                        "share": round(5 / 7, 4), "target": 0.5, "meets_target": True,
-                       "source": "computed"}
+                       "source": "computed",
+                       "saved_back": {"members_added": 0, "members_confirmed": 0}}
     make_dossier(engine, status="submitted",
                  submission={"fill_seconds": 90, "prefilled_fields": 1, "total_fields": 13})
     prefill = board(client, as_user("officer_a"))["totals"]["prefill"]
@@ -500,3 +501,26 @@ def test_a_rating_syncs_as_a_signed_mutation_and_a_second_one_is_a_conflict(
     totals = board(client, as_user("officer_a"))["totals"]
     assert totals["satisfaction"]["ratings"] == 1
     assert totals["satisfaction"]["by_channel"] == {"device": 1, "web": 0}
+
+
+def test_reuse_counts_the_members_dossiers_gave_back_to_their_household(
+    client: TestClient[Any], engine: Engine, as_user: Any
+) -> None:
+    """A newborn added with its birth registration counts as saved back; confirmed once the
+    result is issued (status active). A member from another commune does not count."""
+    made = make_dossier(engine, status="processing")
+    other = make_dossier(engine, village=WORLD.village_b1, commune=WORLD.commune_b,
+                         volunteer="vol_b1")
+    with Session(engine) as s:
+        for dossier, status, village, commune, hid in (
+            (made, "pending_birth", WORLD.village_a1, WORLD.commune_a, made.household_id),
+            (made, "active", WORLD.village_a1, WORLD.commune_a, made.household_id),
+            (other, "pending_birth", WORLD.village_b1, WORLD.commune_b, other.household_id),
+        ):
+            s.add(Member(id=str(uuid.uuid4()), household_id=hid, village_id=village,
+                         commune_id=commune, full_name="Lò Văn Khoa", relationship="con",
+                         status=status, source_dossier_id=dossier.dossier_id,
+                         created_at=NOW, updated_at=NOW))
+        s.commit()
+    totals = board(client, as_user("officer_a"))["totals"]
+    assert totals["prefill"]["saved_back"] == {"members_added": 2, "members_confirmed": 1}

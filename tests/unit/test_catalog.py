@@ -86,6 +86,80 @@ def test_birth_registration_is_mostly_prefilled_from_household_data() -> None:
     assert len(data) - len(typed) >= 2 * len(typed)
 
 
+def test_birth_registration_in_a_household_headed_by_a_woman() -> None:
+    """The mother heads the household: she is still prefilled as the mother, her husband as the
+    father, and choosing her as the applicant sets the relationship to Mẹ (PRE6, PRE7)."""
+    procedure = load_catalog().get("khai-sinh")
+    schema = procedure.form_schema()
+    mai = {"id": "33333333-3333-4333-8333-333333333333", "full_name": "Lò Thị Mai",
+           "date_of_birth": "1994-12-08", "sex": "female", "cccd": "011194001234",
+           "phone": "0987654321", "ethnicity": "Thái", "relationship": "chu_ho"}
+    panh = {"id": "44444444-4444-4444-8444-444444444444", "full_name": "Lường Văn Panh",
+            "date_of_birth": "1991-05-20", "sex": "male", "ethnicity": "Thái",
+            "relationship": "chong"}
+    prefilled = resolve_prefill(schema, mai, mai, {"address": "Bản Nà Phạ"}, [mai, panh], {})
+    assert prefilled["mother_member"] == mai["id"]
+    assert prefilled["mother_full_name"] == "Lò Thị Mai"
+    assert prefilled["father_member"] == panh["id"]
+    assert prefilled["requester_relationship"] == "me"
+    assert prefilled["requester_phone"] == "0987654321"
+
+
+def test_birth_registration_steps_cover_the_form_in_order() -> None:
+    procedure = load_catalog().get("khai-sinh")
+    assert procedure.form.sections is not None
+    listed = [key for section in procedure.form.sections for key in section.fields]
+    assert listed == [f.key for f in procedure.form.fields]
+    assert procedure.applicant_min_age == 16
+
+
+def test_sections_that_skip_a_field_are_named(tmp_path: Path) -> None:
+    def drop(doc: dict[str, Any]) -> None:
+        doc["form"]["sections"][0]["fields"].pop()
+
+    err = _broken(tmp_path, drop)
+    assert err.path == "form.sections"
+
+
+def test_sections_out_of_form_order_are_named(tmp_path: Path) -> None:
+    def swap(doc: dict[str, Any]) -> None:
+        first = doc["form"]["sections"][0]["fields"]
+        first[0], first[1] = first[1], first[0]
+
+    assert _broken(tmp_path, swap).path == "form.sections"
+
+
+def test_section_without_title_is_named(tmp_path: Path) -> None:
+    err = _broken(tmp_path, lambda doc: doc["form"]["sections"][1].pop("title"))
+    assert err.path == "form.sections[1].title"
+
+
+def test_applicant_role_must_name_an_earlier_member_field(tmp_path: Path) -> None:
+    def bad(doc: dict[str, Any]) -> None:
+        i = _field_index(doc, "requester_relationship")
+        doc["form"]["fields"][i]["applicant_role"][0]["field"] = "child_full_name"
+
+    err = _broken(tmp_path, bad)
+    i = _field_index(BIRTH, "requester_relationship")
+    assert err.path == f"form.fields[{i}].applicant_role[0].field"
+
+
+def test_applicant_role_value_must_be_an_option(tmp_path: Path) -> None:
+    def bad(doc: dict[str, Any]) -> None:
+        i = _field_index(doc, "requester_relationship")
+        doc["form"]["fields"][i]["applicant_role"][1]["value"] = "bo"
+
+    err = _broken(tmp_path, bad)
+    assert err.path.endswith("applicant_role[1].value")
+
+
+def test_couple_prefill_with_an_unknown_sex_is_refused(tmp_path: Path) -> None:
+    def bad(doc: dict[str, Any]) -> None:
+        doc["form"]["fields"][_field_index(doc, "mother_member")]["prefill"] = "couple:x.id"
+
+    assert _broken(tmp_path, bad).path.endswith(".prefill")
+
+
 def test_get_returns_latest_version_unless_pinned(tmp_path: Path) -> None:
     v2 = copy.deepcopy(BIRTH)
     v2["version"] = 2

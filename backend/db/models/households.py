@@ -43,6 +43,10 @@ class Member(SQLModel, table=True):
     relationship: str = Field(max_length=16, description="relationship to the head, e.g. chu_ho")
     ethnicity: str = Field(default="", max_length=40)
     notes: str = Field(default="", max_length=2000)
+    # "pending_birth": a newborn added by the volunteer when filing the birth registration
+    # `source_dossier_id`; the server makes it "active" when that dossier's result is issued.
+    status: str = Field(default="active", max_length=16, description="active | pending_birth")
+    source_dossier_id: str | None = Field(default=None, max_length=36, index=True)
     version: int = Field(default=1)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

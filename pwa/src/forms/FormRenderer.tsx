@@ -5,6 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { localized, t } from '../i18n';
+import { DateField } from './DateField';
 import { isObject, visibleFields, visibleValues, type JsonObject } from '../sync/forms';
 import { inputToValue, valueToInput } from './inputs';
 import type { FormField, FormValues } from './schema';
@@ -12,6 +13,8 @@ import type { FormField, FormValues } from './schema';
 export interface MemberChoice {
   id: string;
   full_name: string;
+  /** Shown after the name, e.g. the relationship to the head of household. */
+  detail?: string;
 }
 
 export interface FormRendererProps {
@@ -30,9 +33,17 @@ export interface FormRendererProps {
   members?: readonly MemberChoice[];
   /** Prefix for element ids, so two forms on a page do not collide. */
   idPrefix?: string;
+  /**
+   * Top-level keys to render (one step of a long form). Visibility is still decided on the whole
+   * form, so a condition on a field of an earlier step keeps working.
+   */
+  only?: ReadonlySet<string>;
 }
 
 /** Element id of a field's input, e.g. for focusing the first invalid field. */
+/** Selects with at most this many options are shown as one-tap choices (radio chips). */
+export const CHIP_OPTIONS = 3;
+
 export function fieldElementId(idPrefix: string, path: string): string {
   return `${idPrefix}-${path}`;
 }
@@ -63,10 +74,11 @@ function withValue(data: JsonObject, key: string, value: unknown): FormValues {
 function Level(props: LevelProps): JSX.Element {
   const { fields, data, root, path, update } = props;
   const visible = new Set(visibleFields(fields, data, root));
+  const only = path === '' ? props.only : undefined;
   return (
     <>
       {fields
-        .filter((field) => visible.has(field.key))
+        .filter((field) => visible.has(field.key) && (!only || only.has(field.key)))
         .map((field) =>
           field.type === 'repeat' ? (
             <RepeatField key={field.key} {...props} field={field} />
@@ -112,9 +124,30 @@ function InputField(props: InputFieldProps): JSX.Element {
   const onInput = (e: Event): void => setValue(inputToValue(field.type, (e.currentTarget as HTMLInputElement).value));
 
   let control: JSX.Element;
+  const options = field.options ?? [];
+  const asChips = field.type === 'select' && options.length <= CHIP_OPTIONS;
   switch (field.type) {
     case 'select':
-      control = (
+      // A few options: one tap on a visible choice instead of opening a picker (two taps).
+      control = asChips ? (
+        <div
+          id={id}
+          class="chips"
+          role="radiogroup"
+          tabIndex={-1}
+          aria-labelledby={`${id}-label`}
+          aria-invalid={common['aria-invalid']}
+          aria-describedby={common['aria-describedby']}
+          aria-required={common.required || undefined}
+        >
+          {options.map((o) => (
+            <label key={o.value} class="chip">
+              <input type="radio" id={`${id}-${o.value}`} name={fieldPath} value={o.value} checked={text === o.value} onChange={() => setValue(o.value)} />
+              <span>{localized(o.label)}</span>
+            </label>
+          ))}
+        </div>
+      ) : (
         <select {...common} value={text} onChange={onInput}>
           <option value="">{t('form.select_placeholder')}</option>
           {(field.options ?? []).map((o) => (
@@ -132,7 +165,7 @@ function InputField(props: InputFieldProps): JSX.Element {
             <option value="">{t('form.select_placeholder')}</option>
             {members.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.full_name}
+                {m.detail ? `${m.full_name} (${m.detail})` : m.full_name}
               </option>
             ))}
           </select>
@@ -143,7 +176,7 @@ function InputField(props: InputFieldProps): JSX.Element {
         );
       break;
     case 'date':
-      control = <input {...common} type="date" value={text} onInput={onInput} />;
+      control = <DateField {...common} value={value} onValue={setValue} />;
       break;
     case 'number':
       control = <input {...common} type="text" inputMode="numeric" autoComplete="off" value={text} onInput={onInput} />;
@@ -160,7 +193,7 @@ function InputField(props: InputFieldProps): JSX.Element {
 
   return (
     <div class={`field${error ? ' field--error' : ''}${isPrefilled ? ' field--prefilled' : ''}`} data-field={fieldPath}>
-      <label for={id}>
+      <label for={asChips ? undefined : id} id={`${id}-label`}>
         {localized(field.label)}
         {field.required ? <span class="required"> ({t('form.required')})</span> : null}
       </label>

@@ -52,6 +52,8 @@ export interface FormField {
   prefill?: string;
   merge?: 'identity' | 'lww' | 'server';
   options?: Option[];
+  /** PRE7: when the applicant is the member picked in `field`, a select takes `value`. */
+  applicant_role?: { field: string; value: string }[];
   /** Item fields of a `repeat`. */
   fields?: FormField[];
   min_items?: number;
@@ -70,5 +72,12 @@ export interface ProcedureDefinition {
   code: string;
   version: number;
   name: LocalizedText;
-  form: { fields: FormField[] };
+  form: { fields: FormField[]; sections?: FormSection[] };
+}
+
+/** One step of the form wizard (SPEC-forms SEC1). */
+export interface FormSection {
+  key: string;
+  title: LocalizedText;
+  fields: string[];
 }

@@ -412,6 +412,28 @@ export const vi = {
   'rating.citizen_send': 'Gửi đánh giá',
   'rating.citizen_thanks': 'Cảm ơn bác! Xin trả máy cho cán bộ thôn.',
   'rating.citizen_give_back': 'Trả máy cho tình nguyện viên',
+  // --- branch wizard: form steps, never ask twice, legible photos ---
+  'wizard.section': 'Phần {n}/{total}: {name}',
+  'wizard.section_all_prefilled': 'Phần này đã được điền sẵn. Mở danh sách bên dưới để xem lại.',
+  'wizard.prefilled_summary': '{count} trường đã điền sẵn — xem lại',
+  'wizard.to_documents': 'Sang phần giấy tờ',
+  'wizard.age': '{age} tuổi',
+  'wizard.minors_hidden': 'Không hiện {count} người dưới {age} tuổi: họ không tự đứng tên nộp thủ tục này.',
+  'reuse.title': 'Lưu lại cho lần sau',
+  'reuse.hint': 'Những thông tin mới này sẽ được lưu vào hồ sơ nhân khẩu khi ký, để lần sau không phải hỏi lại.',
+  'reuse.offer': 'Cập nhật {what} cho {name}?',
+  'reuse.change': '{old} → {value}',
+  'reuse.what.phone': 'số điện thoại',
+  'reuse.what.ethnicity': 'dân tộc',
+  'reuse.what.cccd': 'số CCCD',
+  'reuse.what.date_of_birth': 'ngày sinh',
+  'reuse.what.full_name': 'họ tên',
+  'reuse.what.address': 'địa chỉ của hộ',
+  'reuse.what.sex': 'giới tính',
+  'reuse.newborn': 'Thêm {name} vào hộ (chờ xác nhận khi có kết quả khai sinh)?',
+  'member.pending_birth': 'Chờ khai sinh',
+  'docs.full_size': 'Xem ảnh cỡ thật',
+  'docs.fit': 'Thu nhỏ vừa màn hình',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof vi;

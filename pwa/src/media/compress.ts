@@ -1,12 +1,17 @@
 /**
  * On-device "document mode" compression for photos of papers, before they are stored and synced
- * over 2G: long edge about 1600 px, WebP when the browser really encodes WebP, otherwise JPEG,
- * quality stepped down until the file is at most 200 KB where that is possible.
+ * over 2G, tuned so the officer can still read them: long edge about 1600 px, WebP when the
+ * browser really encodes WebP, otherwise JPEG, quality stepped down only to a floor (0.7) to fit a
+ * budget of about 250 KB per page; past the floor the picture is made smaller instead, never
+ * blurrier. Black-and-white paper (almost no colour, no red stamp or blue signature) is encoded in
+ * greyscale when that is smaller.
+ * docs/benchmarks.md ("Document photos") measures bytes and SSIM of this code in Chromium.
  *
  * Invariants:
  *  - The output type is the type of the blob the encoder RETURNED, never the one requested:
  *    Safari's canvas.toBlob('image/webp') silently yields PNG, which would be large and mislabelled.
  *  - Re-encoding drops EXIF (GPS position of the household) and applies the photo's orientation.
+ *  - The quality never goes below the last of `qualities`.
  *  - Never throws for "too big": the smallest attempt is returned with `withinTarget: false`, and
  *    the UI shows the size so the volunteer can retake.
  * Failure modes: `CompressionError` when the file cannot be decoded as an image or no encoder works.
@@ -14,11 +19,13 @@
 
 export const DOCUMENT_MODE = {
   longEdge: 1600,
-  maxBytes: 200 * 1024,
-  /** Tried in order until the result fits. */
-  qualities: [0.82, 0.74, 0.66, 0.58, 0.5, 0.42, 0.35] as readonly number[],
-  /** When even the lowest quality is too big, shrink the long edge by these factors. */
-  scales: [1, 0.8, 0.64] as readonly number[],
+  maxBytes: 250 * 1024,
+  /** Tried in order until the result fits; the last one is the floor. */
+  qualities: [0.92, 0.88, 0.84, 0.8, 0.75, 0.7] as readonly number[],
+  /** When even the floor quality is too big, shrink the long edge by these factors. */
+  scales: [1, 0.85, 0.72] as readonly number[],
+  /** Encode paper in greyscale when that saves bytes. */
+  greyscale: true,
 } as const;
 
 export type DocumentMode = {
@@ -26,6 +33,7 @@ export type DocumentMode = {
   maxBytes: number;
   qualities: readonly number[];
   scales: readonly number[];
+  greyscale?: boolean;
 };
 
 export type OutputType = 'image/webp' | 'image/jpeg';
@@ -37,6 +45,8 @@ export class CompressionError extends Error {
 export interface CompressedImage {
   blob: Blob;
   type: OutputType;
+  /** True when the page was encoded in greyscale. */
+  grey: boolean;
   width: number;
   height: number;
   quality: number;
@@ -87,8 +97,56 @@ export async function encodeWithinBudget(
   return { ...best, withinTarget: false };
 }
 
-interface Surface {
-  draw(width: number, height: number): EncodeFn;
+/** Mean colourfulness (max − min channel, 0–255) of a sample of RGBA pixels. */
+export function colourfulness(rgba: Uint8ClampedArray, step = 97): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i + 3 < rgba.length; i += 4 * step) {
+    const r = rgba[i]!, g = rgba[i + 1]!, b = rgba[i + 2]!;
+    sum += Math.max(r, g, b) - Math.min(r, g, b);
+    n++;
+  }
+  return n ? sum / n : 0;
+}
+
+/** Share (0–1) of sampled pixels whose colourfulness is above `threshold`: stamps, blue ink. */
+export function saturatedShare(rgba: Uint8ClampedArray, threshold = 48, step = 13): number {
+  let hit = 0;
+  let n = 0;
+  for (let i = 0; i + 3 < rgba.length; i += 4 * step) {
+    const r = rgba[i]!, g = rgba[i + 1]!, b = rgba[i + 2]!;
+    if (Math.max(r, g, b) - Math.min(r, g, b) > threshold) hit++;
+    n++;
+  }
+  return n ? hit / n : 0;
+}
+
+/** Below this mean colourfulness a photo is taken for paper. */
+export const PAPER_COLOURFULNESS = 28;
+/**
+ * Above this share of strongly coloured pixels the colour is kept anyway: a red stamp or a
+ * signature in blue ink tells an original from a photocopy.
+ */
+export const PAPER_INK_SHARE = 0.002;
+
+/** Luma (Rec. 601) into all three channels, in place. */
+export function toGreyscale(rgba: Uint8ClampedArray): void {
+  for (let i = 0; i + 3 < rgba.length; i += 4) {
+    const y = Math.round(0.299 * rgba[i]! + 0.587 * rgba[i + 1]! + 0.114 * rgba[i + 2]!);
+    rgba[i] = y;
+    rgba[i + 1] = y;
+    rgba[i + 2] = y;
+  }
+}
+
+type Ctx2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+
+interface Drawn {
+  encode: EncodeFn;
+  /** True when the drawing looks like black-and-white paper; undefined where pixels cannot be read. */
+  paper: boolean | undefined;
+  /** Turns the drawing grey; false where pixels cannot be read. */
+  makeGrey(): boolean;
 }
 
 type Source = { width: number; height: number; image: CanvasImageSource; close?: () => void };
@@ -119,33 +177,48 @@ async function decode(file: Blob): Promise<Source> {
   }
 }
 
-function surfaceFor(source: Source): Surface {
+function pixelsOf(ctx: Ctx2D, width: number, height: number): ImageData | undefined {
+  if (typeof ctx.getImageData !== 'function') return undefined;
+  try {
+    return ctx.getImageData(0, 0, width, height);
+  } catch {
+    return undefined; // a tainted or unreadable canvas: colour is kept
+  }
+}
+
+function draw(source: Source, width: number, height: number): Drawn {
+  let ctx: Ctx2D;
+  let encode: EncodeFn;
+  if (typeof OffscreenCanvas !== 'undefined') {
+    const canvas = new OffscreenCanvas(width, height);
+    const c = canvas.getContext('2d');
+    if (!c) throw new CompressionError('no 2d context');
+    ctx = c;
+    encode = (type, quality) => canvas.convertToBlob({ type, quality }).catch(() => null);
+  } else {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const c = canvas.getContext('2d');
+    if (!c) throw new CompressionError('no 2d context');
+    ctx = c;
+    encode = (type, quality) => new Promise((resolve) => canvas.toBlob(resolve, type, quality));
+  }
+  paint(ctx, source.image, width, height);
+  const pixels = pixelsOf(ctx, width, height);
   return {
-    draw(width, height) {
-      if (typeof OffscreenCanvas !== 'undefined') {
-        const canvas = new OffscreenCanvas(width, height);
-        const ctx = canvas.getContext('2d');
-        if (!ctx) throw new CompressionError('no 2d context');
-        paint(ctx, source.image, width, height);
-        return (type, quality) => canvas.convertToBlob({ type, quality }).catch(() => null);
-      }
-      const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = height;
-      const ctx = canvas.getContext('2d');
-      if (!ctx) throw new CompressionError('no 2d context');
-      paint(ctx, source.image, width, height);
-      return (type, quality) => new Promise((resolve) => canvas.toBlob(resolve, type, quality));
+    encode,
+    paper: pixels ? colourfulness(pixels.data) < PAPER_COLOURFULNESS && saturatedShare(pixels.data) < PAPER_INK_SHARE : undefined,
+    makeGrey() {
+      if (!pixels || typeof ctx.putImageData !== 'function') return false;
+      toGreyscale(pixels.data);
+      ctx.putImageData(pixels, 0, 0);
+      return true;
     },
   };
 }
 
-function paint(
-  ctx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D,
-  image: CanvasImageSource,
-  width: number,
-  height: number,
-): void {
+function paint(ctx: Ctx2D, image: CanvasImageSource, width: number, height: number): void {
   // White under transparent pixels: JPEG has no alpha and would turn them black.
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, width, height);
@@ -158,18 +231,38 @@ export async function compressImage(file: Blob, mode: DocumentMode = DOCUMENT_MO
   const source = await decode(file);
   try {
     if (!source.width || !source.height) throw new CompressionError('empty image');
-    const surface = surfaceFor(source);
+    const top = mode.qualities[0] ?? 0.9;
     let format: OutputType | undefined;
+    let grey: boolean | undefined;
     let smallest: CompressedImage | undefined;
     for (const scale of mode.scales) {
       const size = scaledSize(source.width, source.height, Math.round(mode.longEdge * scale));
-      const encode = surface.draw(size.width, size.height);
+      let drawn = draw(source, size.width, size.height);
       let first: Blob | null = null;
-      if (!format) ({ type: format, first } = await probeFormat(encode, mode.qualities[0] ?? 0.8));
-      const out = await encodeWithinBudget(encode, format, mode, first);
+      if (!format) ({ type: format, first } = await probeFormat(drawn.encode, top));
+      if (grey === undefined) {
+        // Decided once, on the first drawing: greyscale only for paper, and only if smaller.
+        grey = false;
+        const paper = mode.greyscale !== false && drawn.paper === true;
+        if (paper) {
+          const colour = first ?? (await drawn.encode(format, top));
+          if (drawn.makeGrey()) {
+            const greyBlob = await drawn.encode(format, top);
+            grey = !!greyBlob && (!colour || greyBlob.size < colour.size);
+            first = grey ? greyBlob : colour;
+            if (!grey) drawn = draw(source, size.width, size.height); // back to colour
+          } else {
+            first = colour;
+          }
+        }
+      } else if (grey) {
+        drawn.makeGrey();
+      }
+      const out = await encodeWithinBudget(drawn.encode, format, mode, first);
       const result: CompressedImage = {
         blob: out.blob,
         type: format,
+        grey,
         width: size.width,
         height: size.height,
         quality: out.quality,

@@ -1,4 +1,5 @@
 import type { JSX } from 'preact';
+import { formatDate } from '../forms/dates';
 import { t, type MessageKey } from '../i18n';
 import { href } from '../router';
 import { getHousehold, membersOf } from '../store/repo';
@@ -53,8 +54,9 @@ export function Household(props: { householdId: string }): JSX.Element {
                     <span class="list-title">{m.full_name}</span>
                     <span class="list-sub">
                       {relationshipLabel(m.relationship)}
-                      {m.date_of_birth ? ` · ${m.date_of_birth}` : ''}
+                      {m.date_of_birth ? ` · ${formatDate(m.date_of_birth)}` : ''}
                       {m.pending ? <span class="badge badge--pending">{t('sync.pending')}</span> : null}
+                      {m.status === 'pending_birth' ? <span class="badge badge--pending">{t('member.pending_birth')}</span> : null}
                     </span>
                   </a>
                   <a

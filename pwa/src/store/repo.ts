@@ -104,7 +104,9 @@ export const MEMBER_FIELD_KEYS = [
   'notes',
 ] as const satisfies readonly (keyof MemberRow)[];
 
-export type MemberFields = Pick<MemberRow, (typeof MEMBER_FIELD_KEYS)[number]>;
+export type MemberFields = Pick<MemberRow, (typeof MEMBER_FIELD_KEYS)[number]> &
+  /** Sent on create only (a newborn from a birth registration); the server rules them after. */
+  Partial<Pick<MemberRow, 'status' | 'source_dossier_id'>>;
 
 /** Thrown when the household (or member) to edit is not on this device. */
 export class NotOnDevice extends Error {

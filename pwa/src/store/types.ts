@@ -74,6 +74,10 @@ export interface MemberRow {
   relationship: string;
   ethnicity?: string;
   notes?: string;
+  /** `pending_birth`: a newborn added with its birth registration, until the result is issued. */
+  status?: 'active' | 'pending_birth';
+  /** The birth registration that added a pending newborn. */
+  source_dossier_id?: string | null;
   /** Server row version; absent for rows created on this device. */
   version?: number;
   /** searchKey(full_name) */

@@ -21,6 +21,9 @@ export type SchemaField = JsonObject & { readonly key: string; readonly type: st
 export const RELATIONSHIP_CODES = ['chu_ho', 'vo', 'chong', 'con', 'bo', 'me', 'ong', 'ba', 'chau', 'anh_chi_em', 'khac'] as const;
 export const MEMBER_ATTRS = ['id', 'full_name', 'date_of_birth', 'sex', 'cccd', 'phone', 'ethnicity', 'relationship'] as const;
 export const HOUSEHOLD_ATTRS = ['address', 'village_name', 'commune_name', 'province_name', 'head_name'] as const;
+export const COUPLE_SEXES = ['male', 'female'] as const;
+/** The sex a spouse's relationship implies when the member record has none (PRE6). */
+const SPOUSE_SEX: Readonly<Record<string, string>> = { vo: 'female', chong: 'male' };
 
 const BLANK = new Set([' ', '\t', '\n', '\r']);
 const DATE_RE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
@@ -29,7 +32,7 @@ const PHONE_RE = /^0[35789][0-9]{8}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY = '[a-z][a-z0-9]*(?:_[a-z0-9]+)*';
 const PREFILL_RE = new RegExp(
-  `^(?<source>applicant|head|household|field:(?<field>${KEY})|relation:(?<relation>${KEY}))\\.(?<attr>${KEY})$`,
+  `^(?<source>applicant|head|household|field:(?<field>${KEY})|relation:(?<relation>${KEY})|couple:(?<couple>${KEY}))\\.(?<attr>${KEY})$`,
 );
 
 /** The form *schema* is malformed (data problems are returned as FormIssue). */
@@ -79,7 +82,7 @@ const MESSAGES: Record<IssueCode, [string, string]> = {
   not_integer: ['Phải là số nguyên', 'Must be a whole number'],
   below_min: ['Không được nhỏ hơn {min}', 'Must be at least {min}'],
   above_max: ['Không được lớn hơn {max}', 'Must be at most {max}'],
-  bad_date: ['Ngày không hợp lệ (YYYY-MM-DD)', 'Invalid date (YYYY-MM-DD)'],
+  bad_date: ['Ngày không hợp lệ (dd/mm/yyyy)', 'Invalid date (dd/mm/yyyy)'],
   date_before_min: ['Ngày không được trước {min}', 'Date must not be before {min}'],
   date_after_max: ['Ngày không được sau {max}', 'Date must not be after {max}'],
   not_an_option: ['Giá trị không nằm trong danh sách', 'Not one of the options'],
@@ -302,14 +305,19 @@ function checkNumber(field: SchemaField, value: unknown, path: string): FormIssu
   return undefined;
 }
 
+/** `YYYY-MM-DD` → `dd/mm/yyyy`, the one date format people read. */
+function dayMonthYear(iso: string): string {
+  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+}
+
 function checkDate(field: SchemaField, value: string, path: string, today: string): FormIssue | undefined {
   if (!DATE_RE.test(value) || !isCalendarDate(value)) return issue(path, 'bad_date');
   const rules = rulesOf(field);
   const min = dateBound(rules.min, today, path);
   const max = dateBound(rules.max, today, path);
   // Well-formed ISO dates compare correctly as strings.
-  if (min !== undefined && value < min) return issue(path, 'date_before_min', { min });
-  if (max !== undefined && value > max) return issue(path, 'date_after_max', { max });
+  if (min !== undefined && value < min) return issue(path, 'date_before_min', { min: dayMonthYear(min) });
+  if (max !== undefined && value > max) return issue(path, 'date_after_max', { max: dayMonthYear(max) });
   return undefined;
 }
 
@@ -411,7 +419,7 @@ export function validateForm(
 // --- prefill and merge rules ------------------------------------------------------------------
 
 export interface PrefillPath {
-  source: 'applicant' | 'head' | 'household' | 'field' | 'relation';
+  source: 'applicant' | 'head' | 'household' | 'field' | 'relation' | 'couple';
   /** Field key (source "field") or relationship code (source "relation"), else null. */
   selector: string | null;
   attr: string;
@@ -438,6 +446,12 @@ export function parsePrefill(path: string): PrefillPath {
     }
     return { source: 'relation', selector: g.relation, attr };
   }
+  if (g.couple !== undefined) {
+    if (!(COUPLE_SEXES as readonly string[]).includes(g.couple)) {
+      throw new FormError(`prefill: giới tính không hợp lệ / unknown sex ${g.couple}`, 'bad_prefill');
+    }
+    return { source: 'couple', selector: g.couple, attr };
+  }
   if (g.field !== undefined) return { source: 'field', selector: g.field, attr };
   return { source: g.source === 'applicant' ? 'applicant' : 'head', selector: null, attr };
 }
@@ -445,6 +459,34 @@ export function parsePrefill(path: string): PrefillPath {
 function memberById(id: unknown, pools: readonly (JsonObject | null | undefined)[]): JsonObject | undefined {
   if (typeof id !== 'string') return undefined;
   return pools.find((p): p is JsonObject => !!p && p.id === id);
+}
+
+function sexOf(person: JsonObject): unknown {
+  const sex = person.sex;
+  return sex === 'male' || sex === 'female' ? sex : SPOUSE_SEX[String(person.relationship)];
+}
+
+/**
+ * PRE6: the partner of that sex in the couple heading the household: the head when the head is of
+ * that sex, else the first spouse of the head (`vo`/`chong`) of that sex (a member without a
+ * recorded sex has the one its relationship implies). A household headed by a woman still finds
+ * the mother.
+ */
+export function coupleMember(sex: string, head: JsonObject | null | undefined, members: readonly JsonObject[]): JsonObject | undefined {
+  if (head && sexOf(head) === sex) return head;
+  const headId = head?.id;
+  return members.find((m) => typeof m.relationship === 'string' && m.relationship in SPOUSE_SEX && m.id !== headId && sexOf(m) === sex);
+}
+
+/** PRE7: the option naming the applicant's role, from the member fields already resolved. */
+function applicantRole(field: SchemaField, applicant: JsonObject | null | undefined, resolved: Readonly<Record<string, unknown>>): unknown {
+  const roles = field.applicant_role;
+  if (!Array.isArray(roles) || !applicant || isEmpty(applicant.id)) return undefined;
+  for (const role of roles) {
+    if (!isObject(role) || typeof role.field !== 'string') throw new FormError(`${field.key}.applicant_role: không hợp lệ / invalid entry`);
+    if (same(resolved[role.field], applicant.id)) return role.value;
+  }
+  return undefined;
 }
 
 /**
@@ -468,6 +510,11 @@ export function resolvePrefill(
       out[key] = chosen[key];
       continue;
     }
+    const role = applicantRole(field, applicant, out);
+    if (!isEmpty(role) && (field.type !== 'select' || optionValues(field).includes(role as string))) {
+      out[key] = role;
+      continue;
+    }
     if (typeof field.prefill !== 'string') continue;
     const path = parsePrefill(field.prefill);
     let value: unknown;
@@ -478,6 +525,7 @@ export function resolvePrefill(
       if (path.source === 'applicant') person = applicant;
       else if (path.source === 'head') person = head;
       else if (path.source === 'relation') person = members.find((m) => m.relationship === path.selector);
+      else if (path.source === 'couple') person = coupleMember(path.selector!, head, members);
       else person = memberById(out[path.selector!], pools);
       value = person?.[path.attr];
     }
@@ -497,6 +545,101 @@ export function fieldRules(schemaFields: unknown): Record<string, MergeRule> {
       throw new FormError(`${field.key}.merge: quy tắc không hợp lệ / unknown rule ${JSON.stringify(rule)}`);
     }
     out[field.key] = rule;
+  }
+  return out;
+}
+
+// --- sections (steps of the form) ------------------------------------------------------------
+
+/** What one step of the wizard shows (SEC2). */
+export interface SectionView {
+  key: string;
+  /** Visible fields of the step, in schema order. */
+  visible: string[];
+  /** Visible fields the volunteer still has to type or fix. */
+  to_type: string[];
+  /** Visible fields whose prefilled value stands and is valid. */
+  prefilled: string[];
+  /** Validation issues of the step's fields. */
+  issues: number;
+}
+
+/**
+ * SEC1: the steps of a form as `[key, field keys]`. Without `sections` (null/undefined) the form is
+ * one step named `form`; otherwise the sections, read in order, list every top-level field exactly
+ * once in schema order. Anything else throws FormError.
+ */
+export function formSections(schemaFields: unknown, sections: unknown): [string, string[]][] {
+  const keys = fieldsOf(schemaFields).map((f) => f.key);
+  if (sections === undefined || sections === null) return [['form', keys]];
+  if (!Array.isArray(sections) || sections.length === 0) {
+    throw new FormError('sections: phải là danh sách không rỗng / must be a non-empty list');
+  }
+  const out: [string, string[]][] = [];
+  const seen = new Set<string>();
+  sections.forEach((section: unknown, index) => {
+    const key = isObject(section) ? section.key : undefined;
+    const names = isObject(section) ? section.fields : undefined;
+    if (typeof key !== 'string' || !new RegExp(`^${KEY}$`).test(key) || seen.has(key)) {
+      throw new FormError(`sections[${index}].key: thiếu, sai dạng hoặc trùng / missing, malformed or duplicate key`);
+    }
+    if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) {
+      throw new FormError(`sections[${index}].fields: danh sách khóa không rỗng / a non-empty list of keys`);
+    }
+    seen.add(key);
+    out.push([key, names as string[]]);
+  });
+  const listed = out.flatMap(([, names]) => names);
+  if (listed.length !== keys.length || listed.some((k, i) => k !== keys[i])) {
+    throw new FormError('sections: phải liệt kê mọi trường đúng một lần theo thứ tự biểu mẫu / must list every field once, in form order');
+  }
+  return out;
+}
+
+function jsonSame(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonSame(x, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonSame(a[k], b[k]));
+  }
+  return same(a, b);
+}
+
+/**
+ * SEC2: the steps to show for `data`, skipping steps with no visible field. A visible field is
+ * prefilled when `prefill` has its key, the cleaned value is that same JSON value and validation
+ * finds no issue at or under its path; every other visible field is to type.
+ */
+export function sectionViews(
+  schemaFields: unknown,
+  sections: unknown,
+  data: JsonObject,
+  prefill: JsonObject,
+  today: string,
+  memberIds?: readonly string[],
+): SectionView[] {
+  const fields = fieldsOf(schemaFields);
+  const steps = formSections(fields, sections);
+  const cleaned = cleanForm(fields, data);
+  const visible = new Set(visibleFields(fields, cleaned));
+  const issueCount = new Map<string, number>();
+  for (const found of validateForm(fields, cleaned, today, memberIds)) {
+    const root = found.path.split(/[.[]/, 1)[0]!;
+    issueCount.set(root, (issueCount.get(root) ?? 0) + 1);
+  }
+  const has = (o: JsonObject, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+  const out: SectionView[] = [];
+  for (const [key, names] of steps) {
+    const shown = names.filter((n) => visible.has(n));
+    if (shown.length === 0) continue;
+    const ready = shown.filter((n) => has(prefill, n) && has(cleaned, n) && !issueCount.has(n) && jsonSame(cleaned[n], prefill[n]));
+    out.push({
+      key,
+      visible: shown,
+      to_type: shown.filter((n) => !ready.includes(n)),
+      prefilled: ready,
+      issues: shown.reduce((sum, n) => sum + (issueCount.get(n) ?? 0), 0),
+    });
   }
   return out;
 }

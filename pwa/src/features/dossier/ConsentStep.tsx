@@ -3,14 +3,17 @@
  * default), a signature drawn on the screen; then the device signs and queues the dossier.
  */
 import type { JSX } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { formatDate } from '../../forms/dates';
 import { localToday } from '../../forms/messages';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 import { SignaturePad, type SignaturePadHandle } from '../../media/SignaturePad';
 import { navigate } from '../../router';
 import type { JsonObject } from '../../sync/forms';
 import type { DossierContext } from './context';
-import { NotReadyError, signDossier } from './sign';
+import { formData } from './model';
+import { newbornOf, reuseOffers, saveReuse, type Offer } from './reuse';
+import { draftValues, NotReadyError, signDossier } from './sign';
 import type { DossierDraft } from './types';
 
 export function ConsentStep(props: {
@@ -30,6 +33,21 @@ export function ConsentStep(props: {
   const [ink, setInk] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const data = useMemo(() => formData(ctx.procedure!.form.fields, draftValues(props.draft, props.prefill)), [props.draft, props.prefill]);
+  const offers = useMemo(() => reuseOffers(ctx.procedure!.form.fields, data, ctx), [data]);
+  const newborn = useMemo(
+    () => (props.draft.mode === 'new' ? newbornOf(props.draft.procedure_code, props.draft.dossier_id, data, ctx) : undefined),
+    [data],
+  );
+  // Offers the volunteer keeps (all but a household address change, which may be the parent's own).
+  const [kept, setKept] = useState<ReadonlySet<string>>(() => new Set([...offers.filter((o) => o.kind === 'member').map((o) => o.id), 'newborn']));
+  const toggle = (id: string, on: boolean): void =>
+    setKept((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
 
   const sign = async (e: Event): Promise<void> => {
     e.preventDefault();
@@ -50,6 +68,13 @@ export function ConsentStep(props: {
         signature: png,
         signerName: name,
       });
+      // The dossier is signed and queued; what it teaches the household record follows.
+      const saved = await saveReuse(
+        props.draft.household_id,
+        offers.filter((o) => kept.has(o.id)),
+        newborn && kept.has('newborn') ? newborn : undefined,
+      );
+      if (saved.failed.length > 0) throw new Error(saved.failed.join('; '));
       navigate(`/dossiers/${encodeURIComponent(props.draft.dossier_id)}?signed=1`);
     } catch (err) {
       setBusy(false);
@@ -82,6 +107,27 @@ export function ConsentStep(props: {
         </span>
         <SignaturePad label={t('consent.signature')} handle={pad} onInk={setInk} />
       </div>
+      {offers.length > 0 || newborn ? (
+        <section class="reuse" aria-labelledby="reuse-title">
+          <h3 id="reuse-title">{t('reuse.title')}</h3>
+          <p class="help" style="margin:0">{t('reuse.hint')}</p>
+          {offers.map((o) => (
+            <label key={o.id} class="choice">
+              <input type="checkbox" name={o.id} checked={kept.has(o.id)} onChange={(e) => toggle(o.id, (e.currentTarget as HTMLInputElement).checked)} />
+              <span>
+                {offerText(o, ctx.household?.head_name ?? '')}
+                <span class="muted"> {t('reuse.change', { old: shown(o.attr, o.old) || '—', value: shown(o.attr, o.value) })}</span>
+              </span>
+            </label>
+          ))}
+          {newborn ? (
+            <label class="choice">
+              <input type="checkbox" name="newborn" checked={kept.has('newborn')} onChange={(e) => toggle('newborn', (e.currentTarget as HTMLInputElement).checked)} />
+              <span>{t('reuse.newborn', { name: newborn.fields.full_name })}</span>
+            </label>
+          ) : null}
+        </section>
+      ) : null}
       {!props.ready ? <p class="error">{t('wizard.not_ready')}</p> : null}
       {error ? (
         <p class="error" role="alert">
@@ -98,4 +144,15 @@ export function ConsentStep(props: {
       </div>
     </form>
   );
+}
+
+function shown(attr: string, value: string | undefined): string {
+  return attr === 'date_of_birth' ? formatDate(value) : (value ?? '');
+}
+
+/** "Cập nhật số điện thoại cho Lò Thị Mai?" */
+function offerText(o: Offer, headName: string): string {
+  const what = o.kind === 'household' ? 'address' : o.attr;
+  const name = o.kind === 'member' ? o.memberName : headName;
+  return t('reuse.offer', { what: t(`reuse.what.${what}` as MessageKey), name });
 }

@@ -60,6 +60,8 @@ function ComponentCard(props: {
   const [queue, setQueue] = useState<File[]>([]);
   const [replacing, setReplacing] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
+  // The volunteer checks the photo at full size (every pixel) before keeping it.
+  const [fullSize, setFullSize] = useState(false);
   const name = localized(def.name);
   const idPrefix = `c-${def.code}`;
   const short = def.required && refs.length < def.min_count;
@@ -93,6 +95,7 @@ function ComponentCard(props: {
       props.onSaved(ref, replacing);
       setReplacing(undefined);
       setPending(undefined);
+      setFullSize(false);
     } catch (e) {
       setError(t('common.error', { message: String(e) }));
     } finally {
@@ -140,7 +143,18 @@ function ComponentCard(props: {
       {busy && !pending ? <p role="status">{t('docs.processing')}</p> : null}
       {pending ? (
         <div class="preview stack">
-          {pending.file.type === 'application/pdf' ? <p>{t('docs.pdf')}</p> : <img src={pending.url} alt={name} />}
+          {pending.file.type === 'application/pdf' ? (
+            <p>{t('docs.pdf')}</p>
+          ) : (
+            <>
+              <div class={fullSize ? 'preview--full' : ''} data-testid="photo-preview">
+                <img src={pending.url} alt={name} />
+              </div>
+              <button type="button" class="button button--secondary" aria-pressed={fullSize} onClick={() => setFullSize((v) => !v)}>
+                {fullSize ? t('docs.fit') : t('docs.full_size')}
+              </button>
+            </>
+          )}
           <p role="status">
             {pending.file.type === 'application/pdf'
               ? t('docs.file_size', { size: size(pending.file.size) })

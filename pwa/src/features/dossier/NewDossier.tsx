@@ -5,7 +5,10 @@
  */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
+import { ageOn } from '../../forms/dates';
+import { localToday } from '../../forms/messages';
 import { localized, t } from '../../i18n';
+import { relationshipLabel } from '../../screens/Household';
 import { href, navigate } from '../../router';
 import { getHousehold, listProcedures, membersOf } from '../../store/repo';
 import { LiveView, Screen } from '../../ui/common';
@@ -97,6 +100,7 @@ function NewForHousehold(props: { householdId: string; memberId?: string | undef
             <p class="muted">{t('dossier.new_for', { name: household.head_name })}</p>
             <ApplicantPicker
               members={members}
+              minAge={def.applicant_min_age ?? 16}
               initial={props.memberId}
               onStart={async (applicantId) => {
                 const draft = startDraft({
@@ -115,17 +119,31 @@ function NewForHousehold(props: { householdId: string; memberId?: string | undef
   );
 }
 
+/** Members offered as the applicant: relationship and age shown, children under `minAge` left out. */
+export function applicantChoices<M extends { id: string; full_name: string; relationship?: string; date_of_birth?: string | undefined }>(
+  members: readonly M[],
+  minAge: number,
+  today: string,
+  keep?: string,
+): { shown: (M & { age: number | undefined })[]; hidden: number } {
+  const withAge = members.map((m) => ({ ...m, age: ageOn(m.date_of_birth, today) }));
+  const shown = withAge.filter((m) => m.id === keep || m.age === undefined || m.age >= minAge);
+  return { shown, hidden: withAge.length - shown.length };
+}
+
 function ApplicantPicker(props: {
-  members: { id: string; full_name: string; date_of_birth?: string | undefined }[];
+  members: { id: string; full_name: string; relationship: string; date_of_birth?: string | undefined }[];
+  minAge: number;
   initial: string | undefined;
   onStart: (applicantId: string) => Promise<void>;
 }): JSX.Element {
+  const { shown, hidden } = applicantChoices(props.members, props.minAge, localToday(), props.initial);
   const [chosen, setChosen] = useState<string | undefined>(
-    props.members.some((m) => m.id === props.initial) ? props.initial : props.members.length === 1 ? props.members[0]!.id : undefined,
+    shown.some((m) => m.id === props.initial) ? props.initial : shown.length === 1 ? shown[0]!.id : undefined,
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  if (props.members.length === 0) return <p class="notice">{t('dossier.no_members')}</p>;
+  if (shown.length === 0) return <p class="notice">{t('dossier.no_members')}</p>;
   return (
     <form
       class="stack"
@@ -143,18 +161,23 @@ function ApplicantPicker(props: {
         <legend>{t('dossier.pick_applicant')}</legend>
         <p class="help">{t('dossier.applicant_hint')}</p>
         <ul class="choice-list">
-          {props.members.map((m) => (
+          {shown.map((m) => (
             <li key={m.id}>
               <label class="choice">
                 <input type="radio" name="applicant" value={m.id} checked={chosen === m.id} onChange={() => setChosen(m.id)} />
                 <span>
                   {m.full_name}
-                  {m.date_of_birth ? <span class="muted"> · {m.date_of_birth.slice(0, 4)}</span> : null}
+                  <span class="muted">
+                    {' · '}
+                    {relationshipLabel(m.relationship)}
+                    {m.age !== undefined ? ` · ${t('wizard.age', { age: m.age })}` : ''}
+                  </span>
                 </span>
               </label>
             </li>
           ))}
         </ul>
+        {hidden > 0 ? <p class="muted">{t('wizard.minors_hidden', { count: hidden, age: props.minAge })}</p> : null}
       </fieldset>
       {error ? (
         <p class="error" role="alert">

@@ -5,8 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { fieldElementId, FormRenderer } from '../../forms/FormRenderer';
-import { issuesByPath, localToday } from '../../forms/messages';
+import { localToday } from '../../forms/messages';
 import type { FormField, FormValues } from '../../forms/schema';
 import { localized, t, type MessageKey } from '../../i18n';
 import { navigate } from '../../router';
@@ -14,9 +13,11 @@ import { db } from '../../store/db';
 import { getSession } from '../../store/repo';
 import type { TaskRow } from '../../store/types';
 import { Screen } from '../../ui/common';
+import { relationshipLabel } from '../../screens/Household';
 import { ConsentStep } from './ConsentStep';
 import { loadContext, prefillFor, type DossierContext } from './context';
 import { DocumentsStep } from './DocumentsStep';
+import { FormSteps } from './FormSteps';
 import { loadDraft, saveDraft } from './drafts';
 import { countPrefilled, formData, formIssues, missingComponents, readiness, recordEdits, startFillTimer } from './model';
 import { ReviewStep } from './ReviewStep';
@@ -99,7 +100,6 @@ function Wizard(props: { loaded: Loaded }): JSX.Element {
   const current = useRef(draft);
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const [saveError, setSaveError] = useState<string | undefined>();
-  const [showErrors, setShowErrors] = useState(false);
 
   const prefillOf = (d: DossierDraft): Record<string, unknown> => (d.mode === 'new' ? prefillFor(fields, ctx, d.typed) : {});
 
@@ -122,7 +122,8 @@ function Wizard(props: { loaded: Loaded }): JSX.Element {
   const values = draftValues(draft, prefill);
   const data = formData(fields, values);
   const memberIds = ctx.members.map((m) => m.id);
-  const issues = formIssues(fields, data, localToday(), memberIds);
+  const today = localToday();
+  const issues = formIssues(fields, data, today, memberIds);
   const missing = missingComponents(ctx.components, draft.components);
   const ready = readiness(issues, missing);
   const counts = draft.mode === 'new' ? countPrefilled(fields, data, prefill) : undefined;
@@ -132,9 +133,8 @@ function Wizard(props: { loaded: Loaded }): JSX.Element {
   const elapsed = draft.fill_started_at ? Math.max(0, Math.floor((now - Date.parse(draft.fill_started_at)) / 1000)) : 0;
 
   const stepIndex = Math.max(0, WIZARD_STEPS.indexOf(draft.step));
-  const go = (step: WizardStep): void => {
-    update((d) => ({ ...d, step }));
-    setShowErrors(false);
+  const go = (step: WizardStep, section?: string): void => {
+    update((d) => ({ ...d, step, ...(section !== undefined ? { section } : {}) }));
     globalThis.scrollTo?.(0, 0);
   };
 
@@ -146,19 +146,15 @@ function Wizard(props: { loaded: Loaded }): JSX.Element {
       return startFillTimer({ ...d, typed: recordEdits(d.typed, shown, next) }, new Date());
     });
 
-  const formNext = (e: Event): void => {
-    e.preventDefault();
-    if (issues.length > 0) {
-      setShowErrors(true);
-      document.getElementById(fieldElementId('f', issues[0]!.path))?.focus();
-      return;
-    }
-    go('documents');
+  /** The form step holding the first issue (back from the review), else the first step. */
+  const firstSectionWithIssue = (): string | undefined => {
+    const root = issues[0]?.path.split(/[.[]/, 1)[0];
+    return procedure.form.sections?.find((s) => root !== undefined && s.fields.includes(root))?.key ?? procedure.form.sections?.[0]?.key;
   };
 
   const stepName = t(`wizard.step.${draft.step}` as MessageKey);
   const back = `/dossiers/${encodeURIComponent(draft.dossier_id)}`;
-  const members = ctx.members.map((m) => ({ id: m.id, full_name: m.full_name }));
+  const members = ctx.members.map((m) => ({ id: m.id, full_name: m.full_name, detail: relationshipLabel(m.relationship) }));
 
   return (
     <Screen title={localized(procedure.name)} back={back}>
@@ -178,34 +174,31 @@ function Wizard(props: { loaded: Loaded }): JSX.Element {
       ) : null}
 
       {draft.step === 'form' ? (
-        <form class="stack" onSubmit={formNext} noValidate>
-          {counts && counts.total > 0 ? <p class="notice">{t('wizard.prefill_count', { prefilled: counts.prefilled, total: counts.total })}</p> : null}
-          <FormRenderer
-            fields={fields}
-            values={values}
-            onChange={onFormChange}
-            prefilled={draft.mode === 'new' ? prefill : undefined}
-            errors={showErrors ? issuesByPath(issues) : undefined}
-            members={members}
-          />
-          {showErrors && issues.length > 0 ? (
-            <p class="error" role="alert">
-              {t('wizard.fix_form', { count: issues.length })}
-            </p>
-          ) : null}
-          <div class="wizard-nav">
-            <button class="button" type="submit">
-              {t('wizard.next')}
-            </button>
-          </div>
-        </form>
+        <FormSteps
+          fields={fields}
+          sections={procedure.form.sections}
+          values={values}
+          prefill={draft.mode === 'new' ? prefill : {}}
+          issues={issues}
+          today={today}
+          memberIds={memberIds}
+          members={members}
+          current={draft.section}
+          counts={counts}
+          onStep={(section) => {
+            update((d) => ({ ...d, section }));
+            globalThis.scrollTo?.(0, 0);
+          }}
+          onChange={onFormChange}
+          onDone={() => go('documents')}
+        />
       ) : null}
 
       {draft.step === 'documents' ? (
         <>
           <DocumentsStep draft={draft} components={ctx.components} task={task} update={update} />
           <div class="wizard-nav">
-            <button class="button button--secondary" type="button" onClick={() => go('form')}>
+            <button class="button button--secondary" type="button" onClick={() => go('form', procedure.form.sections?.at(-1)?.key)}>
               {t('wizard.prev')}
             </button>
             <button class="button" type="button" onClick={() => go('review')}>
@@ -223,10 +216,7 @@ function Wizard(props: { loaded: Loaded }): JSX.Element {
           components={ctx.components}
           ctx={ctx}
           ready={ready}
-          onEditForm={() => {
-            go('form');
-            setShowErrors(true);
-          }}
+          onEditForm={() => go('form', firstSectionWithIssue())}
           onEditDocs={() => go('documents')}
           onNext={() => go('consent')}
         />

@@ -21,6 +21,8 @@ export interface ComponentDef {
 export interface DossierProcedure extends ProcedureDefinition {
   components?: ComponentDef[];
   processing_days?: number;
+  /** Members younger than this are not offered as applicants (catalogue default 16). */
+  applicant_min_age?: number;
 }
 
 /** The catalogue entry when it has the parts the wizard needs; undefined otherwise. */

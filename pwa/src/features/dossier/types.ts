@@ -11,7 +11,7 @@ export interface AttachmentRef {
   size: number;
   type: string;
   original_size?: number;
-  /** False when compression could not reach the 200 KB target. */
+  /** False when compression could not reach the per-page budget (src/media/compress.ts). */
   within_target?: boolean;
   added_at: string;
 }
@@ -36,6 +36,8 @@ export interface DossierDraft {
   typed: Record<string, unknown>;
   components: Record<string, AttachmentRef[]>;
   step: WizardStep;
+  /** Key of the form step (catalogue section) on screen while `step` is 'form'. */
+  section?: string;
   /** First form interaction (fill timer start). */
   fill_started_at?: string;
   /** Seconds from fill_started_at to the first signature. */
