@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from backend.attachments.service import DEFAULT_MAX_DOSSIER_BYTES
 from backend.catalog.loader import Catalog
 from backend.db.models import Device, SyncConflict, SyncLoser
 from backend.lib.auth import Principal
@@ -24,6 +25,7 @@ from backend.sync_api.entities import flatten
 from sync.errors import MergeError
 from sync.merge import MergeOutcome, json_equal, merge_fields
 from sync.mutations import Mutation
+from sync.text import find_bad_text, is_forbidden
 
 
 class Reject(Exception):
@@ -67,6 +69,8 @@ class Ctx:
     deferred: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
 
     cache: dict[tuple[Any, str], Any] = field(default_factory=dict)
+    max_dossier_bytes: int = DEFAULT_MAX_DOSSIER_BYTES
+    """The per-dossier attachment budget (settings `max_dossier_attachment_bytes`)."""
 
     def get(self, model: Any, key: str) -> Any:
         """`session.get` that keeps a strong reference for the batch (the identity map is
@@ -109,6 +113,24 @@ def check_fields(m: Mutation, allowed: frozenset[str]) -> None:
             f"Trường không được phép: {', '.join(unknown)}.",
             f"Fields not allowed here: {', '.join(unknown)}.",
             errors=[{"field": f, "code": "unknown_field"} for f in unknown],
+        )
+
+
+def check_text(m: Mutation) -> None:
+    """SPEC TXT: no string anywhere in the fields (keys included) may carry a control character
+    other than tab and newline. Checked before any handler reads the database: PostgreSQL
+    refuses NUL even in a lookup parameter or a JSONB value."""
+    found = find_bad_text(m.fields)
+    if found is not None:
+        # The path may hold the offending key itself: the stored result must not.
+        path = "".join("\ufffd" if is_forbidden(ord(ch)) or 0xD800 <= ord(ch) <= 0xDFFF
+                       else ch for ch in found.path[:200])
+        raise Reject(
+            "bad_text",
+            f"Trường «{path}»: {found.message_vi}",
+            f"Field '{path}': {found.message_en}",
+            errors=[{"field": path, "code": found.code, "index": found.index,
+                     "message_vi": found.message_vi, "message_en": found.message_en}],
         )
 
 

@@ -36,7 +36,7 @@ from backend.sync_api import apply_dossier, apply_people
 from backend.sync_api.bulk import insert_rows
 from backend.sync_api.changes import Versions
 from backend.sync_api.clock import CLOCK
-from backend.sync_api.context import Applied, Ctx, Reject
+from backend.sync_api.context import Applied, Ctx, Reject, check_text
 from sync.errors import ClockDrift, SyncError
 from sync.hashing import GENESIS
 from sync.mutations import Mutation, decode_signed_mutation
@@ -226,6 +226,7 @@ def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
             raise Reject("unsupported_op",
                          f"Thao tác «{m.op}» trên «{m.entity}» chưa được hỗ trợ.",
                          f"Operation {m.op!r} on {m.entity!r} is not supported.")
+        check_text(m)
         applied: Applied = handler(ctx, m)
     except Reject as exc:
         out = result | {"status": exc.status, "code": exc.code, "message_vi": exc.vi,
@@ -238,7 +239,7 @@ def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
 
 
 def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
-         body: bytes, now: datetime) -> dict[str, Any]:
+         body: bytes, now: datetime, max_dossier_bytes: int | None = None) -> dict[str, Any]:
     device_id, items = parse_envelope(body)
     device = load_device(session, principal, device_id)
     ms = decode_all(device, items)
@@ -247,6 +248,8 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
     ctx = Ctx(session=session, principal=principal, catalog=catalog, data_dir=data_dir,
               device=device, now=now, today=local_date(now), versions=versions)
     ctx.existing = existing_records(session, fresh)
+    if max_dossier_bytes is not None:
+        ctx.max_dossier_bytes = max_dossier_bytes
     results: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     by_n = {m.n: i for i, m in enumerate(ms)}
