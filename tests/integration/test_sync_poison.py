@@ -186,6 +186,13 @@ def test_rest_refuses_control_characters_with_a_422(client: Any, as_user: Any) -
     # a NUL in an id is "not found", not a database error
     for path in (f"/api/households/{hid}%00", "/api/members/a%00b"):
         assert client.get(path, headers=h).status_code == 404
-    missing = client.post("/api/households", json={
-        "village_id": "v\u0000", "address": "Bản Nậm Khăn"}, headers=h)
-    assert missing.status_code == 404, missing.text
+    body = problem_422(client.post("/api/households", json={
+        "village_id": "v\u0000", "address": "Bản Nậm Khăn"}, headers=h))
+    assert body["code"] == "bad_text" and body["errors"][0]["field"] == "village_id"
+    # query strings and any other JSON body (a reason, a label) obey the same rule
+    body = problem_422(client.get("/api/households", params={"q": "Giàng\u0000"}, headers=h))
+    assert body["errors"][0]["field"] == "q"
+    body = problem_422(client.post("/api/dossiers/" + hid + "/actions",
+                                   json={"action": "withdraw", "reason": "thôi\u0007"},
+                                   headers=h))
+    assert body["code"] == "bad_text" and body["errors"][0]["field"] == "reason"
