@@ -26,7 +26,7 @@ from sync.identity import (
     normalise_phone,
     search_key,
 )
-from sync.text import text_issue
+from sync.text import TEXT_LIMITS, text_issue
 
 COLUMNS: Final = (
     "household_ref",
@@ -46,8 +46,8 @@ MAX_LENGTHS: Final = {
     "household_ref": 50,
     "village_code": 50,
     "address": 200,
-    "full_name": 120,
-    "ethnicity": 40,
+    "full_name": TEXT_LIMITS["member.full_name"],
+    "ethnicity": TEXT_LIMITS["member.ethnicity"],
 }
 OLDEST_BIRTH_YEAR: Final = 1900
 
