@@ -4,11 +4,13 @@ every entity and op the push accepts, the push answers 200 with a per-item resul
 chain advances past every item, and the next valid mutation applies. On SQLite and PostgreSQL
 (the `client` fixture's database parameter).
 
-Bounded (fixed seed, a few dozen batches per database) so it runs in seconds.
+Bounded (fixed seed, a few dozen batches per database) so it runs in seconds. For a longer,
+randomised exploration: LANGSO_FUZZ_EXAMPLES=1000 pytest tests/property/test_push_fuzz.py
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import hypothesis.strategies as st
@@ -156,7 +158,9 @@ def test_any_signed_mutation_is_a_result_and_never_blocks_the_queue(
     seed_world(dev)
     statuses: dict[str, int] = {}
 
-    @hypothesis_settings(max_examples=60, deadline=None, derandomize=True, database=None,
+    explore = int(os.environ.get("LANGSO_FUZZ_EXAMPLES", "0"))
+    @hypothesis_settings(max_examples=explore or 60, deadline=None, derandomize=not explore,
+                         database=None,
                          suppress_health_check=[HealthCheck.too_slow,
                                                 HealthCheck.function_scoped_fixture,
                                                 HealthCheck.data_too_large])
