@@ -116,9 +116,16 @@ def mutations(draw: st.DrawFn) -> tuple[str, str, str, dict[str, Any], int]:
         return entity, entity_id, op, {}, base
     if op == "transition":
         return entity, entity_id, op, {"action": draw(st.sampled_from(TRANSITION_ACTIONS))}, base
-    # Start from a valid payload half the time, so the fuzzed values reach the deeper checks.
+    # A quarter are valid, so the property also sees them apply between the broken ones; the
+    # rest start from a valid payload half the time, so fuzzed values reach the deeper checks.
+    valid = draw(st.integers(0, 3)) == 0
+    if valid and op == "create" and entity != "rating":
+        entity_id = new_uuid()
+    if valid and op == "update" and entity in ("household", "member"):
+        return entity, SEED.household if entity == "household" else SEED.member, op, {
+            "notes": draw(st.sampled_from(["Nhà gần suối", "dòng 1\n\tdòng 2"]))}, 1
     start: dict[str, Any] = {}
-    if draw(st.booleans()):
+    if valid or draw(st.booleans()):
         if entity == "household":
             start = household_fields(WORLD.village_a1)
         elif entity == "member":
@@ -129,10 +136,10 @@ def mutations(draw: st.DrawFn) -> tuple[str, str, str, dict[str, Any], int]:
         else:
             start = {"dossier_id": SEED.dossier, "rating": "satisfied",
                      "rated_at": "2026-03-02T08:00:00Z"}
+    if valid and start:
+        return entity, entity_id, op, start, base
     fields = dict(start)
-    # A valid create may go through untouched (so the property also sees applied results).
-    changes = draw(st.dictionaries(field_keys(), values(), min_size=0 if start else 1,
-                                   max_size=4))
+    changes = draw(st.dictionaries(field_keys(), values(), min_size=1, max_size=4))
     fields.update(changes)
     if op == "submit" and draw(st.booleans()) and isinstance(fields.get("form_data"), dict):
         form = dict(fields["form_data"])
