@@ -33,6 +33,7 @@ from backend.lib.errors import (
 )
 from backend.lib.middleware import SessionAuthMiddleware
 from backend.lib.secrets import session_secret
+from backend.lib.text_guard import refuse_control_text
 from backend.settings import Settings
 from backend.units.routes import UnitController
 
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
         middleware=[auth],
+        before_request=refuse_control_text,
         exception_handlers={
             AppError: app_error_handler,
             HTTPException: http_error_handler,

@@ -22,6 +22,8 @@ from datetime import date
 from typing import Literal
 
 from sync.errors import SyncError
+from sync.text import MESSAGES as TEXT_MESSAGES
+from sync.text import text_issue
 
 MergeRule = Literal["identity", "lww", "server"]
 Lookup = Mapping[str, object]
@@ -103,6 +105,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "too_many_items": ("Tối đa {max} mục", "At most {max} items"),
     "unknown_field": ("Trường không có trong biểu mẫu", "Field is not part of the form"),
     "wrong_type": ("Sai kiểu dữ liệu", "Wrong type of value"),
+    "control_char": TEXT_MESSAGES["control_char"],
+    "lone_surrogate": TEXT_MESSAGES["lone_surrogate"],
 }
 
 
@@ -352,6 +356,9 @@ def _check_scalar(field: Mapping[str, object], value: object, path: str, today: 
         return _check_number(field, value, path)
     if not isinstance(value, str):
         return _issue(path, "wrong_type")
+    bad = text_issue(value)  # FRM14: the text rule (SPEC TXT) before the type's own checks
+    if bad is not None:
+        return _issue(path, bad.code)
     if kind == "text":
         return _check_text(field, value, path)
     if kind == "date":

@@ -94,7 +94,9 @@ class DossierController(Controller):
             "form_data": data.form_data,
             "components": data.components,
         }
-        return dossier_out(service.create_draft(db, principal, state.catalog, payload, utcnow()))
+        return dossier_out(service.create_draft(
+            db, principal, state.catalog, payload, utcnow(),
+            state.settings.max_dossier_attachment_bytes))
 
     @get("/{dossier_id:str}", sync_to_thread=True)
     def get_dossier(self, dossier_id: str, db: Session, principal: Principal) -> DossierOut:

@@ -3,11 +3,13 @@ through `sync.states.transition` and appends one `DossierEvent` in the same tran
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from backend.attachments.service import DEFAULT_MAX_DOSSIER_BYTES, check_dossier_budget
 from backend.catalog.loader import Catalog, ProcedureNotFound
 from backend.db.models import Commune, Dossier, DossierEvent, Household, Member
 from backend.dossiers import codes, deadlines
@@ -22,6 +24,7 @@ from backend.sync_api.changes import record_rest_change
 from sync.errors import SyncError
 from sync.states import transition
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 ROLE_TO_ACTOR = {"volunteer": "volunteer", "officer": "officer", "admin": "officer"}
 
 
@@ -35,7 +38,8 @@ def visible_dossier(session: Session, principal: Principal, dossier_id: str) -> 
 
 
 def create_draft(
-    session: Session, principal: Principal, catalog: Catalog, data: dict[str, Any], now: datetime
+    session: Session, principal: Principal, catalog: Catalog, data: dict[str, Any], now: datetime,
+    max_dossier_bytes: int = DEFAULT_MAX_DOSSIER_BYTES,
 ) -> Dossier:
     if principal.role != "volunteer":
         raise AppError(
@@ -59,6 +63,16 @@ def create_draft(
         raise AppError("bad_id", "Mã hồ sơ phải là UUID.", "Dossier id must be a UUID.", 422)
     if session.get(Dossier, dossier_id) is not None:
         raise AppError("already_exists", "Hồ sơ đã tồn tại.", "Dossier exists.", 409)
+    components = dict(data.get("components") or {})
+    if not all(isinstance(h, str) and _HEX64.fullmatch(h) for v in components.values() for h in v):
+        raise AppError(
+            "invalid_fields",
+            "Mỗi thành phần hồ sơ là danh sách mã SHA-256.",
+            "components: lists of lowercase SHA-256 hex digests.",
+            422,
+            errors=[{"field": "components", "code": "invalid"}],
+        )
+    check_dossier_budget(session, [h for v in components.values() for h in v], max_dossier_bytes)
     dossier = Dossier(
         id=dossier_id,
         procedure_code=procedure.code,
@@ -70,7 +84,7 @@ def create_draft(
         prepared_by=principal.user_id,
         status="draft",
         form_data=dict(data.get("form_data") or {}),
-        components=dict(data.get("components") or {}),
+        components=components,
         created_at=now,
         updated_at=now,
     )

@@ -26,6 +26,7 @@ from sync.identity import (
     normalise_phone,
     search_key,
 )
+from sync.text import TEXT_LIMITS, text_issue
 
 COLUMNS: Final = (
     "household_ref",
@@ -45,8 +46,8 @@ MAX_LENGTHS: Final = {
     "household_ref": 50,
     "village_code": 50,
     "address": 200,
-    "full_name": 120,
-    "ethnicity": 40,
+    "full_name": TEXT_LIMITS["member.full_name"],
+    "ethnicity": TEXT_LIMITS["member.ethnicity"],
 }
 OLDEST_BIRTH_YEAR: Final = 1900
 
@@ -261,6 +262,9 @@ def parse_households_csv(
                 )
                 continue
             cells = {name: record[i].strip() for name, i in positions.items()}
+            if _bad_text(number, cells, errors):
+                rows.append(_Row(number, cells, None))
+                continue
             rows.append(_Row(number, cells, _parse_member(number, cells, today, errors)))
     except csv.Error as exc:
         return _file_error(
@@ -335,6 +339,17 @@ def _check_header(header: list[str]) -> tuple[list[RowError], dict[str, int]]:
                 )
             )
     return errors, positions
+
+
+def _bad_text(number: int, cells: dict[str, str], errors: list[RowError]) -> bool:
+    """SPEC TXT (sync/text.py): no control characters but tab and newline in any cell."""
+    bad = False
+    for column, value in cells.items():
+        found = text_issue(value)
+        if found is not None:
+            errors.append(RowError(number, column, found.code, found.message_vi, found.message_en))
+            bad = True
+    return bad
 
 
 def _required(number: int, column: str, value: str, errors: list[RowError]) -> bool:

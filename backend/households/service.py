@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from backend.db.models import Household, Member, Village
 from backend.households import queries
-from backend.households.validation import clean_member, valid_uuid
+from backend.households.validation import clean_household, clean_id, clean_member, valid_uuid
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
@@ -32,7 +32,8 @@ def _invalid(issues: list[dict[str, str]], prefix: str = "") -> AppError:
 
 
 def visible_village(session: Session, principal: Principal, village_id: str) -> Village:
-    village = session.get(Village, village_id)
+    key = clean_id(village_id)
+    village = session.get(Village, key) if key is not None else None
     if village is None:
         raise not_found("thôn/bản", "Village")
     if not principal.can_see_village(village.id, village.commune_id):
@@ -41,7 +42,8 @@ def visible_village(session: Session, principal: Principal, village_id: str) -> 
 
 
 def visible_household(session: Session, principal: Principal, household_id: str) -> Household:
-    household = session.get(Household, household_id)
+    key = clean_id(household_id)
+    household = session.get(Household, key) if key is not None else None
     if household is None:
         raise not_found("hộ gia đình", "Household")
     if not principal.can_see_village(household.village_id, household.commune_id):
@@ -50,7 +52,8 @@ def visible_household(session: Session, principal: Principal, household_id: str)
 
 
 def visible_member(session: Session, principal: Principal, member_id: str) -> Member:
-    member = session.get(Member, member_id)
+    key = clean_id(member_id)
+    member = session.get(Member, key) if key is not None else None
     if member is None:
         raise not_found("nhân khẩu", "Member")
     if not principal.can_see_village(member.village_id, member.commune_id):
@@ -80,24 +83,15 @@ def create_household(
     hid = _new_id(data.get("id"), "hộ")
     if session.get(Household, hid) is not None:
         raise AppError("already_exists", "Hộ gia đình đã tồn tại.", "Household exists.", 409)
-    address = " ".join(str(data.get("address") or "").split())
-    if not address or len(address) > 300:
-        raise _invalid(
-            [
-                {
-                    "field": "address",
-                    "code": "required",
-                    "message_vi": "Cần địa chỉ (tối đa 300 ký tự).",
-                    "message_en": "Address required (max 300).",
-                }
-            ]
-        )
+    text, issues = clean_household(data)
+    if issues:
+        raise _invalid(issues)
     household = Household(
         id=hid,
         village_id=village.id,
         commune_id=village.commune_id,
-        address=address,
-        notes=str(data.get("notes") or ""),
+        address=text["address"],
+        notes=text["notes"],
         created_at=now,
         updated_at=now,
     )
@@ -193,24 +187,14 @@ def update_household(
     session: Session, principal: Principal, household_id: str, patch: dict[str, Any], now: datetime
 ) -> Household:
     household = visible_household(session, principal, household_id)
-    if "address" in patch:
-        address = " ".join(str(patch["address"] or "").split())
-        if not address or len(address) > 300:
-            raise _invalid(
-                [
-                    {
-                        "field": "address",
-                        "code": "required",
-                        "message_vi": "Cần địa chỉ (tối đa 300 ký tự).",
-                        "message_en": "Address required.",
-                    }
-                ]
-            )
-        household.address = address
-    if "notes" in patch:
-        household.notes = str(patch["notes"] or "")[:2000]
+    text, issues = clean_household(patch, partial=True)
+    if issues:
+        raise _invalid(issues)
+    for name, value in text.items():
+        setattr(household, name, value)
     if "head_member_id" in patch:
-        head = session.get(Member, patch["head_member_id"])
+        head_id = clean_id(patch["head_member_id"])
+        head = session.get(Member, head_id) if head_id is not None else None
         if head is None or head.household_id != household.id:
             raise AppError(
                 "bad_head", "Chủ hộ phải là nhân khẩu của hộ.", "Head must be a member.", 422

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from backend.attachments.service import check_dossier_budget
 from backend.catalog.loader import ProcedureNotFound
 from backend.catalog.model import Procedure
 from backend.db.models import Dossier, DossierAmendment, DossierEvent, DossierRevision, Member
@@ -56,10 +57,14 @@ SUBMIT_FIELDS = frozenset({"form_data", "components", "consent", "prev_revision"
                            "fill_started_at", "fill_seconds", "prefilled_fields",
                            "total_fields"})
 DEVICE_REASON = "Thao tác từ thiết bị đã ký / signed device action"
+# Distinct attachments one dossier may reference: far above any procedure's needs, and it keeps
+# the budget query's IN list small on both databases.
+MAX_DOSSIER_HASHES = 200
 
 
 def _procedure(ctx: Ctx, code: Any, version: Any) -> Procedure:
-    if not isinstance(code, str) or (version is not None and not isinstance(version, int)):
+    if not isinstance(code, str) or len(code) > 64 or (version is not None and (
+            not isinstance(version, int) or isinstance(version, bool))):
         raise Reject("unknown_procedure", "Thủ tục không hợp lệ.", "Bad procedure reference.")
     try:
         return ctx.catalog.get(code, version)
@@ -86,12 +91,27 @@ def _check_components(value: Any, procedure: Procedure, complete: bool) -> dict[
         ):
             raise _bad("components", "Mỗi thành phần là danh sách mã SHA-256.",
                        f"components.{code}: a list of lowercase SHA-256 hex digests.")
+    if len({h for hashes in value.values() for h in hashes}) > MAX_DOSSIER_HASHES:
+        raise _bad("components", f"Tối đa {MAX_DOSSIER_HASHES} tệp đính kèm mỗi hồ sơ.",
+                   f"At most {MAX_DOSSIER_HASHES} attachments per dossier.")
     if complete:
         for c in procedure.components:
             if c.required and len(value.get(c.code) or []) < c.min_count:
                 raise _bad("components", f"Thiếu thành phần bắt buộc: {c.name.vi}.",
                            f"Missing required component {c.code}.")
     return value
+
+
+def _check_budget(ctx: Ctx, components: dict[str, list[str]], *extra: str) -> None:
+    """The per-dossier attachment budget over the verified blobs the dossier references
+    (blobs not uploaded yet count 0 until they are: submit checks again)."""
+    hashes = [h for lst in components.values() for h in lst] + list(extra)
+    if not hashes:
+        return
+    try:
+        check_dossier_budget(ctx.session, hashes, ctx.max_dossier_bytes)
+    except AppError as exc:
+        raise Reject(exc.code, exc.message_vi, exc.message_en, errors=exc.errors) from exc
 
 
 def _visible(ctx: Ctx, d: Dossier) -> None:
@@ -134,6 +154,7 @@ def create_dossier(ctx: Ctx, m: Mutation) -> Applied:
     if not isinstance(form, dict):
         raise _bad("form_data", "Dữ liệu biểu mẫu phải là đối tượng.", "form_data: an object.")
     components = _check_components(m.fields.get("components") or {}, procedure, complete=False)
+    _check_budget(ctx, components)
     # Hot path (a batch of new drafts): plain rows, no ORM object, inserted with executemany
     # later. The keys are every column of `dossiers`.
     form_data = {k: v for k, v in form.items() if v is not None}
@@ -189,8 +210,11 @@ def update_dossier(ctx: Ctx, m: Mutation) -> Applied:
     new = unflatten(outcome.values)
     if "components" in changed:
         _check_components(new["components"], procedure, complete=False)
+        _check_budget(ctx, new["components"])
     if "applicant_member_id" in changed:
-        applicant = ctx.session.get(Member, new["applicant_member_id"])
+        applicant_id = new["applicant_member_id"]
+        applicant = (ctx.session.get(Member, applicant_id)
+                     if isinstance(applicant_id, str) and len(applicant_id) <= 36 else None)
         if applicant is None or applicant.household_id != d.household_id:
             raise _bad("applicant_member_id", "Người nộp phải là nhân khẩu của hộ.",
                        "The applicant must be a member of the dossier's household.")
@@ -238,6 +262,7 @@ def _check_submission(ctx: Ctx, m: Mutation, d: Dossier, procedure: Procedure) -
             or not isinstance(consent["signed_at"], str)):
         raise _bad("consent", "Thiếu hoặc sai thông tin đồng ý của người dân.",
                    "consent must be {signature_sha256, signer_name, signed_at}.")
+    _check_budget(ctx, f["components"], consent["signature_sha256"])
     prev = f["prev_revision"]
     if prev is not None and (not isinstance(prev, str) or not HEX64.fullmatch(prev)):
         raise _bad("prev_revision", "Mã phiên bản trước không hợp lệ.", "prev_revision: hex or null.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from backend.db.models import Household, Member, Village
 from backend.households.queries import household_search_key, members_of
-from backend.households.validation import clean_member
+from backend.households.validation import clean_household, clean_member
 from backend.sync_api.changes import changed_clocks
 from backend.sync_api.context import (
     Applied,
@@ -38,17 +38,7 @@ def _issue(field: str, vi: str, en: str) -> dict[str, str]:
 
 
 def _clean_household(values: dict[str, Any]) -> dict[str, Any]:
-    issues = []
-    address = values.get("address")
-    address = " ".join(address.split()) if isinstance(address, str) else ""
-    if not address or len(address) > 300:
-        issues.append(_issue("address", "Cần địa chỉ (tối đa 300 ký tự).",
-                             "Address required (max 300)."))
-    notes = values.get("notes")
-    if notes is None:
-        notes = ""
-    if not isinstance(notes, str) or len(notes) > 2000:
-        issues.append(_issue("notes", "Ghi chú tối đa 2000 ký tự.", "Notes: text, max 2000."))
+    text, issues = clean_household(values)
     head = values.get("head_member_id")
     if head is not None and not is_uuid(head):
         issues.append(_issue("head_member_id", "Mã chủ hộ phải là UUID.", "Head id: a uuid."))
@@ -59,7 +49,7 @@ def _clean_household(values: dict[str, Any]) -> dict[str, Any]:
                              "members: a list of uuids."))
     if issues:
         raise _invalid(issues)
-    return {"address": address, "notes": notes, "head_member_id": head,
+    return {"address": text["address"], "notes": text["notes"], "head_member_id": head,
             "members": sorted(set(members or []))}
 
 

@@ -7,6 +7,7 @@ stored result (the push service relies on this: no partial writes of one mutatio
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from backend.attachments.service import DEFAULT_MAX_DOSSIER_BYTES
 from backend.catalog.loader import Catalog
 from backend.db.models import Device, SyncConflict, SyncLoser
 from backend.lib.auth import Principal
@@ -24,6 +26,7 @@ from backend.sync_api.entities import flatten
 from sync.errors import MergeError
 from sync.merge import MergeOutcome, json_equal, merge_fields
 from sync.mutations import Mutation
+from sync.text import find_bad_text, is_forbidden
 
 
 class Reject(Exception):
@@ -67,6 +70,8 @@ class Ctx:
     deferred: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
 
     cache: dict[tuple[Any, str], Any] = field(default_factory=dict)
+    max_dossier_bytes: int = DEFAULT_MAX_DOSSIER_BYTES
+    """The per-dossier attachment budget (settings `max_dossier_attachment_bytes`)."""
 
     def get(self, model: Any, key: str) -> Any:
         """`session.get` that keeps a strong reference for the batch (the identity map is
@@ -109,6 +114,41 @@ def check_fields(m: Mutation, allowed: frozenset[str]) -> None:
             f"Trường không được phép: {', '.join(unknown)}.",
             f"Fields not allowed here: {', '.join(unknown)}.",
             errors=[{"field": f, "code": "unknown_field"} for f in unknown],
+        )
+
+
+# In canonical JSON (SPEC CAN1) a C0 control is written as an escape (\u00XX, \b, \f, \r;
+# \t and \n are allowed), DEL and C1 controls raw (UTF-8 7F, C2 80–9F) and a lone surrogate
+# cannot occur (CAN6). Payload bytes without any of these hold no forbidden text: the common
+# case is answered by a byte search instead of a walk over every field.
+_ESCAPED_C0 = re.compile(rb"\\u00|\\[bfr]")
+_RAW_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def may_hold_bad_text(payload: bytes) -> bool:
+    # Plain `in` first (fast); the regexes run only when their lead byte is present.
+    return (b"\x7f" in payload
+            or (b"\\" in payload and _ESCAPED_C0.search(payload) is not None)
+            or (b"\xc2" in payload and _RAW_C1.search(payload) is not None))
+
+
+def check_text(m: Mutation) -> None:
+    """SPEC TXT: no string anywhere in the fields (keys included) may carry a control character
+    other than tab and newline. Checked before any handler reads the database: PostgreSQL
+    refuses NUL even in a lookup parameter or a JSONB value."""
+    if not may_hold_bad_text(m.payload):
+        return
+    found = find_bad_text(m.fields)
+    if found is not None:
+        # The path may hold the offending key itself: the stored result must not.
+        path = "".join("\ufffd" if is_forbidden(ord(ch)) or 0xD800 <= ord(ch) <= 0xDFFF
+                       else ch for ch in found.path[:200])
+        raise Reject(
+            "bad_text",
+            f"Trường «{path}»: {found.message_vi}",
+            f"Field '{path}': {found.message_en}",
+            errors=[{"field": path, "code": found.code, "index": found.index,
+                     "message_vi": found.message_vi, "message_en": found.message_en}],
         )
 
 

@@ -85,7 +85,7 @@ class SyncController(Controller):
     ) -> dict[str, Any]:
         body = decode_body(raw_body, request.headers.get("content-encoding"))
         return service.push(db, principal, state.catalog, state.settings.data_dir, body,
-                            utcnow())
+                            utcnow(), state.settings.max_dossier_attachment_bytes)
 
     @get("/pull", sync_to_thread=True)
     def pull(self, db: Session, principal: Principal, cursor: str | None = None,

@@ -40,7 +40,7 @@ from backend.sync_api import apply_dossier, apply_people
 from backend.sync_api.bulk import insert_rows
 from backend.sync_api.changes import Versions
 from backend.sync_api.clock import CLOCK
-from backend.sync_api.context import Applied, Ctx, Reject
+from backend.sync_api.context import Applied, Ctx, Reject, check_text
 from sync.errors import ClockDrift, SyncError
 from sync.hashing import GENESIS
 from sync.mutations import Mutation, decode_signed_mutation
@@ -261,6 +261,7 @@ def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
             raise Reject("unsupported_op",
                          f"Thao tác «{m.op}» trên «{m.entity}» chưa được hỗ trợ.",
                          f"Operation {m.op!r} on {m.entity!r} is not supported.")
+        check_text(m)
         applied: Applied = handler(ctx, m)
     except Reject as exc:
         out = result | {"status": exc.status, "code": exc.code, "message_vi": exc.vi,
@@ -273,7 +274,7 @@ def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
 
 
 def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
-         body: bytes, now: datetime) -> dict[str, Any]:
+         body: bytes, now: datetime, max_dossier_bytes: int | None = None) -> dict[str, Any]:
     device_id, items = parse_envelope(body)
     # A deadlock or serialization failure runs the whole transaction again (bounded); what
     # still fails is a 503 with Retry-After (backend/db/retry.py), never a 500.
@@ -291,6 +292,8 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
     ctx = Ctx(session=session, principal=principal, catalog=catalog, data_dir=data_dir,
               device=device, now=now, today=local_date(now), versions=versions)
     ctx.existing = existing_records(session, fresh)
+    if max_dossier_bytes is not None:
+        ctx.max_dossier_bytes = max_dossier_bytes
     results: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     by_n = {m.n: i for i, m in enumerate(ms)}

@@ -319,3 +319,17 @@ def test_the_demo_commune_round_trips_through_the_csv_format() -> None:
     assert result.ok, result.errors[:5]
     assert len(result.households) == len(demo.households)
     assert sum(len(h.members) for h in result.households) == len(demo.members)
+
+
+def test_control_characters_in_any_cell_are_refused_with_row_and_column() -> None:
+    # SPEC TXT1: NUL in a name, a vertical tab in the address; tab inside a cell is allowed.
+    rows = [
+        HEAD_ROW.replace("Giàng A Páo", "Giàng\x00A Páo"),
+        HEAD_ROW.replace("H1", "H2").replace("Bản Nậm Khăn", "Bản\x0bNậm"),
+        HEAD_ROW.replace("H1", "H3").replace("Bản Nậm Khăn", '"Bản\tNậm Khăn"'),
+    ]
+    result = parse("\n".join([HEADER, *rows]) + "\n")
+    assert not result.households
+    assert [c for c in codes(result) if c[2] == "control_char"] == [
+        (2, "full_name", "control_char"), (3, "address", "control_char")]
+    assert all(e.message_vi for e in result.errors)

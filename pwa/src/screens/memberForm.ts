@@ -1,12 +1,14 @@
 /**
  * The member add/edit form, written in the catalogue form format so it goes through the same
  * renderer and validation as procedure forms. Field keys are the backend member fields
- * (backend/households/schemas.py); labels come from the i18n catalogues.
+ * (backend/households/schemas.py); labels come from the i18n catalogues. Text limits are the
+ * ones the server enforces (sync/SPEC.md TXT4), and every text value obeys the text rule (FRM14).
  */
 import { CATALOGUES, type MessageKey } from '../i18n';
 import type { FormField, FormValues, LocalizedText } from '../forms/schema';
 import { MEMBER_FIELD_KEYS, type MemberFields } from '../store/repo';
 import type { MemberRow } from '../store/types';
+import { TEXT_LIMITS } from '../sync/text';
 
 const text = (key: MessageKey): LocalizedText => ({ vi: CATALOGUES.vi[key], en: CATALOGUES.en[key] });
 
@@ -15,7 +17,7 @@ export const RELATIONSHIPS = ['chu_ho', 'vo', 'chong', 'con', 'bo', 'me', 'ong',
 
 export function memberFormFields(): FormField[] {
   return [
-    { key: 'full_name', type: 'text', label: text('member.full_name'), required: true, rules: { max_length: 100 } },
+    { key: 'full_name', type: 'text', label: text('member.full_name'), required: true, rules: { max_length: TEXT_LIMITS['member.full_name'] } },
     {
       key: 'relationship',
       type: 'select',
@@ -35,8 +37,8 @@ export function memberFormFields(): FormField[] {
     },
     { key: 'cccd', type: 'cccd', label: text('member.cccd') },
     { key: 'phone', type: 'phone', label: text('member.phone') },
-    { key: 'ethnicity', type: 'text', label: text('member.ethnicity'), rules: { max_length: 50 } },
-    { key: 'notes', type: 'text', label: text('member.notes'), rules: { max_length: 500 } },
+    { key: 'ethnicity', type: 'text', label: text('member.ethnicity'), rules: { max_length: TEXT_LIMITS['member.ethnicity'] } },
+    { key: 'notes', type: 'text', label: text('member.notes'), rules: { max_length: TEXT_LIMITS['member.notes'] } },
   ];
 }
 

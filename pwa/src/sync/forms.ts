@@ -12,6 +12,7 @@
  *    code `bad_form_schema` or `bad_prefill`.
  */
 import { SyncError } from './errors';
+import { TEXT_MESSAGES, textIssue } from './text';
 
 export type MergeRule = 'identity' | 'lww' | 'server';
 export type JsonObject = { readonly [key: string]: unknown };
@@ -61,7 +62,9 @@ export type IssueCode =
   | 'too_few_items'
   | 'too_many_items'
   | 'unknown_field'
-  | 'wrong_type';
+  | 'wrong_type'
+  | 'control_char'
+  | 'lone_surrogate';
 
 /** One problem with form data. `path` is like `children[0].full_name`. */
 export interface FormIssue {
@@ -93,6 +96,8 @@ const MESSAGES: Record<IssueCode, [string, string]> = {
   too_many_items: ['Tối đa {max} mục', 'At most {max} items'],
   unknown_field: ['Trường không có trong biểu mẫu', 'Field is not part of the form'],
   wrong_type: ['Sai kiểu dữ liệu', 'Wrong type of value'],
+  control_char: [...TEXT_MESSAGES.control_char],
+  lone_surrogate: [...TEXT_MESSAGES.lone_surrogate],
 };
 
 function fill(template: string, params: Record<string, string | number>): string {
@@ -335,6 +340,8 @@ function checkScalar(
 ): FormIssue | undefined {
   if (field.type === 'number') return checkNumber(field, value, path);
   if (typeof value !== 'string') return issue(path, 'wrong_type');
+  const bad = textIssue(value); // FRM14: the text rule (SPEC TXT) before the type's own checks
+  if (bad) return issue(path, bad.code);
   switch (field.type) {
     case 'text':
       return checkText(field, value, path);
@@ -401,7 +408,7 @@ function validateLevel(
 }
 
 /**
- * FRM1–FRM13: every problem of `data` against the schema; empty when valid.
+ * FRM1–FRM14: every problem of `data` against the schema; empty when valid.
  * @param today YYYY-MM-DD resolving the "today" date bound.
  * @param memberIds the household's member ids; when given, member fields must name one of them.
  */

@@ -16,3 +16,4 @@ export * from './merge';
 export * from './receipt-code';
 export * from './working-days';
 export * from './identity';
+export * from './text';
