@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from sqlmodel import Session
 
+from backend.lib.client_address import client_address
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
 from backend.public_status import rate_limit
@@ -24,7 +25,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request) or "unknown"
 
 
 def _checked_lookup(db: Session, state: State, ip: str, code: str, phone4: str

@@ -27,6 +27,7 @@ from backend.attachments.storage import BlobStore
 from backend.catalog.loader import Catalog
 from backend.db.models import Blob, Commune, DossierEvent, DossierResult, Member
 from backend.dossiers.service import visible_dossier
+from backend.lib import commune_keys
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
@@ -150,7 +151,7 @@ def issue(
         "fields": fields,
     })
     result_sha = sha256_hex(canonical_bytes(content))
-    private, _, kid = commune_key(data_dir, d.commune_id)
+    private, _, kid = commune_key(session, data_dir, d.commune_id)
     record = ResultRecord(commune_id=d.commune_id, dossier_id=d.id,
                           issued_at=rfc3339_ms(issued), key_id=kid,
                           official_code=d.official_code, outcome=d.outcome,
@@ -266,11 +267,13 @@ class Verdict:
 
 def _check_record(session: Session, data_dir: Path, record: ResultRecord, sig: str) -> Verdict:
     commune = session.get(Commune, record.commune_id)
-    if commune is None:  # checked first: commune_key would create a key for any name
+    if commune is None:
         return Verdict(False, "unknown_key", official_code=record.official_code)
-    _, public, kid = commune_key(data_dir, commune.id)
-    if kid != record.key_id:
+    # By the record's key id, not the newest key: results signed before a rotation still verify.
+    key = commune_keys.by_id(session, record.key_id)
+    if key is None or key.commune_id != commune.id:
         return Verdict(False, "unknown_key", official_code=record.official_code)
+    public, kid = key.public_key, key.key_id
     try:
         verify("Ed25519", public, record.text().encode("utf-8"), sig)
     except SyncError:

@@ -4,6 +4,7 @@ from backend.db.models.accounts import AuthToken, User, UserVillage
 from backend.db.models.attachments import Blob, Upload
 from backend.db.models.dossiers import Dossier, DossierCodeCounter, DossierEvent
 from backend.db.models.households import Household, Member
+from backend.db.models.keys import CommuneSigningKey
 from backend.db.models.monitoring import (
     DeviceHealth,
     PublicLookupAttempt,
@@ -30,6 +31,7 @@ __all__ = [
     "AuthToken",
     "Blob",
     "Commune",
+    "CommuneSigningKey",
     "Device",
     "DeviceHealth",
     "DeviceTicket",
