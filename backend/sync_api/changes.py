@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from backend.db.models import EntityVersion, SyncChange
 from backend.sync_api.bulk import insert_rows
-from backend.sync_api.clock import CLOCK
+from backend.sync_api.clock import server_tick
 from backend.sync_api.entities import data_of, flatten, scope_of
 from sync.merge import json_equal
 
@@ -159,8 +159,9 @@ def record_rest_change(session: Session, entity: str, row: Any, actor_id: str | 
     if previous is not None and previous.version >= row.version:
         return
     data = data_of(session, entity, row)
-    clocks = changed_clocks(previous, data, CLOCK.tick(now))
-    versions.write(entity, row.id, row.version, data, clocks, scope_of(entity, row), now,
+    scope = scope_of(entity, row)
+    clocks = changed_clocks(previous, data, server_tick(session, scope[0], now))
+    versions.write(entity, row.id, row.version, data, clocks, scope, now,
                    actor_id=actor_id)
     versions.flush()
 
@@ -181,9 +182,9 @@ def backfill(session: Session, now: datetime, batch: int = 1000) -> int:
         if not rows:
             continue
         versions = Versions(session)
-        hlc = CLOCK.tick(now)
         for row in rows:
             data = data_of(session, entity, row)
+            hlc = server_tick(session, row.commune_id, now)
             versions.write(entity, row.id, row.version, data, changed_clocks(None, data, hlc),
                            scope_of(entity, row), now)
         versions.flush()

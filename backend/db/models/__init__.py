@@ -2,6 +2,7 @@
 
 from backend.db.models.accounts import AuthToken, User, UserVillage
 from backend.db.models.attachments import Blob, Upload
+from backend.db.models.clocks import CommuneClock
 from backend.db.models.dossiers import Dossier, DossierCodeCounter, DossierEvent
 from backend.db.models.households import Household, Member
 from backend.db.models.keys import CommuneSigningKey
@@ -31,6 +32,7 @@ __all__ = [
     "AuthToken",
     "Blob",
     "Commune",
+    "CommuneClock",
     "CommuneSigningKey",
     "Device",
     "DeviceHealth",

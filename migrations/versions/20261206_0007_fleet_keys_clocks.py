@@ -1,4 +1,4 @@
-"""fleet: commune signing keys in the database, sealed under the key-encryption key
+"""fleet: commune signing keys (sealed under the key-encryption key) and commune clocks
 
 Revision ID: 0007_fleet
 Revises: 0006
@@ -40,7 +40,16 @@ def upgrade() -> None:
                               unique=False)
 
 
+    op.create_table(
+        'commune_clocks',
+        sa.Column('commune_id', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column('hlc', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+        sa.PrimaryKeyConstraint('commune_id'),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('commune_clocks')
     with op.batch_alter_table('commune_signing_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_commune_signing_keys_commune_id'))
     op.drop_table('commune_signing_keys')
