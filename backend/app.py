@@ -16,6 +16,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from backend.accounts.routes import AuthController, UserController
+from backend.blobs import register as register_blob_store
 from backend.catalog.loader import load_catalog
 from backend.db.engine import make_engine
 from backend.health import health
@@ -76,12 +77,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     catalog = load_catalog(settings.catalog_dir) if settings.catalog_dir else load_catalog()
     parse_trusted(settings.trusted_proxies)  # a malformed entry stops the start, named
     keys = register(settings)  # in fleet mode: refuses to start when a secret is missing
+    blob_store = register_blob_store(settings)
     engine = make_engine(settings.database_url)
     state = State(
         {
             "settings": settings,
             "engine": engine,
             "server_keys": keys,
+            "blob_store": blob_store,
             "session_secret": keys.session,
             "catalog": catalog,
         }

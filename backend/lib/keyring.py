@@ -56,6 +56,7 @@ HOW_TO = {
     "LANGSO_SESSION_SECRET": "openssl rand -hex 32",
     "LANGSO_TICKET_SECRET": "openssl rand -hex 32",
     "LANGSO_KEY_ENCRYPTION_KEY": "openssl rand -hex 32",
+    "LANGSO_BLOB_URL": "s3://bucket/prefix?endpoint_url=… (or file:///shared/mount)",
     "LANGSO_VAPID_PRIVATE_KEY": "openssl ecparam -name prime256v1 -genkey -noout "
     "| openssl pkcs8 -topk8 -nocrypt",
 }
@@ -124,7 +125,10 @@ def missing_fleet_secrets(settings: Settings) -> list[str]:
         "LANGSO_KEY_ENCRYPTION_KEY": settings.key_encryption_key,
         "LANGSO_VAPID_PRIVATE_KEY": settings.vapid_private_key,
     }
-    return [name for name, value in given.items() if not value]
+    missing = [name for name, value in given.items() if not value]
+    if not settings.blob_url:  # not a secret, but a node-local directory splits the blobs
+        missing.append("LANGSO_BLOB_URL")
+    return missing
 
 
 def load_server_keys(settings: Settings) -> ServerKeys:
@@ -132,7 +136,9 @@ def load_server_keys(settings: Settings) -> ServerKeys:
     if settings.fleet:
         missing = missing_fleet_secrets(settings)
         if missing:
-            lines = "\n".join(f"  {n} (or {n}_FILE): {HOW_TO[n]}" for n in missing)
+            lines = "\n".join(
+                f"  {n}{'' if n == 'LANGSO_BLOB_URL' else f' (or {n}_FILE)'}: {HOW_TO[n]}"
+                for n in missing)
             raise FleetConfigError(
                 "langso: chế độ nhiều máy chủ (LANGSO_FLEET=true) thiếu khoá bí mật / "
                 "fleet mode needs every secret from settings; missing:\n" + lines

@@ -15,7 +15,6 @@ Invariants:
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from backend.attachments.storage import BlobStore
+from backend.attachments.storage import BlobStore, open_blob_store
 from backend.catalog.loader import Catalog
 from backend.db.models import Blob, Commune, DossierEvent, DossierResult, Member
 from backend.dossiers.service import visible_dossier
@@ -86,15 +85,7 @@ def result_entity(r: DossierResult) -> dict[str, Any]:
 
 def _store_pdf(session: Session, store: BlobStore, data: bytes, sha: str, user_id: str,
                now: datetime) -> None:
-    path = store.blob_path(sha)
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{sha}.{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+    store.put_blob(sha, data)
     if session.get(Blob, sha) is None:
         session.add(Blob(sha256=sha, size=len(data), content_type="application/pdf",
                          uploaded_by=user_id, created_at=now))
@@ -161,7 +152,7 @@ def issue(
     qr_text = to_compact(record, sig)
     pdf = render_result(content, qr_text, kid, local_date(issued))
     pdf_sha = hashlib.sha256(pdf).hexdigest()
-    _store_pdf(session, BlobStore(data_dir), pdf, pdf_sha, principal.user_id, now)
+    _store_pdf(session, open_blob_store(data_dir), pdf, pdf_sha, principal.user_id, now)
     r = DossierResult(
         id=new_id(), dossier_id=d.id, commune_id=d.commune_id, village_id=d.village_id,
         official_code=d.official_code, outcome=d.outcome, document_kind=kind,
@@ -216,7 +207,7 @@ def result_for_dossier(session: Session, principal: Principal, dossier_id: str) 
 
 
 def pdf_path(data_dir: Path, r: DossierResult) -> Path:
-    path = BlobStore(data_dir).blob_path(r.pdf_sha256)
+    path = open_blob_store(data_dir).blob_path(r.pdf_sha256)
     if not path.is_file():
         raise AppError("blob_unavailable",
                        "Tệp kết quả tạm thời không đọc được. Vui lòng báo quản trị viên.",

@@ -40,6 +40,7 @@ def fleet_env(database_url: str, tmp_path: Path,
         "LANGSO_TICKET_SECRET": secrets.token_hex(32),
         "LANGSO_KEY_ENCRYPTION_KEY": secrets.token_hex(32),
         "LANGSO_VAPID_PRIVATE_KEY": vapid_pem(),
+        "LANGSO_BLOB_URL": f"file://{tmp_path}/shared-blobs",
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import secrets
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -24,9 +25,10 @@ def vapid_pem() -> str:
 
 
 def fleet_settings(tmp_path: Path, **over: str | None) -> Settings:
-    given: dict[str, str | None] = dict(
+    given: dict[str, Any] = dict(
         session_secret=secrets.token_hex(32), ticket_secret=secrets.token_hex(32),
-        key_encryption_key=secrets.token_hex(32), vapid_private_key=vapid_pem())
+        key_encryption_key=secrets.token_hex(32), vapid_private_key=vapid_pem(),
+        blob_url=f"file://{tmp_path}/shared-blobs")
     given.update(over)
     return Settings(database_url="sqlite://", data_dir=tmp_path, fleet=True, **given)
 
@@ -36,7 +38,7 @@ def test_fleet_mode_refuses_to_start_naming_every_missing_secret(tmp_path: Path)
         load_server_keys(Settings(database_url="sqlite://", data_dir=tmp_path, fleet=True))
     text = str(caught.value.code)
     for name in ("LANGSO_SESSION_SECRET", "LANGSO_TICKET_SECRET", "LANGSO_KEY_ENCRYPTION_KEY",
-                 "LANGSO_VAPID_PRIVATE_KEY"):
+                 "LANGSO_VAPID_PRIVATE_KEY", "LANGSO_BLOB_URL"):
         assert name in text
     assert not (tmp_path / "keys").exists(), "fleet mode must not invent a secret"
     with pytest.raises(FleetConfigError) as one:
