@@ -145,6 +145,35 @@ def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import contextlib
+    import logging
+    import signal
+
+    from backend.blobs import register as register_blobs
+    from backend.db.engine import make_engine
+    from backend.lib.clock import utcnow
+    from backend.lib.keyring import register
+    from backend.worker.jobs import run_forever, tick
+
+    try:
+        register(settings)  # the VAPID key (from settings in fleet mode)
+        register_blobs(settings)
+    except SystemExit as exc:
+        print(exc.code, file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    engine = make_engine(settings.database_url)
+    if args.once:
+        print(tick(engine, settings.data_dir, utcnow()))
+        return 0
+    stopping: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    with contextlib.suppress(KeyboardInterrupt):
+        run_forever(engine, settings.data_dir, utcnow, args.interval, lambda: bool(stopping))
+    return 0
+
+
 def _keys(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import Session, col, select
 
@@ -223,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     nd = sub.add_parser("notify-due", help="push officers about dossiers due within a working day")
     nd.set_defaults(func=_notify_due)
+
+    wk = sub.add_parser("worker", help="deliver push notices and run scheduled jobs "
+                        "(notify-due, pull-log pruning, stale-upload purging)")
+    wk.add_argument("--once", action="store_true", help="one round, then exit")
+    wk.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
+    wk.set_defaults(func=_worker)
 
     keys = sub.add_parser("keys", help="commune signing keys, kept sealed in the database")
     ksub = keys.add_subparsers(dest="keys_command", required=True)

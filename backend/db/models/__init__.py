@@ -13,6 +13,7 @@ from backend.db.models.monitoring import (
     PushSubscription,
     Rating,
 )
+from backend.db.models.outbox import PushDelivery, PushOutbox, WorkerJob
 from backend.db.models.review import DossierResult, SupplementRequest
 from backend.db.models.sync import (
     Device,
@@ -48,7 +49,9 @@ __all__ = [
     "Member",
     "Province",
     "PublicLookupAttempt",
+    "PushDelivery",
     "PushNotice",
+    "PushOutbox",
     "PushSubscription",
     "Rating",
     "SupplementRequest",
@@ -61,4 +64,5 @@ __all__ = [
     "User",
     "UserVillage",
     "Village",
+    "WorkerJob",
 ]
