@@ -19,11 +19,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from backend.accounts.routes import AuthController, UserController
+from backend.blobs import register as register_blob_store
 from backend.catalog.loader import load_catalog
 from backend.db.engine import make_engine
 from backend.db.retry import database_error_handler
 from backend.health import health
 from backend.households.routes import HouseholdController, MemberController
+from backend.lib.client_address import parse_trusted
 from backend.lib.deps import provide_db, provide_principal
 from backend.lib.errors import (
     AppError,
@@ -31,8 +33,8 @@ from backend.lib.errors import (
     http_error_handler,
     internal_error_handler,
 )
+from backend.lib.keyring import register
 from backend.lib.middleware import SessionAuthMiddleware
-from backend.lib.secrets import session_secret
 from backend.lib.text_guard import refuse_control_text
 from backend.settings import Settings
 from backend.units.routes import UnitController
@@ -86,12 +88,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     catalog = load_catalog(settings.catalog_dir) if settings.catalog_dir else load_catalog()
+    parse_trusted(settings.trusted_proxies)  # a malformed entry stops the start, named
+    keys = register(settings)  # in fleet mode: refuses to start when a secret is missing
+    blob_store = register_blob_store(settings)
     engine = make_engine(settings.database_url, threads=settings.worker_threads)
     state = State(
         {
             "settings": settings,
             "engine": engine,
-            "session_secret": session_secret(settings.data_dir),
+            "server_keys": keys,
+            "blob_store": blob_store,
+            "session_secret": keys.session,
             "catalog": catalog,
         }
     )

@@ -15,7 +15,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from backend.catalog.loader import CatalogError, load_catalog
+    from backend.lib.client_address import parse_trusted
+    from backend.lib.keyring import load_server_keys
 
+    try:
+        # Check before forking workers, so a fleet node without its secrets says why and stops.
+        parse_trusted(settings.trusted_proxies)
+        load_server_keys(settings)
+    except SystemExit as exc:
+        print(exc.code, file=sys.stderr)
+        return 2
     try:
         load_catalog(settings.catalog_dir) if settings.catalog_dir else load_catalog()
     except CatalogError as exc:
@@ -134,10 +143,81 @@ def _check_catalog(args: argparse.Namespace, settings: Settings) -> int:
 def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
     from backend.db.engine import make_engine
     from backend.lib.clock import utcnow
+    from backend.lib.keyring import register
     from backend.push.notify import notify_due_soon
 
+    register(settings)  # the VAPID key from settings in fleet mode
     count = notify_due_soon(utcnow(), make_engine(settings.database_url), settings.data_dir)
     print(f"notified officers about {count} dossier(s) due within one working day")
+    return 0
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import contextlib
+    import logging
+    import signal
+
+    from backend.blobs import register as register_blobs
+    from backend.db.engine import make_engine
+    from backend.lib.clock import utcnow
+    from backend.lib.keyring import register
+    from backend.worker.jobs import run_forever, tick
+
+    try:
+        register(settings)  # the VAPID key (from settings in fleet mode)
+        register_blobs(settings)
+    except SystemExit as exc:
+        print(exc.code, file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    engine = make_engine(settings.database_url)
+    if args.once:
+        print(tick(engine, settings.data_dir, utcnow()))
+        return 0
+    stopping: list[bool] = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    with contextlib.suppress(KeyboardInterrupt):
+        run_forever(engine, settings.data_dir, utcnow, args.interval, lambda: bool(stopping))
+    return 0
+
+
+def _keys(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import Session, col, select
+
+    from backend.db.engine import make_engine
+    from backend.db.models import Commune
+    from backend.lib import commune_keys
+    from backend.lib.clock import utcnow
+    from backend.lib.keyring import register
+
+    try:
+        keys = register(settings)
+    except SystemExit as exc:
+        print(exc.code, file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        if args.keys_command == "list":
+            for k in commune_keys.published(session):
+                print(f"{k['commune_id']}  #{k['seq']}  {k['key_id']}  {k['public_key']}")
+            return 0
+        known = set(session.exec(select(Commune.id)).all())
+        wanted = args.commune or sorted(known)
+        unknown = [c for c in wanted if c not in known]
+        if unknown:
+            print(f"langso: không có xã / unknown commune: {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        # One transaction: a concurrent `keys create` on another node waits, then finds the key.
+        session.exec(select(Commune).where(col(Commune.id).in_(wanted)).with_for_update())
+        for cid in wanted:
+            have = commune_keys.newest(session, cid)
+            if args.keys_command == "create" and have is not None:
+                print(f"{cid}: already has key {have.key_id}; nothing to do")
+                continue
+            row = commune_keys.add_key(session, keys, cid, utcnow())
+            verb = "created" if have is None else f"rotated ({have.key_id} stays published)"
+            print(f"{cid}: {verb} key {row.key_id}")
+        session.commit()
     return 0
 
 
@@ -182,6 +262,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     nd = sub.add_parser("notify-due", help="push officers about dossiers due within a working day")
     nd.set_defaults(func=_notify_due)
+
+    wk = sub.add_parser("worker", help="deliver push notices and run scheduled jobs "
+                        "(notify-due, pull-log pruning, stale-upload purging)")
+    wk.add_argument("--once", action="store_true", help="one round, then exit")
+    wk.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
+    wk.set_defaults(func=_worker)
+
+    keys = sub.add_parser("keys", help="commune signing keys, kept sealed in the database")
+    ksub = keys.add_subparsers(dest="keys_command", required=True)
+    for name, text in (("create", "give each commune (or --commune) its first key"),
+                       ("rotate", "add a newer key; old keys stay published"),
+                       ("list", "list published keys")):
+        kp = ksub.add_parser(name, help=text)
+        if name != "list":
+            kp.add_argument("--commune", action="append", help="commune id (repeatable; "
+                            "default: every commune)")
+        kp.set_defaults(func=_keys)
     return parser
 
 

@@ -23,6 +23,30 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _bool(name: str) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SystemExit(f"{name} must be true or false, got {raw!r}")
+
+
+def secret_setting(name: str) -> str | None:
+    """A secret from `NAME` or from the file named by `NAME_FILE` (Docker/Kubernetes secrets,
+    systemd credentials). Both set is a mistake worth stopping for."""
+    value = os.environ.get(name) or None
+    file_name = os.environ.get(f"{name}_FILE") or None
+    if value and file_name:
+        raise SystemExit(f"set {name} or {name}_FILE, not both")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise SystemExit(f"{name}_FILE={file_name}: cannot read ({exc.strerror})") from exc
+    return value.strip() if value else None
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the usual spellings and pick the drivers we ship (psycopg 3, stdlib sqlite3)."""
     if url.startswith("postgres://"):
@@ -62,6 +86,14 @@ class Settings:
     def public_base(self) -> str:
         """`public_base_url` without a trailing slash, else http://<host>:<port>."""
         return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
+    # --- fleet (several nodes on one PostgreSQL database); see docs/deployment.md ---
+    fleet: bool = False
+    session_secret: str | None = None  # hex, >= 32 bytes
+    ticket_secret: str | None = None  # hex, >= 32 bytes
+    vapid_private_key: str | None = None  # PKCS#8 PEM of a P-256 key
+    key_encryption_key: str | None = None  # 32 bytes, hex or base64url
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # addresses / CIDRs
+    blob_url: str | None = None  # file:///dir (default data_dir) or s3://bucket/prefix?...
 
     @property
     def is_sqlite(self) -> bool:
@@ -98,4 +130,14 @@ class Settings:
             ),
             public_base_url=_public_base(os.environ.get("LANGSO_PUBLIC_BASE_URL", "")),
             threads=_int("LANGSO_THREADS", 0),
+            fleet=_bool("LANGSO_FLEET"),
+            session_secret=secret_setting("LANGSO_SESSION_SECRET"),
+            ticket_secret=secret_setting("LANGSO_TICKET_SECRET"),
+            vapid_private_key=secret_setting("LANGSO_VAPID_PRIVATE_KEY"),
+            key_encryption_key=secret_setting("LANGSO_KEY_ENCRYPTION_KEY"),
+            trusted_proxies=tuple(
+                p.strip() for p in (os.environ.get("LANGSO_TRUSTED_PROXIES") or "").split(",")
+                if p.strip()
+            ),
+            blob_url=os.environ.get("LANGSO_BLOB_URL") or None,
         )

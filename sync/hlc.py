@@ -18,6 +18,7 @@ from sync.errors import ClockDrift, HlcError
 MS_MAX = 10**15 - 1
 COUNTER_MAX = 99_999
 MAX_DRIFT_MS = 24 * 60 * 60 * 1000
+SERVER_LEAD_MS = 5 * 60 * 1000
 SERVER_NODE = "server"
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -125,3 +126,15 @@ def receive(local: Hlc, remote: Hlc, now_ms: int) -> Hlc:
     else:
         counter = 0
     return _advance(ms, counter, local.node)
+
+
+def server_receive(local: Hlc, remote: Hlc, now_ms: int) -> Hlc:
+    """The server clock after receiving a device clock (HLC7): HLC6 first; a remote at most
+    ``SERVER_LEAD_MS`` ahead of ``now_ms`` is received (HLC5); one further ahead orders only
+    that device's own writes and the server clock just ticks (HLC4), so one fast phone
+    cannot push the clock every node shares into the future.
+    """
+    check_drift(remote, now_ms)
+    if remote.ms - now_ms > SERVER_LEAD_MS:
+        return tick(local, now_ms)
+    return receive(local, remote, now_ms)

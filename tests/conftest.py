@@ -19,7 +19,7 @@ from backend.settings import Settings
 from tests.support.databases import create_database, drop_database, require_postgres
 from tests.support.world import PASSWORD, build_world
 
-pytest_plugins = ["tests.support.device"]  # the `make_device` fixture
+pytest_plugins = ["tests.support.device", "tests.support.s3_server"]  # make_device, s3_server
 
 WORLD_TABLES = {"provinces", "communes", "villages", "users", "user_villages"}
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from backend.accounts import service
 from backend.accounts.schemas import LoginRequest, LoginResponse, UserListItem, UserOut
 from backend.lib.auth import COOKIE_NAME, Principal, require_roles
+from backend.lib.client_address import client_address
 from backend.lib.clock import utcnow
 from backend.lib.pagination import check_page, page_body
 
@@ -37,7 +38,7 @@ class AuthController(Controller):
             data.password,
             utcnow(),
             ttl,
-            address=request.client.host if request.client else "",
+            address=client_address(request),
         )
         body = LoginResponse(token=token, expires_at=expires.isoformat(), user=_user_out(principal))
         cookie = Cookie(

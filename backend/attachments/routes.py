@@ -33,7 +33,7 @@ uploaders = require_roles("volunteer", "officer")
 
 
 def _store(state: State) -> BlobStore:
-    return BlobStore(state.settings.data_dir)
+    return state.blob_store  # type: ignore[no-any-return]
 
 
 def _out(s: service.UploadState) -> UploadOut:

@@ -58,7 +58,7 @@ class DeviceController(Controller):
           guards=[require_roles("officer", "admin")])
     def issue_ticket(self, data: TicketIn, db: Session, principal: Principal,
                      state: State) -> TicketOut:
-        code, ticket, user = service.issue_ticket(db, principal, state.session_secret,
+        code, ticket, user = service.issue_ticket(db, principal, state.server_keys.ticket,
                                                   data.volunteer_username, utcnow())
         return TicketOut(ticket=code, expires_at=ticket.expires_at,
                          volunteer_username=user.username, qr=f"langso-enrol:1:{code}")
@@ -68,8 +68,8 @@ class DeviceController(Controller):
                           state: State) -> TicketEnrolOut:
         ttl = timedelta(hours=state.settings.session_ttl_hours)
         device, token, principal = service.enrol_with_ticket(
-            db, state.session_secret, data.ticket, data.alg, data.public_key, data.label,
-            data.proof, utcnow(), ttl)
+            db, state.server_keys.ticket, data.ticket, data.alg, data.public_key, data.label,
+            data.proof, utcnow(), ttl, token_secret=state.session_secret)
         return TicketEnrolOut(device=device_out(device), token=token, user=principal.as_json())
 
     @post("/{device_id:str}/revoke", sync_to_thread=True, status_code=200)

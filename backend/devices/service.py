@@ -2,7 +2,7 @@
 
 Invariants: a device row is never deleted and its public key never changes, so every mutation
 it signed stays verifiable after revocation. A ticket code is stored only as an HMAC keyed with
-the server's session secret, is single-use and expires after TICKET_TTL.
+the server's ticket secret (LANGSO_TICKET_SECRET), is single-use and expires after TICKET_TTL.
 """
 
 from __future__ import annotations
@@ -117,7 +117,9 @@ def issue_ticket(session: Session, principal: Principal, secret: bytes, voluntee
 
 def enrol_with_ticket(session: Session, secret: bytes, ticket_text: str, alg: str,
                       public_key: str, label: str, proof: str, now: datetime,
-                      ttl: timedelta) -> tuple[Device, str, Principal]:
+                      ttl: timedelta, token_secret: bytes | None = None
+                      ) -> tuple[Device, str, Principal]:
+    """`secret` keys the ticket; `token_secret` (default: the same) the session token."""
     code = normalise_ticket(ticket_text)
     ticket = session.exec(select(DeviceTicket).where(
         DeviceTicket.code_hash == _ticket_hash(secret, code)).with_for_update()).first()
@@ -132,7 +134,7 @@ def enrol_with_ticket(session: Session, secret: bytes, ticket_text: str, alg: st
     ticket.used_at = now
     ticket.device_id = device.id
     session.add(ticket)
-    token = issue_token(session, secret, user.id, now, ttl)
+    token = issue_token(session, token_secret or secret, user.id, now, ttl)
     principal = load_principal(session, user)
     session.commit()
     return device, token, principal

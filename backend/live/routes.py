@@ -5,8 +5,10 @@ order: see backend/sync_api/changes.py), so polling `seq > cursor` never skips a
 Each event's `id:` is its seq: a reconnecting EventSource sends `Last-Event-ID` and resumes
 exactly after it. Without it the feed starts at the newest change (only what happens next).
 
-Database calls run in worker threads, never on the event loop; the generator sleeps between
-polls, sends a heartbeat comment every HEARTBEAT seconds (proxies drop idle connections), and
+On PostgreSQL a feed re-reads when the process's one LISTEN connection hears a commit in its
+commune (backend/live/notifier.py), and at least every SAFETY_POLL seconds; on SQLite it polls
+every POLL_SECONDS. Database calls run in worker threads, never on the event loop; the
+generator waits between reads, sends a heartbeat comment every HEARTBEAT seconds (proxies drop idle connections), and
 ends after `max_seconds` (the browser reconnects and is re-authenticated) or when the client
 disconnects (Litestar cancels the stream). Events carry ids and status only, no personal data.
 """
@@ -30,8 +32,10 @@ from backend.db.engine import read_session
 from backend.db.models import Dossier, SyncChange
 from backend.lib.auth import Principal, require_roles
 from backend.lib.errors import AppError, forbidden
+from backend.live.notifier import Waiter, notifier_for
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 1.0  # SQLite
+SAFETY_POLL = 15.0  # PostgreSQL: woken by NOTIFY, re-read at least this often anyway
 HEARTBEAT = 15.0
 BATCH = 200
 RETRY_MS = 3000
@@ -82,7 +86,25 @@ async def feed(engine: Engine, commune_id: str | None, cursor: int,
     deadline = time.monotonic() + max_seconds
     yield ServerSentEventMessage(comment="ket-noi / connected", retry=RETRY_MS, data=None)
     beat = time.monotonic()
+    waiter = None
+    notifier = None
+    if engine.dialect.name == "postgresql":
+        # One LISTEN per process wakes this feed; no query per second per connection.
+        notifier = notifier_for(engine.url.render_as_string(hide_password=False))
+        waiter = notifier.register(commune_id)
+    try:
+        async for message in _events(engine, commune_id, cursor, deadline, beat, waiter):
+            yield message
+    finally:
+        if notifier is not None and waiter is not None:
+            notifier.unregister(waiter)
+
+
+async def _events(engine: Engine, commune_id: str | None, cursor: int, deadline: float,
+                  beat: float, waiter: Waiter | None) -> AsyncIterator[ServerSentEventMessage]:
     while time.monotonic() < deadline:
+        if waiter is not None:
+            waiter.event.clear()  # before the read: a commit after it wakes the next wait
         rows = await anyio.to_thread.run_sync(_poll, engine, commune_id, cursor)
         for row in rows:
             cursor = row["seq"]
@@ -92,7 +114,12 @@ async def feed(engine: Engine, commune_id: str | None, cursor: int,
             beat = time.monotonic()
             yield ServerSentEventMessage(comment="ping", data=None)
         if len(rows) < BATCH:
-            await anyio.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+            left = max(0.0, deadline - time.monotonic())
+            if waiter is None:
+                await anyio.sleep(min(POLL_SECONDS, left))
+            else:
+                with anyio.move_on_after(min(SAFETY_POLL, HEARTBEAT, left)):
+                    await waiter.event.wait()
 
 
 class LiveController(Controller):

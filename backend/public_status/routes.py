@@ -13,6 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from sqlmodel import Session
 
+from backend.lib.client_address import client_address
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
 from backend.monitoring.service import RATINGS, RatingRefused, rate_from_web
@@ -36,7 +37,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request) or "unknown"
 
 
 def _rate_limited(db: Session, state: State, ip: str, code: str, phone4: str) -> str:

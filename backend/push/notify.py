@@ -2,9 +2,10 @@
 
 Hooks for other services (call them; they never raise):
 
-- `notify_after_commit(session, event, dossier_id=..., data_dir=...)`: queue a notice that is
-  sent only if and after `session` commits (dropped on rollback). Use this inside a service
-  transaction (review actions, the sync push).
+- `notify_after_commit(session, event, dossier_id=..., data_dir=...)`: write a durable notice
+  into the service's transaction (`push_outbox`, dropped on rollback), delivered after the
+  commit by this process at once and by `langso worker` until it is through (retries with
+  back-off; see backend/push/outbox.py). Use this inside a service transaction.
 - `notify(session_factory, event, dossier_id=..., data_dir=...)`: send now, in a background
   thread with its own session. Use it after a commit you have already made.
 
@@ -189,35 +190,53 @@ _INFO_KEY = "langso_push_pending"
 
 def notify_after_commit(session: Session, event_name: str, *, dossier_id: str,
                         data_dir: Path) -> None:
-    """Send the notice once `session` commits; forget it if the session rolls back."""
+    """Write a durable notice (`push_outbox`) into `session`'s transaction: it exists only if
+    the transaction commits. After the commit this process tries to deliver it at once (a
+    background thread); `langso worker` delivers whatever is still due (backend/push/outbox.py).
+    """
+    from backend.lib.clock import utcnow
+    from backend.push.outbox import enqueue
+
     if not session.in_transaction():
-        session.begin()  # tie the notice to a transaction, so a rollback can drop it
-    pending: list[tuple[str, str, Path]] | None = session.info.get(_INFO_KEY)
+        session.begin()
+    enqueue(session, event_name, dossier_id, utcnow())
+    pending: list[Path] | None = session.info.get(_INFO_KEY)
     if pending is None:
         pending = []
         session.info[_INFO_KEY] = pending
         event.listen(session, "after_commit", _on_commit)
-        event.listen(session, "after_soft_rollback", _on_rollback)
-    pending.append((event_name, dossier_id, data_dir))
+    pending.append(data_dir)
 
 
 def _on_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released; the notice is not committed yet
     pending = session.info.get(_INFO_KEY) or []
     session.info[_INFO_KEY] = []
     if not pending:
         return
     bind = session.get_bind()
     engine: Engine = bind if isinstance(bind, Engine) else bind.engine
-    for event_name, dossier_id, data_dir in pending:
-        notify(lambda: Session(engine), event_name, dossier_id=dossier_id, data_dir=data_dir)
+    kick(engine, pending[0])
 
 
-def _on_rollback(session: Session, previous: Any) -> None:
-    # A savepoint rolling back leaves the outer transaction (and its notices) alive.
-    if getattr(previous, "nested", False) or getattr(previous, "parent", None) is not None:
-        return
-    if session.info.get(_INFO_KEY):
-        session.info[_INFO_KEY] = []
+def kick(engine: Engine, data_dir: Path) -> Future[Any]:
+    """Deliver due notices now, in the background (tracked by `drain`)."""
+    from backend.lib.clock import utcnow
+    from backend.push.outbox import deliver_due
+
+    def job() -> int:
+        try:
+            return deliver_due(engine, data_dir, utcnow())
+        except Exception:
+            log.exception("push outbox delivery failed")
+            return 0
+
+    future = _executor.submit(job)
+    with _lock:
+        _pending.add(future)
+    future.add_done_callback(_forget)
+    return future
 
 
 def drain(timeout: float = 10.0) -> bool:
@@ -280,9 +299,16 @@ def notify_due_soon(now: datetime, engine: Engine | None = None,
                                           created_at=now)
                 .on_conflict_do_nothing().returning(PushNotice.id)  # type: ignore[attr-defined]
             ).first()
-            session.commit()
             if claimed is None:
+                session.commit()
                 continue  # already told (possibly by a concurrent run)
-            deliver(session, data_dir, "due_soon", d.id)
+            from backend.push.outbox import enqueue
+
+            enqueue(session, "due_soon", d.id, now)  # with the claim, in one transaction
+            session.commit()
             count += 1
+    if count:
+        from backend.push.outbox import deliver_due
+
+        deliver_due(engine, data_dir, now, limit=max(20, count))
     return count

@@ -1,6 +1,6 @@
-"""The server's VAPID key pair (RFC 8292), generated on first run into
-`<data_dir>/keys/vapid.pem` (PKCS#8 PEM, mode 0600, created atomically like the other server
-secrets so that concurrent workers agree on one key).
+"""The server's VAPID key pair (RFC 8292): from settings (LANGSO_VAPID_PRIVATE_KEY, needed in
+fleet mode so every node signs with the same key), else generated on first run into
+`<data_dir>/keys/vapid.pem` (PKCS#8 PEM, mode 0600, created atomically).
 
 The public key is published as the uncompressed P-256 point in base64url: exactly what the
 browser's `pushManager.subscribe({applicationServerKey})` takes.
@@ -10,44 +10,20 @@ from __future__ import annotations
 
 import base64
 import os
-from functools import cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    NoEncryption,
-    PrivateFormat,
-    PublicFormat,
-    load_pem_private_key,
-)
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid
 
-from backend.lib.secrets import _create_exclusive
+from backend.lib.keyring import keys_for
 
 DEFAULT_SUBJECT = "mailto:quan-tri@langso.invalid"
 
 
-def key_path(data_dir: Path) -> Path:
-    return data_dir / "keys" / "vapid.pem"
-
-
-@cache
-def _load(path: str) -> ec.EllipticCurvePrivateKey:
-    file = Path(path)
-    if not file.exists():
-        pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-            Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()
-        )
-        _create_exclusive(file, pem)
-    key = load_pem_private_key(file.read_bytes(), password=None)
-    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
-        raise SystemExit(f"{file} does not hold a P-256 private key")
-    return key
-
-
 def private_key(data_dir: Path) -> ec.EllipticCurvePrivateKey:
-    return _load(str(key_path(data_dir).resolve()))
+    """From LANGSO_VAPID_PRIVATE_KEY(_FILE), or generated on a single machine's first run."""
+    return keys_for(data_dir).vapid
 
 
 def b64url(raw: bytes) -> str:

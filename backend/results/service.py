@@ -15,7 +15,6 @@ Invariants:
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from backend.attachments.storage import BlobStore
+from backend.attachments.storage import BlobStore, open_blob_store
 from backend.catalog.loader import Catalog
 from backend.catalog.model import Procedure
 from backend.db.models import (
@@ -36,6 +35,7 @@ from backend.db.models import (
     Member,
 )
 from backend.dossiers.service import visible_dossier
+from backend.lib import commune_keys
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
@@ -103,15 +103,7 @@ def result_entity(r: DossierResult) -> dict[str, Any]:
 
 def _store_pdf(session: Session, store: BlobStore, data: bytes, sha: str, user_id: str,
                now: datetime) -> None:
-    path = store.blob_path(sha)
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{sha}.{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+    store.put_blob(sha, data)
     if session.get(Blob, sha) is None:
         session.add(Blob(sha256=sha, size=len(data), content_type="application/pdf",
                          uploaded_by=user_id, created_at=now))
@@ -244,7 +236,7 @@ def issue(
         "corrections": corrections,
     })
     result_sha = sha256_hex(canonical_bytes(content))
-    private, _, kid = commune_key(data_dir, d.commune_id)
+    private, _, kid = commune_key(session, data_dir, d.commune_id)
     record = ResultRecord(commune_id=d.commune_id, dossier_id=d.id,
                           issued_at=rfc3339_ms(issued), key_id=kid,
                           official_code=d.official_code, outcome=d.outcome,
@@ -254,7 +246,7 @@ def issue(
     qr_text = verify_url(public_base, to_compact(record, sig))
     pdf = render_result(content, qr_text, kid, local_date(issued))
     pdf_sha = hashlib.sha256(pdf).hexdigest()
-    _store_pdf(session, BlobStore(data_dir), pdf, pdf_sha, principal.user_id, now)
+    _store_pdf(session, open_blob_store(data_dir), pdf, pdf_sha, principal.user_id, now)
     r = DossierResult(
         id=new_id(), dossier_id=d.id, commune_id=d.commune_id, village_id=d.village_id,
         official_code=d.official_code, outcome=d.outcome, document_kind=kind,
@@ -295,7 +287,7 @@ def result_for_dossier(session: Session, principal: Principal, dossier_id: str) 
 
 
 def pdf_path(data_dir: Path, r: DossierResult) -> Path:
-    path = BlobStore(data_dir).blob_path(r.pdf_sha256)
+    path = open_blob_store(data_dir).blob_path(r.pdf_sha256)
     if not path.is_file():
         raise AppError("blob_unavailable",
                        "Tệp kết quả tạm thời không đọc được. Vui lòng báo quản trị viên.",
@@ -349,11 +341,13 @@ class Verdict:
 
 def _check_record(session: Session, data_dir: Path, record: ResultRecord, sig: str) -> Verdict:
     commune = session.get(Commune, record.commune_id)
-    if commune is None:  # checked first: commune_key would create a key for any name
+    if commune is None:
         return Verdict(False, "unknown_key", official_code=record.official_code)
-    _, public, kid = commune_key(data_dir, commune.id)
-    if kid != record.key_id:
+    # By the record's key id, not the newest key: results signed before a rotation still verify.
+    key = commune_keys.by_id(session, record.key_id)
+    if key is None or key.commune_id != commune.id:
         return Verdict(False, "unknown_key", official_code=record.official_code)
+    public, kid = key.public_key, key.key_id
     try:
         verify("Ed25519", public, record.text().encode("utf-8"), sig)
     except SyncError:

@@ -62,7 +62,7 @@ from backend.review.schemas import (
 )
 from backend.review.signature_check import SignatureCheck, check_revision
 from backend.sync_api.changes import Versions, changed_clocks, record_rest_change
-from backend.sync_api.clock import CLOCK
+from backend.sync_api.clock import server_tick
 from sync.forms import visible_fields
 from sync.states import LABELS_VI, STATES, allowed_actions
 from sync.working_days import (
@@ -120,7 +120,7 @@ def announce(
     previous = versions.latest(entity, row_id)
     if previous is not None and previous.version >= version:
         return
-    clocks = changed_clocks(previous, data, CLOCK.tick(now))
+    clocks = changed_clocks(previous, data, server_tick(session, scope[0], now))
     versions.write(entity, row_id, version, data, clocks, scope, now, actor_id=actor_id)
     versions.flush()
 

@@ -317,7 +317,7 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
         close_tasks(ctx.session, d, ctx.now, ctx.principal.user_id)
     notify_after_commit(ctx.session, "dossier_submitted", dossier_id=d.id, data_dir=ctx.data_dir)
     assert ctx.mutation is not None and ctx.extra.get("item") is not None
-    receipt = make_receipt(ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now)
+    receipt = make_receipt(ctx.session, ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now)
     item = ctx.extra["item"]
     ctx.session.add(DossierRevision(
         hash=m.hash, dossier_id=d.id, number=(last.number + 1) if last else 1, kind=action,

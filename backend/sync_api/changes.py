@@ -2,14 +2,21 @@
 
 Every new entity version is stored (`entity_versions`, the merge base for later mutations) and
 announced by one `sync_changes` row. The change rows are appended LAST in the transaction,
-right after taking a transaction-scoped advisory lock on PostgreSQL:
+right after taking transaction-scoped advisory locks on PostgreSQL — one per commune written,
+plus the whole log's lock in shared mode:
 
-    SELECT pg_advisory_xact_lock(LOCK_KEY); INSERT INTO sync_changes …; COMMIT
+    SELECT pg_advisory_xact_lock_shared(LOCK_KEY);
+    SELECT pg_advisory_xact_lock(COMMUNE_SPACE, hashtext(<commune>));  -- each, sorted
+    INSERT INTO sync_changes …; COMMIT
 
-The lock is released only after the commit is visible, so the transaction holding it is the
-only one that can hold unassigned-or-uncommitted `seq` values: sequence numbers become visible
-in increasing order and a pull cursor (the last seq seen) can never skip a change that commits
-later with a smaller seq. SQLite needs no lock: `BEGIN IMMEDIATE` already serialises writers.
+The commune lock is released only after the commit is visible, so within one commune the
+transaction holding it is the only one with unassigned-or-uncommitted `seq` values: that
+commune's sequence numbers become visible in increasing order, and a pull cursor over one
+commune (every volunteer's and officer's scope) never skips a change that commits later with a
+smaller seq. Communes never wait on each other. A reader whose scope spans communes (an admin)
+first takes LOCK_KEY exclusively (`wait_for_writers`): it waits for the writers in flight and
+then reads with every smaller seq committed. SQLite needs no lock: `BEGIN IMMEDIATE` already
+serialises writers.
 See docs/protocol.md "Pull cursors" and tests/integration/test_pull_cursor_concurrency.py.
 
 Callers: the push service (many versions per batch, one flush) and the REST services
@@ -18,6 +25,7 @@ Callers: the push service (many versions per batch, one flush) and the REST serv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,18 +36,38 @@ from sqlmodel import Session, col, select
 from backend.db.engine import ensure_writable
 from backend.db.models import EntityVersion, SyncChange
 from backend.sync_api.bulk import insert_rows
-from backend.sync_api.clock import CLOCK
+from backend.sync_api.clock import server_tick
 from backend.sync_api.entities import data_of, flatten, scope_of
 from sync.merge import json_equal
 
-LOCK_KEY = 0x4C616E67536F  # "LangSo": one key for the whole change log
+LOCK_KEY = 0x4C616E67536F  # "LangSo": the whole change log (writers share it)
+COMMUNE_SPACE = 0x4C53  # first key of the two-key per-commune advisory locks
 # Core tables: bulk INSERTs of plain dicts skip the ORM's bulk-persistence layer.
 ENTITY_VERSIONS = EntityVersion.__table__  # type: ignore[attr-defined]
 SYNC_CHANGES = SyncChange.__table__  # type: ignore[attr-defined]
 
 
-def lock_change_log(session: Session) -> None:
-    """Serialise change-log appends until commit (PostgreSQL; a no-op on SQLite)."""
+def lock_change_log(session: Session, communes: Iterable[str]) -> None:
+    """Serialise change-log appends per commune until commit (PostgreSQL; a no-op on SQLite).
+    Communes are locked in sorted order, so two multi-commune writers cannot deadlock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": LOCK_KEY})
+        for commune in sorted(set(communes)):
+            session.execute(text("SELECT pg_advisory_xact_lock(:s, hashtext(:c))"),
+                            {"s": COMMUNE_SPACE, "c": commune})
+
+
+def announce_commit(session: Session, communes: Iterable[str]) -> None:
+    """Wake the live feeds of these communes when this transaction commits (PostgreSQL
+    NOTIFY, delivered at commit, dropped on rollback; backend/live/notifier.py)."""
+    if session.get_bind().dialect.name == "postgresql":
+        for commune in sorted(set(communes)):
+            session.execute(text("SELECT pg_notify('langso_changes', :c)"), {"c": commune})
+
+
+def wait_for_writers(session: Session) -> None:
+    """For a reader whose scope spans communes: wait until no change-log append is in flight
+    (held until the reader's transaction ends; PostgreSQL only)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
 
@@ -132,8 +160,10 @@ class Versions:
             insert_rows(self.session, ENTITY_VERSIONS, self._versions)
             self._versions = []
         if self._changes:
-            lock_change_log(self.session)
+            communes = {c["commune_id"] for c in self._changes}
+            lock_change_log(self.session, communes)
             insert_rows(self.session, SYNC_CHANGES, self._changes)
+            announce_commit(self.session, communes)
             self._changes = []
 
 
@@ -160,8 +190,9 @@ def record_rest_change(session: Session, entity: str, row: Any, actor_id: str | 
     if previous is not None and previous.version >= row.version:
         return
     data = data_of(session, entity, row)
-    clocks = changed_clocks(previous, data, CLOCK.tick(now))
-    versions.write(entity, row.id, row.version, data, clocks, scope_of(entity, row), now,
+    scope = scope_of(entity, row)
+    clocks = changed_clocks(previous, data, server_tick(session, scope[0], now))
+    versions.write(entity, row.id, row.version, data, clocks, scope, now,
                    actor_id=actor_id)
     versions.flush()
 
@@ -186,9 +217,9 @@ def backfill(session: Session, now: datetime, batch: int = 1000) -> int:
         if not rows:
             continue
         versions = Versions(session)
-        hlc = CLOCK.tick(now)
         for row in rows:
             data = data_of(session, entity, row)
+            hlc = server_tick(session, row.commune_id, now)
             versions.write(entity, row.id, row.version, data, changed_clocks(None, data, hlc),
                            scope_of(entity, row), now)
         versions.flush()

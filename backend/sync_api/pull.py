@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from backend.db.models import EntityVersion, SyncChange, SyncMeta
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
+from backend.sync_api.changes import wait_for_writers
 from sync.canonical import canonical_bytes
 from sync.signatures import b64u_decode, b64u_encode
 
@@ -72,6 +73,10 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int
         raise AppError("bad_limit", f"limit phải từ 1 đến {MAX_LIMIT}.",
                        f"limit must be 1..{MAX_LIMIT}.", 400)
     fp = scope_fingerprint(principal)
+    if principal.role == "admin":
+        # Every scope but the admin's lies in one commune, whose appends are ordered by its
+        # commune lock; across communes, wait for the appends in flight (changes.py).
+        wait_for_writers(session)
     after, reset = 0, False
     if cursor:
         after, cursor_fp = decode_cursor(cursor)

@@ -10,25 +10,26 @@ A device verifies it offline with the key of that `key_id` from /.well-known/lan
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlmodel import Session
 
-from backend.lib.secrets import signing_key
+from backend.lib import commune_keys
+from backend.lib.clock import utcnow
+from backend.lib.keyring import keys_for
 from backend.sync_api.clock import ms_of
 from sync.canonical import canonical_text
 from sync.receipt_code import receipt_code_for
-from sync.signatures import key_id, public_key_b64u, sign
+from sync.signatures import sign
 
 
-@cache
-def commune_key(data_dir: Path, commune_id: str) -> tuple[Ed25519PrivateKey, str, str]:
-    """(private key, public key b64url, key id); the key file is created on first use."""
-    private = signing_key(data_dir, f"commune-{commune_id}")
-    public = public_key_b64u(private)
-    return private, public, key_id("Ed25519", public)
+def commune_key(session: Session, data_dir: Path,
+                commune_id: str) -> tuple[Ed25519PrivateKey, str, str]:
+    """(private key, public key b64url, key id) of the commune's newest signing key, from the
+    database (see backend/lib/commune_keys.py); a single machine creates it on first use."""
+    return commune_keys.signing_key(session, keys_for(data_dir), commune_id, utcnow())
 
 
 def rfc3339_ms(moment: datetime) -> str:
@@ -37,9 +38,10 @@ def rfc3339_ms(moment: datetime) -> str:
 
 
 def make_receipt(
-    data_dir: Path, commune_id: str, dossier_id: str, content_hash: str, received_at: datetime
+    session: Session, data_dir: Path, commune_id: str, dossier_id: str, content_hash: str,
+    received_at: datetime,
 ) -> dict[str, str]:
-    private, _, kid = commune_key(data_dir, commune_id)
+    private, _, kid = commune_key(session, data_dir, commune_id)
     # Millisecond precision everywhere, so the code can be recomputed from the receipt.
     received_ms = ms_of(received_at)
     body = {
@@ -54,10 +56,15 @@ def make_receipt(
     return {"payload": text, "sig": sign("Ed25519", private, text.encode("utf-8"))}
 
 
-def published_keys(data_dir: Path, commune_ids: list[str]) -> dict[str, Any]:
-    keys = []
-    for cid in sorted(commune_ids):
-        _, public, kid = commune_key(data_dir, cid)
-        keys.append({"key_id": kid, "alg": "Ed25519", "public_key": public,
-                     "commune_id": cid, "use": "receipt"})
-    return {"keys": keys}
+def published_keys(session: Session, data_dir: Path, commune_ids: list[str]) -> dict[str, Any]:
+    """Every key of every commune, old ones included, so old receipts keep verifying. A single
+    machine first gives each commune its key (as it always did); a fleet only lists."""
+    keys = keys_for(data_dir)
+    if keys.may_generate:
+        have = {k["commune_id"] for k in commune_keys.published(session)}
+        missing = [cid for cid in sorted(commune_ids) if cid not in have]
+        for cid in missing:
+            commune_keys.signing_key(session, keys, cid, utcnow())
+        if missing:
+            session.commit()
+    return {"keys": commune_keys.published(session)}

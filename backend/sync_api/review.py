@@ -25,7 +25,7 @@ from backend.lib.vntime import local_date
 from backend.sync_api.apply_dossier import EDITABLE
 from backend.sync_api.apply_people import _clean_household, _member_fields
 from backend.sync_api.changes import Versions
-from backend.sync_api.clock import CLOCK
+from backend.sync_api.clock import server_tick
 from backend.sync_api.context import Reject
 from backend.sync_api.entities import FORM_PREFIX, data_of, flatten, scope_of, unflatten
 from sync.errors import ConflictStale
@@ -75,7 +75,7 @@ def resolve(session: Session, principal: Principal, conflict_id: str, chosen: An
     versions = Versions(session)
     current = flatten(data_of(session, c.entity, row))
     latest = versions.latest(c.entity, row.id)
-    hlc = CLOCK.tick(now)
+    hlc = server_tick(session, c.commune_id, now)
     conflict = Conflict(c.field, c.base_value, c.current_value, c.proposed_value, c.current_hlc,
                         c.proposed_hlc)
     try:
@@ -199,7 +199,7 @@ def decide_amendment(session: Session, principal: Principal, amendment_id: str, 
         data = data_of(session, "dossier", d)
         latest = versions.latest("dossier", d.id)
         clocks = dict(latest.clocks) if latest else {}
-        hlc = CLOCK.tick(now)
+        hlc = server_tick(session, d.commune_id, now)
         for name, value in flatten(data).items():
             if not json_equal(before.get(name), value):
                 clocks[name] = hlc

@@ -172,7 +172,7 @@ class SyncController(Controller):
      tags=["sync"])
 def well_known_keys(db: Session, state: State) -> dict[str, Any]:
     communes = list(db.exec(select(Commune.id)).all())
-    return published_keys(state.settings.data_dir, communes)
+    return published_keys(db, state.settings.data_dir, communes)
 
 
 def sync_handlers() -> list[Any]:

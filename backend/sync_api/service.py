@@ -39,7 +39,7 @@ from backend.monitoring.service import apply_rating_mutation
 from backend.sync_api import apply_dossier, apply_people
 from backend.sync_api.bulk import insert_rows
 from backend.sync_api.changes import Versions
-from backend.sync_api.clock import CLOCK
+from backend.sync_api.clock import server_receive_clock, server_tick
 from backend.sync_api.context import Applied, Ctx, Reject, check_text
 from sync.errors import ClockDrift, SyncError
 from sync.hashing import GENESIS
@@ -246,9 +246,10 @@ def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
     result: dict[str, Any] = {"id": m.id, "n": m.n, "entity": m.entity,
                               "entity_id": m.entity_id}
     try:
-        ctx.server_hlc = CLOCK.receive(m.clock, ctx.now)
+        ctx.server_hlc = server_receive_clock(ctx.session, ctx.principal.commune_id, m.clock,
+                                              ctx.now)
     except ClockDrift as exc:
-        ctx.server_hlc = CLOCK.tick(ctx.now)
+        ctx.server_hlc = server_tick(ctx.session, ctx.principal.commune_id, ctx.now)
         vi, _, en = exc.message.partition(" / ")
         return result | {"status": "rejected", "code": "clock_drift", "message_vi": vi,
                          "message_en": en, "version": None, "hlc": ctx.server_hlc}

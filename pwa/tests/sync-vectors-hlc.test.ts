@@ -2,11 +2,11 @@
 /** Runs sync/vectors/hlc.json (shared with the Python core) against src/sync/hlc.ts. */
 import { describe, expect, it } from 'vitest';
 import { HlcError } from '../src/sync/core-errors';
-import { compareHlc, formatHlc, makeHlc, parseHlc, receive, tick } from '../src/sync/hlc';
+import { compareHlc, formatHlc, makeHlc, parseHlc, receive, serverReceive, tick } from '../src/sync/hlc';
 import { expectCode, loadVectors, type VectorCase } from './vectors';
 
 interface Case extends VectorCase {
-  op: 'parse' | 'format' | 'compare' | 'tick' | 'receive';
+  op: 'parse' | 'format' | 'compare' | 'tick' | 'receive' | 'server_receive';
   input?: string;
   ms?: number;
   counter?: number;
@@ -35,6 +35,8 @@ function run(c: Case): unknown {
       return formatHlc(tick(parseHlc(c.local), c.now_ms!));
     case 'receive':
       return formatHlc(receive(parseHlc(c.local), parseHlc(c.remote), c.now_ms!));
+    case 'server_receive':
+      return formatHlc(serverReceive(parseHlc(c.local), parseHlc(c.remote), c.now_ms!));
   }
 }
 

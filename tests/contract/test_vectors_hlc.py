@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from sync.errors import HlcError
-from sync.hlc import Hlc, compare, format_hlc, parse_hlc, receive, tick
+from sync.hlc import Hlc, compare, format_hlc, parse_hlc, receive, server_receive, tick
 
 from .conftest import case_ids, load_vectors
 
@@ -25,6 +25,9 @@ def _run(case: dict[str, Any]) -> object:
         return compare(case["a"], case["b"])
     if op == "tick":
         return format_hlc(tick(parse_hlc(case["local"]), case["now_ms"]))
+    if op == "server_receive":
+        return format_hlc(server_receive(parse_hlc(case["local"]), parse_hlc(case["remote"]),
+                                         case["now_ms"]))
     assert op == "receive"
     return format_hlc(receive(parse_hlc(case["local"]), parse_hlc(case["remote"]), case["now_ms"]))
 

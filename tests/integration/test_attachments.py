@@ -1,4 +1,6 @@
-"""Content-addressed, resumable attachment uploads over HTTP, on SQLite and PostgreSQL."""
+"""Content-addressed, resumable attachment uploads over HTTP, on SQLite and PostgreSQL, with
+the blobs in the local directory and in an S3-compatible store (a real moto server over HTTP,
+tests/support/s3_server.py): the whole suite runs against both backends."""
 
 from __future__ import annotations
 
@@ -17,12 +19,14 @@ from PIL import Image
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
+from backend.app import create_app
 from backend.attachments import service
 from backend.attachments.storage import BlobStore
 from backend.db.models import Blob, Upload, User
 from backend.lib.auth import load_principal
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
+from backend.settings import Settings
 from tests.conftest import login
 from tests.support.world import user_id
 
@@ -30,6 +34,31 @@ IMAGES = Path(__file__).resolve().parents[1] / "fixtures" / "images"
 CHUNK = 256 * 1024
 OCTETS = "application/offset+octet-stream"
 Headers = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture(scope="module", params=["local", "s3"])
+def blob_url(request: pytest.FixtureRequest) -> str | None:
+    if request.param == "local":
+        return None
+    server = request.getfixturevalue("s3_server")
+    return server.new_bucket_url()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def settings(database_url: str, blob_url: str | None,
+             tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"),
+                    blob_url=blob_url)
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings) -> Any:
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def engine(app: Any) -> Engine:
+    return app.state.engine  # type: ignore[no-any-return]
 
 
 def sha(data: bytes) -> str:
@@ -107,8 +136,18 @@ def blob_count(engine: Engine, digest: str) -> int:
         )
 
 
-def data_dir(app: Any) -> Path:
-    return Path(app.state.settings.data_dir)
+def store_of(app: Any) -> BlobStore:
+    return app.state.blob_store  # type: ignore[no-any-return]
+
+
+def stored_bytes(app: Any, digest: str) -> bytes | None:
+    """The blob's bytes as the store holds them (local file or S3 object), not via the API."""
+    store = store_of(app)
+    return store.read_blob(digest) if store.has_blob(digest) else None
+
+
+def partial_of(user: str, digest: str) -> str:
+    return f"uploads/{user_id(user)}/{digest}.part"
 
 
 # --- the happy path ---------------------------------------------------------------------
@@ -151,8 +190,7 @@ def test_full_upload_in_chunks_is_verified_stored_and_served(
 
     status = client.get(f"/api/uploads/{digest}", headers=as_user("vol_a1")).json()
     assert status["complete"] is True and status["content_type"] == "image/jpeg"
-    stored = data_dir(app) / "blobs" / digest[:2] / digest
-    assert stored.read_bytes() == photo
+    assert stored_bytes(app, digest) == photo
     with Session(engine) as s:
         blob = s.get(Blob, digest)
         assert blob is not None
@@ -234,7 +272,7 @@ def test_resume_after_disconnect_sends_only_the_bytes_after_the_server_offset(
         assert last.headers["Upload-Complete"] == "?1"
 
     assert sent_before + sent_after == len(photo)  # not one byte was sent twice
-    assert (data_dir(app) / "blobs" / digest[:2] / digest).read_bytes() == photo
+    assert stored_bytes(app, digest) == photo
 
 
 def test_lost_answer_to_the_last_chunk_is_recoverable(
@@ -278,7 +316,7 @@ def test_concurrent_patches_at_the_same_offset_apply_exactly_once(
     photo = noisy_jpeg(seed=5)
     digest = sha(photo)
     start(client, as_user("vol_a1"), photo)
-    store = BlobStore(data_dir(app))
+    store = store_of(app)
     limits = service.Limits()
     with Session(engine) as s:
         user = s.get(User, user_id("vol_a1"))
@@ -331,7 +369,7 @@ def test_hash_mismatch_discards_the_upload(
     assert body["errors"][0] == {"field": "sha256", "expected": claimed, "actual": sha(real)}
     assert "mã băm" in body["message_vi"]
     assert client.head(f"/api/uploads/{claimed}", headers=as_user("vol_a1")).status_code == 404
-    assert not (data_dir(app) / "uploads" / user_id("vol_a1") / f"{claimed}.part").exists()
+    assert store_of(app).partial_size(partial_of("vol_a1", claimed)) == 0
     assert blob_count(engine, claimed) == 0 and blob_count(engine, sha(real)) == 0
 
 
@@ -602,9 +640,9 @@ def test_purge_removes_only_stale_partial_uploads(
     old, fresh = noisy_jpeg(seed=21), fixture("photo.jpg")
     start(client, as_user("vol_a1"), old)
     send_from(client, as_user("vol_a1"), old, stop_at=1000, chunk=1000)
-    partial = data_dir(app) / "uploads" / user_id("vol_a1") / f"{sha(old)}.part"
-    assert partial.stat().st_size == 1000
-    store = BlobStore(data_dir(app))
+    store = store_of(app)
+    partial = partial_of("vol_a1", sha(old))
+    assert store.partial_size(partial) == 1000
     with Session(engine) as s:
         row = s.exec(select(Upload).where(Upload.sha256 == sha(old))).one()
         row.updated_at = utcnow() - timedelta(days=3)  # untouched for 3 days before `now`
@@ -618,6 +656,6 @@ def test_purge_removes_only_stale_partial_uploads(
             s, store, timedelta(days=7), utcnow() + timedelta(days=5)
         )
     assert purged == 1
-    assert not partial.exists()
+    assert store.partial_size(partial) == 0
     assert client.head(f"/api/uploads/{sha(old)}", headers=as_user("vol_a1")).status_code == 404
     assert client.head(f"/api/uploads/{sha(fresh)}", headers=as_user("vol_a1")).status_code == 200

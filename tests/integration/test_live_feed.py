@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from backend.db.models import SyncChange
 from backend.live import routes as live
+from backend.sync_api.changes import announce_commit
 from tests.integration.test_dashboard import make_dossier
 from tests.support.world import WORLD
 
@@ -31,6 +32,7 @@ def add_change(engine: Engine, dossier_id: str, commune: str, village: str,
                          commune_id=commune, village_id=village,
                          created_at=datetime.now(UTC))
         s.add(row)
+        announce_commit(s, [commune])  # as the change-log writer does (NOTIFY on PostgreSQL)
         s.commit()
         assert row.seq is not None
         return row.seq

@@ -19,6 +19,7 @@ from backend.db.models import Dossier, PushNotice, PushSubscription
 from backend.lib.clock import utcnow
 from backend.lib.vntime import local_date
 from backend.push import notify as push_notify
+from backend.push import outbox as push_outbox
 from backend.push import vapid
 from backend.push.notify import drain, notify, notify_after_commit, notify_due_soon
 from tests.integration.test_dashboard import NOW, make_dossier
@@ -219,7 +220,7 @@ def test_an_error_while_sending_is_logged_and_the_write_that_triggered_it_stays(
     def boom(*_: Any, **__: Any) -> Any:
         raise RuntimeError("push service exploded")
 
-    monkeypatch.setattr(push_notify, "deliver", boom)
+    monkeypatch.setattr(push_outbox, "deliver_notice", boom)
     with Session(engine) as s:
         d = s.get(Dossier, made.dossier_id)
         assert d is not None

@@ -1,6 +1,6 @@
 import json, hashlib
 from pathlib import Path
-OUT = Path("/work/main/sync/vectors")
+OUT = Path(__file__).resolve().parents[2] / "sync" / "vectors"
 
 def write(name, description, section, cases):
     ids = [c["id"] for c in cases]

@@ -1,4 +1,4 @@
-import sys; sys.path.insert(0, "/tmp/gen"); sys.path.insert(0, "/work/main")
+import sys; from pathlib import Path; HERE = Path(__file__).resolve().parent; sys.path.insert(0, str(HERE)); sys.path.insert(0, str(HERE.parents[1]))
 from common import write
 from sync.hlc import *
 from sync.errors import HlcError
@@ -59,6 +59,20 @@ recv_case(f"001763820000300-99999-server", f"001763820000300-00002-{D1}", 176382
 recv_case(f"001763820000000-00000-server", f"001763906400000-00000-{D1}", 1763820000000, "remote exactly 24 h ahead is accepted")
 recv_case(f"001763820000000-00000-server", f"001763906400001-00000-{D1}", 1763820000000, "remote 24 h + 1 ms ahead: clock_drift")
 recv_case(f"001763820000000-00000-{D1}", f"000000000000001-00000-server", 1763820000000, "remote far in the past is fine")
+def server_case(local, remote, now, note):
+    c = {"id": nid(), "rule": "HLC7", "op": "server_receive", "comment": note, "local": local, "remote": remote, "now_ms": now}
+    try: c["expected"] = format_hlc(server_receive(parse_hlc(local), parse_hlc(remote), now))
+    except HlcError as e: c["error"] = e.code
+    cases.append(c)
+NOW = 1763820000000
+server_case(f"001763820000000-00005-server", f"001763820000100-00002-{D1}", NOW + 200, "device slightly ahead of the wall clock: received as HLC5")
+server_case(f"001763820000000-00005-server", f"{NOW + 300000:015d}-00002-{D1}", NOW, "device exactly 5 min ahead: still received")
+server_case(f"001763820000000-00005-server", f"{NOW + 300001:015d}-00002-{D1}", NOW, "device 5 min + 1 ms ahead: not received, the server clock only ticks")
+server_case(f"001763820000000-00005-server", f"{NOW + 20 * 3600000:015d}-00000-{D1}", NOW + 1000, "phone 20 h fast: the server clock stays on the wall clock")
+server_case(f"{NOW + 60000:015d}-00003-server", f"{NOW + 20 * 3600000:015d}-00000-{D1}", NOW, "server clock already ahead of the wall clock (from the database): a fast phone leaves it, counter + 1")
+server_case(f"001763820000000-00000-server", f"001763906400001-00000-{D1}", NOW, "more than 24 h ahead: clock_drift first (HLC6)")
+server_case(f"001763820000500-00000-server", f"001763820000100-00009-{D2}", NOW, "device behind the server clock: HLC5, local counter + 1")
 write("hlc", "Hybrid logical clocks. Clocks are wire strings; now_ms is Unix epoch milliseconds. op=parse → expected {ms, counter, node} or error; "
-      "op=format; op=compare(a, b) → -1/0/1; op=tick(local, now_ms); op=receive(local, remote, now_ms) → expected wire string or error.",
+      "op=format; op=compare(a, b) → -1/0/1; op=tick(local, now_ms); op=receive(local, remote, now_ms) → expected wire string or error; "
+      "op=server_receive(local, remote, now_ms) → the server clock after a device clock (HLC7), wire string or error.",
       "hlc-hybrid-logical-clock", cases)

@@ -2,8 +2,10 @@
 
 from backend.db.models.accounts import AuthToken, User, UserVillage
 from backend.db.models.attachments import Blob, Upload
+from backend.db.models.clocks import CommuneClock
 from backend.db.models.dossiers import Dossier, DossierCodeCounter, DossierEvent
 from backend.db.models.households import Household, Member
+from backend.db.models.keys import CommuneSigningKey
 from backend.db.models.monitoring import (
     CitizenRating,
     DeviceHealth,
@@ -12,6 +14,7 @@ from backend.db.models.monitoring import (
     PushSubscription,
     Rating,
 )
+from backend.db.models.outbox import PushDelivery, PushOutbox, WorkerJob
 from backend.db.models.review import DossierResult, SupplementRequest
 from backend.db.models.sync import (
     Device,
@@ -32,6 +35,8 @@ __all__ = [
     "Blob",
     "CitizenRating",
     "Commune",
+    "CommuneClock",
+    "CommuneSigningKey",
     "Device",
     "DeviceHealth",
     "DeviceTicket",
@@ -46,7 +51,9 @@ __all__ = [
     "Member",
     "Province",
     "PublicLookupAttempt",
+    "PushDelivery",
     "PushNotice",
+    "PushOutbox",
     "PushSubscription",
     "Rating",
     "SupplementRequest",
@@ -59,4 +66,5 @@ __all__ = [
     "User",
     "UserVillage",
     "Village",
+    "WorkerJob",
 ]

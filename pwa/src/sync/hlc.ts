@@ -11,6 +11,7 @@ import { ClockDrift, HlcError } from './core-errors';
 export const MS_MAX = 999_999_999_999_999;
 export const COUNTER_MAX = 99_999;
 export const MAX_DRIFT_MS = 24 * 60 * 60 * 1000;
+export const SERVER_LEAD_MS = 5 * 60 * 1000;
 export const SERVER_NODE = 'server';
 
 export interface Hlc {
@@ -100,4 +101,15 @@ export function receive(local: Hlc, remote: Hlc, nowMs: number): Hlc {
   else if (ms === remote.ms) counter = remote.counter + 1;
   else counter = 0;
   return advance(ms, counter, local.node);
+}
+
+/**
+ * The server clock after receiving a device clock (HLC7): drift checked first; a remote more
+ * than SERVER_LEAD_MS ahead of `nowMs` is not received (the server clock only ticks), so one
+ * fast phone cannot drag the clock all server nodes share.
+ */
+export function serverReceive(local: Hlc, remote: Hlc, nowMs: number): Hlc {
+  checkDrift(remote, nowMs);
+  if (remote.ms - nowMs > SERVER_LEAD_MS) return tick(local, nowMs);
+  return receive(local, remote, nowMs);
 }

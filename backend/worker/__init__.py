@@ -1,0 +1,1 @@
+"""`langso worker`: durable background work for one machine or a fleet (see jobs.py)."""
