@@ -280,11 +280,12 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
     # A deadlock or serialization failure runs the whole transaction again (bounded); what
     # still fails is a 503 with Retry-After (backend/db/retry.py), never a 500.
     return run_transaction(session, lambda: _push(session, principal, catalog, data_dir,
-                                                  device_id, items, now))
+                                                  device_id, items, now, max_dossier_bytes))
 
 
 def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
-          device_id: str, items: list[dict[str, Any]], now: datetime) -> dict[str, Any]:
+          device_id: str, items: list[dict[str, Any]], now: datetime,
+          max_dossier_bytes: int | None) -> dict[str, Any]:
     device = load_device(session, principal, device_id)
     ms = decode_all(device, items)
     replays, fresh = split_replays(session, device, ms)
