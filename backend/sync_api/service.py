@@ -20,18 +20,21 @@ rolls the whole batch back (the client retries it; replays are safe).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import traceback
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
+from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
 from backend.catalog.loader import Catalog
 from backend.db.models import Device, Dossier, Household, Member, SyncMutation
-from backend.db.retry import run_transaction
+from backend.db.retry import is_transient, run_transaction
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
@@ -242,9 +245,28 @@ def lock_rows(session: Session, ms: list[Mutation]) -> None:
                          .order_by(col(model.id)).with_for_update()).all()
 
 
-def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
+class ItemFailed(Exception):
+    """A handler failed in a way no rule foresaw (a bug, not bad input): the batch is run again
+    with this item stored as rejected, so one item can never block the device's queue."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(n)
+        self.n = n
+
+
+CANNOT_APPLY_VI = ("Máy chủ không áp dụng được thay đổi này; nó đã được ghi lại để kiểm tra. "
+                   "Các thay đổi khác vẫn được gửi bình thường.")
+CANNOT_APPLY_EN = ("The server could not apply this change; it was recorded for a check. "
+                   "The other changes go through as usual.")
+
+
+def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int]) -> dict[str, Any]:
     result: dict[str, Any] = {"id": m.id, "n": m.n, "entity": m.entity,
                               "entity_id": m.entity_id}
+    if m.n in poisoned:
+        return result | {"status": "rejected", "code": "cannot_apply",
+                         "message_vi": CANNOT_APPLY_VI, "message_en": CANNOT_APPLY_EN,
+                         "version": None, "hlc": ctx.server_hlc}
     try:
         ctx.server_hlc = server_receive_clock(ctx.session, ctx.principal.commune_id, m.clock,
                                               ctx.now)
@@ -270,6 +292,12 @@ def _apply_one(ctx: Ctx, m: Mutation) -> dict[str, Any]:
         if exc.errors:
             out["errors"] = exc.errors
         return out
+    except (sa_exc.DBAPIError, sa_exc.TimeoutError) as exc:
+        if is_transient(exc):
+            raise  # the whole transaction is retried (run_transaction)
+        raise ItemFailed(m.n) from exc
+    except Exception as exc:
+        raise ItemFailed(m.n) from exc
     return result | {"status": applied.status, "version": applied.version,
                      "hlc": ctx.server_hlc} | applied.extra
 
@@ -278,14 +306,30 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
          body: bytes, now: datetime, max_dossier_bytes: int | None = None) -> dict[str, Any]:
     device_id, items = parse_envelope(body)
     # A deadlock or serialization failure runs the whole transaction again (bounded); what
-    # still fails is a 503 with Retry-After (backend/db/retry.py), never a 500.
-    return run_transaction(session, lambda: _push(session, principal, catalog, data_dir,
-                                                  device_id, items, now, max_dossier_bytes))
+    # still fails is a 503 with Retry-After (backend/db/retry.py), never a 500. An item whose
+    # handler fails unexpectedly runs the batch again with that item rejected (`cannot_apply`):
+    # the happy path pays nothing, and at most one re-run per failing item.
+    poisoned: set[int] = set()
+    while True:
+        try:
+            return run_transaction(session, functools.partial(
+                _push, session, principal, catalog, data_dir, device_id, items, now,
+                max_dossier_bytes, frozenset(poisoned)))
+        except ItemFailed as exc:
+            session.rollback()
+            cause = exc.__cause__
+            # The exception's type and frames, never its message: it may quote personal data.
+            log.error("push: item %d of device %s could not be applied (%s); stored as "
+                      "rejected\n%s", exc.n, device_id, type(cause).__name__,
+                      "".join(traceback.format_tb(cause.__traceback__ if cause else None)))
+            if exc.n in poisoned:  # cannot happen: a poisoned item never reaches its handler
+                raise
+            poisoned.add(exc.n)
 
 
 def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
           device_id: str, items: list[dict[str, Any]], now: datetime,
-          max_dossier_bytes: int | None) -> dict[str, Any]:
+          max_dossier_bytes: int | None, poisoned: frozenset[int]) -> dict[str, Any]:
     device = load_device(session, principal, device_id)
     ms = decode_all(device, items)
     replays, fresh = split_replays(session, device, ms)
@@ -304,7 +348,7 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
             results.append(replays[m.n])
             continue
         ctx.extra = {"item": items[by_n[m.n]]}
-        result = _apply_one(ctx, m)
+        result = _apply_one(ctx, m, poisoned)
         results.append(result)
         rows.append({"id": m.id, "device_id": device.id, "n": m.n, "hash": m.hash,
                      "user_id": principal.user_id, "entity": m.entity,
