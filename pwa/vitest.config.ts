@@ -8,5 +8,7 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['tests/**/*.test.{ts,tsx}'],
     setupFiles: ['tests/setup.ts'],
+    // A loaded 2-core CI machine runs some WebCrypto-heavy tests past vitest's 5 s default.
+    testTimeout: 30_000,
   },
 });
