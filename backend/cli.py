@@ -22,6 +22,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             f"langso: danh mục thủ tục lỗi / broken procedure catalogue:\n  {exc}", file=sys.stderr
         )
         return 2
+    from backend.lib.log_scrub import logging_config
+
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
@@ -29,7 +31,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port or settings.port,
         workers=args.workers,
         log_level="info",
-        proxy_headers=False,
+        log_config=logging_config(),  # no query strings, phone numbers or tokens in logs
+        # X-Forwarded-For/-Proto are believed only from the configured proxies
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
     )
     return 0
 

@@ -23,6 +23,10 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the usual spellings and pick the drivers we ship (psycopg 3, stdlib sqlite3)."""
     if url.startswith("postgres://"):
@@ -45,6 +49,9 @@ class Settings:
     static_dir: Path | None = None
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_dossier_attachment_bytes: int = 30 * 1024 * 1024
+    # Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For/-Proto are believed:
+    # then the client address is the real one and a proxy terminating TLS makes cookies Secure.
+    trusted_proxies: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,4 +77,5 @@ class Settings:
             max_dossier_attachment_bytes=_int(
                 "LANGSO_MAX_DOSSIER_ATTACHMENT_BYTES", 30 * 1024 * 1024
             ),
+            trusted_proxies=_list(os.environ.get("LANGSO_TRUSTED_PROXIES", "")),
         )

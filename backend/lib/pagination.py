@@ -1,20 +1,37 @@
-"""Page parameters shared by list endpoints (1-based pages, bounded size)."""
+"""Page parameters shared by list endpoints (1-based pages, bounded size).
+
+`Page` and `PageSize` are the query parameter declarations every list route uses: Litestar
+checks the range before the handler runs (a clear 400 problem, never an offset that
+overflows the database's 64-bit integers), and the bounds appear in the OpenAPI document.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from litestar.params import Parameter
 
 from backend.lib.errors import AppError
 
 MAX_PAGE_SIZE = 200
+# A page past this would need more rows than any commune holds; it also keeps
+# `(page - 1) * page_size` far inside a signed 64-bit OFFSET.
+MAX_PAGE = 1_000_000
+
+Page = Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="1-based page number.")]
+PageSize = Annotated[
+    int, Parameter(ge=1, le=MAX_PAGE_SIZE, description=f"Items per page (1..{MAX_PAGE_SIZE}).")
+]
 
 
 def check_page(page: int, page_size: int) -> tuple[int, int]:
-    if page < 1 or page_size < 1 or page_size > MAX_PAGE_SIZE:
+    """The same bounds again, for callers that do not come through a query declaration."""
+    if not (1 <= page <= MAX_PAGE and 1 <= page_size <= MAX_PAGE_SIZE):
         raise AppError(
             "bad_page",
-            f"Tham số phân trang không hợp lệ (trang ≥ 1, cỡ trang từ 1 đến {MAX_PAGE_SIZE}).",
-            f"Invalid paging (page ≥ 1, page_size 1..{MAX_PAGE_SIZE}).",
+            f"Tham số phân trang không hợp lệ (trang từ 1 đến {MAX_PAGE}, "
+            f"cỡ trang từ 1 đến {MAX_PAGE_SIZE}).",
+            f"Invalid paging (page 1..{MAX_PAGE}, page_size 1..{MAX_PAGE_SIZE}).",
         )
     return (page - 1) * page_size, page_size
 
