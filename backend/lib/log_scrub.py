@@ -15,7 +15,7 @@ import logging
 import re
 from copy import deepcopy
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote
 
 import uvicorn.config
 
@@ -38,13 +38,18 @@ def scrub_target(target: str) -> str:
     names = [name for name, _ in parse_qsl(query, keep_blank_values=True)]
     if not names:
         return path + "?" + MASK
-    return path + "?" + urlencode([(name, MASK) for name in names], safe=MASK)
+    return path + "?" + "&".join(f"{quote(name, safe='')}={MASK}" for name in names)
+
+
+def _shorten_url(match: re.Match[str]) -> str:
+    origin, rest = match.group(1), match.group(0)[len(match.group(1)):]
+    return match.group(0) if rest in ("", "/") else origin + "/" + MASK
 
 
 def scrub_text(text: str) -> str:
     text = _SQL_PARAMETERS.sub("[parameters: " + MASK + "]", text)
     text = _QUOTED_AFTER_KEY.sub(r"\1" + MASK + ")", text)
-    text = _URL.sub(lambda m: m.group(1) + "/" + MASK, text)
+    text = _URL.sub(_shorten_url, text)
     text = _BEARER.sub(r"\1" + MASK, text)
     return _DIGITS.sub(MASK, text)
 

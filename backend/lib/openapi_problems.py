@@ -1,19 +1,26 @@
-"""Declares, in the OpenAPI document, the problem+json errors each operation can answer.
+"""Makes the OpenAPI document say what the server really answers.
 
-One rule for every route (no route repeats it): the statuses follow from what the operation
-is — public or behind a login, safe or state-changing, with or without input — plus the few
-operations that are rate-limited. Litestar's own generated 400 (its internal error shape)
-is replaced by the problem document the app really sends (`backend.lib.errors.problem`).
+Error responses: one rule for every route (no route repeats it) — the statuses follow from
+what the operation is (public or behind a login, safe or state-changing, with or without
+input), plus the few operations that check credentials or are rate-limited. Litestar's own
+generated 400 (its internal error shape) is replaced by the problem document the app really
+sends (`backend.lib.errors.problem`).
+
+Success responses: the handlers that answer something other than JSON (CSV, PDF, an event
+stream, photos, a body-less status) are listed once here, so clients and the schema fuzzer
+(tests/fuzz) can hold every answer to its declared media type.
 """
 
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from litestar import Litestar
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import (
+    OpenAPIFormat,
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
@@ -35,6 +42,24 @@ RATE_LIMITED = frozenset(
         ("POST", "/api/uploads"),
     }
 )
+
+# Public operations that check a secret the caller sends (password, enrolment ticket).
+CHECKS_CREDENTIALS = frozenset(
+    {("POST", "/api/auth/login"), ("POST", "/api/devices/enrol-with-ticket")}
+)
+
+_BINARY = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+_PHOTOS_AND_PDF = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+# Success answers that are not the handler's JSON; None: the answer has no body.
+SUCCESS_MEDIA: dict[tuple[str, str], tuple[str, ...] | None] = {
+    ("GET", "/api/monitoring/dashboard.csv"): ("text/csv",),
+    ("GET", "/api/monitoring/dossiers.csv"): ("text/csv",),
+    ("GET", "/api/live/dossiers"): ("text/event-stream",),
+    ("GET", "/api/results/{name}"): ("application/json", "application/pdf"),
+    ("GET", "/api/review/dossiers/{dossier_id}/documents/{name}"): ("application/pdf",),
+    ("GET", "/api/attachments/{sha256}"): _PHOTOS_AND_PDF,
+    ("HEAD", "/api/uploads/{sha256}"): None,
+}
 
 PROBLEM_SCHEMA = Schema(
     type=OpenAPIType.OBJECT,
@@ -85,6 +110,8 @@ def problem_statuses(method: str, path: str, handler: HTTPRouteHandler, op: Oper
         statuses |= {413, 415}
         if not public:
             statuses.add(409)  # the state no longer allows it, or it already exists
+    if (method, path) in CHECKS_CREDENTIALS:
+        statuses.add(401)
     if (method, path) in RATE_LIMITED:
         statuses.add(429)
     return statuses
@@ -97,6 +124,25 @@ def _problem_response(status: int) -> OpenAPIResponse:
             PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))
         },
     )
+
+
+def _fix_success_media(method: str, path: str, responses: dict[str, Any]) -> None:
+    for status, response in responses.items():
+        if not status.startswith("2") or not isinstance(response, OpenAPIResponse):
+            continue
+        if status == "204" or ((method, path) in SUCCESS_MEDIA and
+                               SUCCESS_MEDIA[(method, path)] is None):
+            response.content = None
+            continue
+        media = SUCCESS_MEDIA.get((method, path))
+        if media is None:
+            continue
+        json_part = (response.content or {}).get("application/json")
+        response.content = {
+            m: json_part if m == "application/json" and json_part else OpenAPIMediaType(
+                schema=Schema(type=OpenAPIType.STRING) if m.startswith("text/") else _BINARY)
+            for m in media
+        }
 
 
 def declare_problems(app: Litestar) -> None:
@@ -117,6 +163,7 @@ def declare_problems(app: Litestar) -> None:
                 if not isinstance(op, Operation):
                     continue
                 responses = op.responses if op.responses is not None else {}
+                _fix_success_media(method, route.path_format, responses)
                 for status in problem_statuses(method, route.path_format, handler, op):
                     responses[str(status)] = _problem_response(status)
                 op.responses = responses
