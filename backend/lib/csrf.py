@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar.datastructures import Headers
+from litestar.enums import ScopeType
 from litestar.handlers import HTTPRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -105,8 +106,9 @@ def check_request(method: str, headers: Headers, handler: Any) -> None:
 class CrossSiteRefusal(ASGIMiddleware):
     """Runs before authentication: a forged request costs no database work."""
 
+    scopes = (ScopeType.HTTP,)
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if scope["type"] == "http":
-            check_request(scope["method"], Headers.from_scope(scope),
-                          scope.get("route_handler"))
+        check_request(str(scope.get("method", "GET")), Headers.from_scope(scope),
+                      scope.get("route_handler"))
         await next_app(scope, receive, send)
