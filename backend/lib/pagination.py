@@ -1,8 +1,9 @@
 """Page parameters shared by list endpoints (1-based pages, bounded size).
 
-`Page` and `PageSize` are the query parameter declarations every list route uses: Litestar
-checks the range before the handler runs (a clear 400 problem, never an offset that
-overflows the database's 64-bit integers), and the bounds appear in the OpenAPI document.
+`Page` and `PageSize` are the query parameter declarations every list route uses: they put
+the bounds in the OpenAPI document, and `check_page` enforces them, with the `bad_page`
+problem, before any offset reaches the database (a 20-digit page used to overflow the
+database's 64-bit OFFSET: a 500).
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ MAX_PAGE_SIZE = 200
 # `(page - 1) * page_size` far inside a signed 64-bit OFFSET.
 MAX_PAGE = 1_000_000
 
-Page = Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="1-based page number.")]
-PageSize = Annotated[
-    int, Parameter(ge=1, le=MAX_PAGE_SIZE, description=f"Items per page (1..{MAX_PAGE_SIZE}).")
-]
+Page = Annotated[int, Parameter(description="1-based page number.",
+                                 schema_extra={"minimum": 1, "maximum": MAX_PAGE})]
+PageSize = Annotated[int, Parameter(description=f"Items per page (1..{MAX_PAGE_SIZE}).",
+                                     schema_extra={"minimum": 1, "maximum": MAX_PAGE_SIZE})]
 
 
 def check_page(page: int, page_size: int) -> tuple[int, int]:
-    """The same bounds again, for callers that do not come through a query declaration."""
+    """The page's offset and limit, or the `bad_page` problem when out of bounds."""
     if not (1 <= page <= MAX_PAGE and 1 <= page_size <= MAX_PAGE_SIZE):
         raise AppError(
             "bad_page",

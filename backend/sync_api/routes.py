@@ -32,7 +32,9 @@ from backend.sync_api.schemas import (
     RevisionOut,
 )
 
-PullLimit = Annotated[int, Parameter(ge=1, le=pull_service.MAX_LIMIT)]
+# bounds documented here; pull() refuses others with `bad_limit` before any query uses it
+PullLimit = Annotated[int, Parameter(schema_extra={"minimum": 1,
+                                                  "maximum": pull_service.MAX_LIMIT})]
 
 
 def conflict_out(c: SyncConflict) -> ConflictOut:
