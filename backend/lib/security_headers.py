@@ -22,11 +22,13 @@ APP_CSP = "; ".join(
         "img-src 'self' data: blob:",
         "media-src 'self' blob:",
         "font-src 'self'",
-        "connect-src 'self'",
+        # blob: — results and photos kept offline are read back from object URLs, and an
+        # issued PDF opens from one in the browser's viewer (a plugin document)
+        "connect-src 'self' blob:",
         "worker-src 'self'",
         "manifest-src 'self'",
         "frame-src 'self' blob:",
-        "object-src 'none'",
+        "object-src 'self' blob:",
         "base-uri 'self'",
         "form-action 'self'",
         "frame-ancestors 'none'",
