@@ -24,7 +24,8 @@ MASK = "…"
 _URL = re.compile(r"\b(https?://[^/\s\"'<>]+)[^\s\"'<>]*", re.IGNORECASE)
 _BEARER = re.compile(r"(bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 # 9+ digits, possibly written in groups (0912 345 678, +84-912-345-678): CCCD, phone numbers
-_DIGITS = re.compile(r"\+?\d(?:[ .-]?\d){8,}")
+# (not inside a word: the hex groups of a UUID stay whole)
+_DIGITS = re.compile(r"(?<![0-9A-Za-z])\+?\d(?:[ .-]?\d){8,}(?![0-9A-Za-z])")
 _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL)
 _QUOTED_AFTER_KEY = re.compile(r"(\((?:cccd|phone|full_name|name|code|endpoint)\)=\()[^)]*\)",
                                re.IGNORECASE)
