@@ -26,15 +26,19 @@ from backend.db.retry import database_error_handler
 from backend.health import health
 from backend.households.routes import HouseholdController, MemberController
 from backend.lib.client_address import parse_trusted
+from backend.lib.csrf import CrossSiteRefusal
 from backend.lib.deps import provide_db, provide_principal
 from backend.lib.errors import (
     AppError,
     app_error_handler,
+    decode_error_handler,
     http_error_handler,
     internal_error_handler,
 )
 from backend.lib.keyring import register
 from backend.lib.middleware import SessionAuthMiddleware
+from backend.lib.openapi_problems import declare_problems
+from backend.lib.security_headers import add_security_headers
 from backend.lib.text_guard import refuse_control_text
 from backend.settings import Settings
 from backend.units.routes import UnitController
@@ -120,18 +124,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exclude_from_auth_key="public",
         exclude=["^/schema", "^/health"],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         state=state,
         dependencies={
             "db": Provide(provide_db),
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
-        middleware=[auth],
+        middleware=[CrossSiteRefusal(), auth],
         before_request=refuse_control_text,
+        before_send=[add_security_headers],
         exception_handlers={
             AppError: app_error_handler,
             HTTPException: http_error_handler,
+            UnicodeDecodeError: decode_error_handler,
             DBAPIError: database_error_handler,
             SQLAlchemyTimeoutError: database_error_handler,
             Exception: internal_error_handler,
@@ -155,3 +161,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[lambda: engine.dispose()],
         debug=False,
     )
+    declare_problems(app)
+    return app

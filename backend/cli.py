@@ -38,6 +38,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.threads:
         # read by create_app in every worker process (Settings.from_env)
         os.environ["LANGSO_THREADS"] = str(args.threads)
+    from backend.lib.log_scrub import logging_config
+
     uvicorn.run(
         "backend.app:create_app",
         factory=True,
@@ -45,7 +47,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port or settings.port,
         workers=args.workers,
         log_level="info",
-        proxy_headers=False,
+        log_config=logging_config(),  # no query strings, phone numbers or tokens in logs
+        # X-Forwarded-For/-Proto are believed only from the configured proxies
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
     )
     return 0
 

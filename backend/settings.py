@@ -47,6 +47,10 @@ def secret_setting(name: str) -> str | None:
     return value.strip() if value else None
 
 
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the usual spellings and pick the drivers we ship (psycopg 3, stdlib sqlite3)."""
     if url.startswith("postgres://"):
@@ -135,9 +139,6 @@ class Settings:
             ticket_secret=secret_setting("LANGSO_TICKET_SECRET"),
             vapid_private_key=secret_setting("LANGSO_VAPID_PRIVATE_KEY"),
             key_encryption_key=secret_setting("LANGSO_KEY_ENCRYPTION_KEY"),
-            trusted_proxies=tuple(
-                p.strip() for p in (os.environ.get("LANGSO_TRUSTED_PROXIES") or "").split(",")
-                if p.strip()
-            ),
+            trusted_proxies=_list(os.environ.get("LANGSO_TRUSTED_PROXIES", "")),
             blob_url=os.environ.get("LANGSO_BLOB_URL") or None,
         )

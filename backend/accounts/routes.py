@@ -14,7 +14,7 @@ from backend.accounts.schemas import LoginRequest, LoginResponse, UserListItem, 
 from backend.lib.auth import COOKIE_NAME, Principal, require_roles
 from backend.lib.client_address import client_address
 from backend.lib.clock import utcnow
-from backend.lib.pagination import check_page, page_body
+from backend.lib.pagination import Page, PageSize, check_page, page_body
 
 
 def _user_out(p: Principal) -> UserOut:
@@ -46,18 +46,22 @@ class AuthController(Controller):
             value=token,
             httponly=True,
             samesite="strict",
-            secure=False,  # served over plain HTTP on 127.0.0.1 in development; TLS proxy in prod
+            # HTTPS seen directly, or told by a trusted proxy (LANGSO_TRUSTED_PROXIES sets the
+            # scheme from X-Forwarded-Proto); plain HTTP on 127.0.0.1 in development
+            secure=request.url.scheme == "https",
             max_age=int(ttl.total_seconds()),
             path="/",
         )
         return Response(body, cookies=[cookie])
 
     @post("/logout", sync_to_thread=True, status_code=204)
-    def logout(self, db: Session, principal: Principal) -> Response[None]:
+    def logout(
+        self, db: Session, principal: Principal, request: Request[Any, Any, Any]
+    ) -> Response[None]:
         service.logout(db, principal, utcnow())
-        return Response(
-            None, status_code=204, cookies=[Cookie(key=COOKIE_NAME, value="", max_age=0, path="/")]
-        )
+        gone = Cookie(key=COOKIE_NAME, value="", max_age=0, path="/", httponly=True,
+                      samesite="strict", secure=request.url.scheme == "https")
+        return Response(None, status_code=204, cookies=[gone])
 
     @get("/me", sync_to_thread=False)
     def me(self, principal: Principal, request: Request[Any, Any, Any]) -> UserOut:
@@ -75,8 +79,8 @@ class UserController(Controller):
         principal: Principal,
         role: str = "volunteer",
         commune_id: str | None = None,
-        page: int = 1,
-        page_size: int = 200,
+        page: Page = 1,
+        page_size: PageSize = 200,
     ) -> dict[str, Any]:
         """Active accounts of one role (default `volunteer`): id, username, full name, villages.
         Officers: their own commune only (another `commune_id` → 403). Admins: all, or one

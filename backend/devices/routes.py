@@ -23,7 +23,7 @@ from backend.devices.schemas import (
 )
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
-from backend.lib.pagination import check_page, page_body
+from backend.lib.pagination import Page, PageSize, check_page, page_body
 
 
 def device_out(d: Device, owner: tuple[str, str] = ("", "")) -> DeviceOut:
@@ -46,8 +46,8 @@ class DeviceController(Controller):
                                         data.proof, utcnow()))
 
     @get("/", sync_to_thread=True)
-    def list_devices(self, db: Session, principal: Principal, page: int = 1,
-                     page_size: int = 50) -> dict[str, Any]:
+    def list_devices(self, db: Session, principal: Principal, page: Page = 1,
+                     page_size: PageSize = 50) -> dict[str, Any]:
         offset, limit = check_page(page, page_size)
         rows, total = queries.list_devices(db, principal, offset, limit)
         names = user_queries.names_of(db, [d.user_id for d in rows])

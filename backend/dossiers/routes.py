@@ -15,7 +15,7 @@ from backend.dossiers.schemas import ActionIn, DossierIn, DossierOut, EventOut
 from backend.lib.auth import Principal
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
-from backend.lib.pagination import check_page, page_body
+from backend.lib.pagination import Page, PageSize, check_page, page_body
 from sync.states import LABELS_VI, STATES, allowed_actions
 
 
@@ -59,8 +59,8 @@ class DossierController(Controller):
         status: str | None = None,
         village_id: str | None = None,
         procedure_code: str | None = None,
-        page: int = 1,
-        page_size: int = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> dict[str, Any]:
         offset, limit = check_page(page, page_size)
         stmt = select(Dossier)

@@ -25,7 +25,7 @@ from backend.households.schemas import (
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
-from backend.lib.pagination import check_page, page_body
+from backend.lib.pagination import Page, PageSize, check_page, page_body
 
 
 def member_out(m: Member) -> MemberOut:
@@ -76,8 +76,8 @@ class HouseholdController(Controller):
         principal: Principal,
         village_id: str | None = None,
         q: str | None = Parameter(default=None, max_length=200),
-        page: int = 1,
-        page_size: int = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> dict[str, Any]:
         offset, limit = check_page(page, page_size)
         rows, total = queries.list_households(

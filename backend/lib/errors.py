@@ -7,6 +7,8 @@ Services raise `AppError`; the app turns it, and Litestar's own HTTP errors, int
 
 from __future__ import annotations
 
+import logging
+import traceback
 from typing import Any
 
 from litestar import Request, Response
@@ -124,10 +126,38 @@ def _short(text: str) -> str:
     return text if len(text) < 300 else text[:297] + "…"
 
 
-def internal_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    import logging
-
-    logging.getLogger("langso").exception("unhandled error", exc_info=exc)
+def internal_error_handler(
+    request: Request[Any, Any, Any], exc: Exception
+) -> Response[dict[str, Any]]:
+    # The type and the stack find the bug; the message is left out because it may quote the
+    # input (names, CCCD, SQL parameters) and logs must hold no personal data.
+    stack = "".join(traceback.format_tb(exc.__traceback__)).rstrip()
+    logging.getLogger("langso").error(
+        "unhandled %s on %s %s\n%s", type(exc).__qualname__, request.method, request.url.path,
+        stack,
+    )
     return problem(
         500, "server_error", "Lỗi máy chủ, vui lòng thử lại sau.", "Internal server error."
+    )
+
+
+# Litestar decodes every multipart field sent without a filename as text; bytes that are not
+# UTF-8 raise UnicodeDecodeError from inside its request parsing, before any handler runs.
+_MULTIPART_PARSER = "litestar/_multipart.py"
+
+
+def decode_error_handler(
+    request: Request[Any, Any, Any], exc: UnicodeDecodeError
+) -> Response[dict[str, Any]]:
+    """Undecodable text in the request itself is the client's mistake (400); anywhere else it
+    is still a server bug and is reported as one."""
+    paths = [f.filename.replace("\\", "/") for f in traceback.extract_tb(exc.__traceback__)]
+    if not any(path.endswith(_MULTIPART_PARSER) for path in paths):
+        return internal_error_handler(request, exc)
+    return problem(
+        400,
+        "bad_encoding",
+        "Dữ liệu gửi lên có phần văn bản không phải UTF-8 hợp lệ "
+        "(tệp cần gửi kèm tên tệp).",
+        "A text field of the request is not valid UTF-8 (files must be sent with a filename).",
     )

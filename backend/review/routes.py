@@ -12,6 +12,7 @@ from sqlmodel import Session
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
+from backend.lib.pagination import Page, PageSize
 from backend.results import service as results
 from backend.review import service
 from backend.review.queries import QueueFilters
@@ -49,8 +50,8 @@ class ReviewController(Controller):
         overdue: bool = False,
         has_conflict: bool = False,
         possible_duplicate: bool = False,
-        page: int = 1,
-        page_size: int = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> QueuePage:
         """Synced dossiers of the officer's commune (drafts only when `status=draft`), sorted
         by due date, with flags. `volunteer` is the preparing volunteer's user id."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.params import Parameter
 from sqlmodel import Session, select
 
 from backend.db.models import Commune, Device, DossierAmendment, SyncConflict, SyncLoser
@@ -14,7 +15,7 @@ from backend.dossiers.service import visible_dossier
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
-from backend.lib.pagination import check_page, page_body
+from backend.lib.pagination import Page, PageSize, check_page, page_body
 from backend.sync_api import pull as pull_service
 from backend.sync_api import queries, review, service
 from backend.sync_api.changes import backfill
@@ -30,6 +31,10 @@ from backend.sync_api.schemas import (
     ResolveIn,
     RevisionOut,
 )
+
+# bounds documented here; pull() refuses others with `bad_limit` before any query uses it
+PullLimit = Annotated[int, Parameter(schema_extra={"minimum": 1,
+                                                  "maximum": pull_service.MAX_LIMIT})]
 
 
 def conflict_out(c: SyncConflict) -> ConflictOut:
@@ -89,14 +94,14 @@ class SyncController(Controller):
 
     @get("/pull", sync_to_thread=True)
     def pull(self, db: Session, principal: Principal, cursor: str | None = None,
-             limit: int = pull_service.DEFAULT_LIMIT) -> dict[str, Any]:
+             limit: PullLimit = pull_service.DEFAULT_LIMIT) -> dict[str, Any]:
         if not cursor:
             backfill(db, utcnow())
         return pull_service.pull(db, principal, cursor, limit)
 
     @get("/mutations", sync_to_thread=True, guards=[require_roles("officer", "admin")])
-    def mutations(self, db: Session, principal: Principal, entity_id: str, page: int = 1,
-                  page_size: int = 50) -> dict[str, Any]:
+    def mutations(self, db: Session, principal: Principal, entity_id: str, page: Page = 1,
+                  page_size: PageSize = 50) -> dict[str, Any]:
         offset, limit = check_page(page, page_size)
         rows, total = queries.mutations(db, principal, entity_id, offset, limit)
         items = [
@@ -111,8 +116,8 @@ class SyncController(Controller):
 
     @get("/conflicts", sync_to_thread=True)
     def conflicts(self, db: Session, principal: Principal, status: str | None = "open",
-                  entity_id: str | None = None, page: int = 1,
-                  page_size: int = 50) -> dict[str, Any]:
+                  entity_id: str | None = None, page: Page = 1,
+                  page_size: PageSize = 50) -> dict[str, Any]:
         offset, limit = check_page(page, page_size)
         rows, total = queries.conflicts(db, principal, status or None, entity_id, offset, limit)
         return page_body([conflict_out(c) for c in rows], total, page, page_size)
@@ -131,15 +136,15 @@ class SyncController(Controller):
 
     @get("/losers", sync_to_thread=True)
     def losers(self, db: Session, principal: Principal, entity_id: str | None = None,
-               page: int = 1, page_size: int = 50) -> dict[str, Any]:
+               page: Page = 1, page_size: PageSize = 50) -> dict[str, Any]:
         offset, limit = check_page(page, page_size)
         rows, total = queries.losers(db, principal, entity_id, offset, limit)
         return page_body([loser_out(lo) for lo in rows], total, page, page_size)
 
     @get("/amendments", sync_to_thread=True)
     def amendments(self, db: Session, principal: Principal, status: str | None = "pending",
-                   dossier_id: str | None = None, page: int = 1,
-                   page_size: int = 50) -> dict[str, Any]:
+                   dossier_id: str | None = None, page: Page = 1,
+                   page_size: PageSize = 50) -> dict[str, Any]:
         offset, limit = check_page(page, page_size)
         rows, total = queries.amendments(db, principal, status or None, dossier_id, offset,
                                          limit)

@@ -129,9 +129,24 @@ main:has(.oc){max-width:1400px}
 
 const ID = 'oc-styles';
 
-/** Add the console's <style> once (idempotent). */
+let sheet: CSSStyleSheet | null = null;
+
+/** Add the console's styles once (idempotent). A constructed stylesheet is CSSOM, not inline
+ * markup, so the server's Content-Security-Policy (`style-src 'self'`, no 'unsafe-inline')
+ * allows it; a <style> element is only the fallback for browsers without one. */
 export function injectStyles(): void {
-  if (typeof document === 'undefined' || document.getElementById(ID)) return;
+  if (typeof document === 'undefined') return;
+  if ('adoptedStyleSheets' in document && typeof CSSStyleSheet === 'function' &&
+      'replaceSync' in CSSStyleSheet.prototype) {
+    if (sheet && document.adoptedStyleSheets.includes(sheet)) return;
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    }
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    return;
+  }
+  if (document.getElementById(ID)) return;
   const style = document.createElement('style');
   style.id = ID;
   style.textContent = CSS;

@@ -1,0 +1,87 @@
+"""Browser hardening headers on every response: the PWA, the officer console, the API, the
+server-rendered public pages, static files and error answers alike.
+
+The PWA build has no inline script (Vite emits module files; the service worker is a file),
+so the app's policy allows scripts from this origin only. Pages that set their own policy
+(the no-JavaScript /verify and /tra-cuu pages, PDFs) keep it, with `frame-ancestors 'none'`
+added when missing. The API reference under /schema loads its renderer from a CDN and
+gets a policy that allows exactly that.
+"""
+
+from __future__ import annotations
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope
+
+APP_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        # photos and signatures are previewed from blob: URLs before they are uploaded
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "font-src 'self'",
+        # blob: — results and photos kept offline are read back from object URLs, and an
+        # issued PDF opens from one in the browser's viewer (a plugin document)
+        "connect-src 'self' blob:",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "frame-src 'self' blob:",
+        "object-src 'self' blob:",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+DOCS_CDN = "https://cdn.jsdelivr.net"
+DOCS_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        f"script-src 'self' 'unsafe-inline' {DOCS_CDN}",
+        f"style-src 'self' 'unsafe-inline' {DOCS_CDN}",
+        f"img-src 'self' data: {DOCS_CDN}",
+        f"font-src 'self' data: {DOCS_CDN} https://fonts.scalar.com",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # full referrer within the app, nothing to other sites (status look-up codes and
+    # verification links must not leak through the Referer header)
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=(), microphone=(), payment=(), usb=()",
+}
+HSTS = "max-age=31536000"
+
+
+def policy_for(path: str, existing: str | None) -> str:
+    if existing:
+        if "frame-ancestors" in existing:
+            return existing
+        return existing.rstrip("; ") + "; frame-ancestors 'none'"
+    if path == "/schema" or path.startswith("/schema/"):
+        return DOCS_CSP
+    return APP_CSP
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """A `before_send` hook: runs on the response start of every HTTP answer."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in STATIC_HEADERS.items():
+        if name not in headers:
+            headers[name] = value
+    headers["Content-Security-Policy"] = policy_for(
+        scope.get("path", "/"), headers.get("Content-Security-Policy")
+    )
+    if scope.get("scheme") == "https":
+        headers["Strict-Transport-Security"] = HSTS
