@@ -10,7 +10,7 @@ from litestar.datastructures import State
 from sqlmodel import Session
 
 from backend.db.engine import session_scope
-from backend.lib.auth import NOT_AUTHENTICATED, Principal
+from backend.lib.auth import NOT_AUTHENTICATED, READ_ONLY, Principal
 
 
 def provide_db(state: State) -> Iterator[Session]:
@@ -21,4 +21,6 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     user = request.scope.get("user")
     if not isinstance(user, Principal):
         raise NOT_AUTHENTICATED
+    if not user.may_request(request.method, request.url.path):
+        raise READ_ONLY
     return user

@@ -11,6 +11,7 @@ from backend.db.models.monitoring import (
     PushSubscription,
     Rating,
 )
+from backend.db.models.province import DossierRollup
 from backend.db.models.review import DossierResult, SupplementRequest
 from backend.db.models.sync import (
     Device,
@@ -39,6 +40,7 @@ __all__ = [
     "DossierEvent",
     "DossierResult",
     "DossierRevision",
+    "DossierRollup",
     "EntityVersion",
     "Household",
     "Member",
