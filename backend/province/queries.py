@@ -119,3 +119,32 @@ def dossiers_behind(session: Session, commune_id: str, procedure_code: str | Non
         if len(out) >= limit:
             break
     return out
+
+
+def finished_in(session: Session, commune_ids: list[str], start: date, end: date
+                ) -> list[tuple[Any, ...]]:
+    """(commune, official code, procedure, due date, decided at) of every decision in the
+    period, for the late list of the monthly report (late is judged by the caller)."""
+    lo, hi = _local_bounds(start, end)
+    stmt = (columns(col(Dossier.commune_id), col(Dossier.official_code),
+                    col(Dossier.procedure_code), col(Dossier.due_date), col(DossierEvent.at),
+                    col(Dossier.id))
+            .join(DossierEvent, col(DossierEvent.dossier_id) == col(Dossier.id))
+            .where(col(Dossier.commune_id).in_(commune_ids),
+                   col(DossierEvent.action).in_(("approve", "reject")),
+                   col(DossierEvent.at) >= lo, col(DossierEvent.at) < hi)
+            .order_by(col(DossierEvent.at)))
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def apologies_in(session: Session, commune_ids: list[str], start: date, end: date
+                 ) -> dict[str, tuple[datetime, dict[str, Any]]]:
+    """The latest apology letter (event `apologise`) of each dossier in the period."""
+    lo, hi = _local_bounds(start, end)
+    stmt = (columns(col(DossierEvent.dossier_id), col(DossierEvent.at), col(DossierEvent.data))
+            .join(Dossier, col(Dossier.id) == col(DossierEvent.dossier_id))
+            .where(col(Dossier.commune_id).in_(commune_ids),
+                   col(DossierEvent.action) == "apologise",
+                   col(DossierEvent.at) >= lo, col(DossierEvent.at) < hi)
+            .order_by(col(DossierEvent.at)))
+    return {did: (at, data or {}) for did, at, data in session.execute(stmt)}

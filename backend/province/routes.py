@@ -7,18 +7,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import QueryParameter
 from sqlmodel import Session
 
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.vntime import local_date
-from backend.province import service
+from backend.lib.errors import AppError
+from backend.province import report, service
 from backend.province.schemas import CommuneIn, ProvinceUserIn
 
 READERS = require_roles("province_monitor", "province_admin", "admin")
 ADMINS = require_roles("province_admin", "admin")
+MEDIA = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
 
 
 class ProvinceController(Controller):
@@ -65,6 +71,22 @@ class ProvinceController(Controller):
         not_satisfied)."""
         return service.drill(db, principal, commune_id, procedure_code, metric, date_from,
                              date_to, local_date(utcnow()), limit)
+
+    @get("/{province_id:str}/reports/{month:str}/{fmt:str}", sync_to_thread=True,
+         guards=[READERS])
+    def monthly_report(self, db: Session, principal: Principal, province_id: str, month: str,
+                       fmt: str) -> Response[bytes]:
+        """The monthly report for the province People's Committee (month `YYYY-MM`) as
+        `pdf`, `xlsx` or `csv`."""
+        if fmt not in MEDIA:
+            raise AppError("bad_format", "Định dạng phải là pdf, xlsx hoặc csv.",
+                           "fmt: pdf, xlsx or csv.", 422)
+        data = report.report_data(db, principal, province_id, month, utcnow())
+        content = {"pdf": report.pdf, "xlsx": report.xlsx, "csv": report.csv}[fmt](data)
+        name = f"bao-cao-{province_id}-{data.month}.{fmt}"
+        return Response(content, media_type=MEDIA[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                 "Cache-Control": "no-store"})
 
     @post("/{province_id:str}/communes", sync_to_thread=True, guards=[ADMINS])
     def create_commune(self, db: Session, principal: Principal, province_id: str,

@@ -83,3 +83,43 @@ def test_a_dossier_through_its_life_moves_the_index(
 
     with Session(engine) as s:
         assert rollups.stored(s) == rollups.recompute(s)
+
+
+def test_monthly_report_as_pdf_xlsx_and_csv(client: Any, as_user: Any, engine: Engine) -> None:
+    import io
+    from datetime import UTC, date, datetime
+
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    from backend.db.models import DossierEvent
+    from tests.integration.test_dashboard import make_dossier
+    from tests.unit.test_letters import flat
+
+    # decided on 12 March (Vietnam), due on 10 March: late, with an apology on 9 March
+    made = make_dossier(engine, status="done", code="000.99.01.H99-260302-0001",
+                        received_at=datetime(2026, 3, 2, 3, tzinfo=UTC), due=date(2026, 3, 10),
+                        done_at=datetime(2026, 3, 12, 3, tzinfo=UTC))
+    with Session(engine) as s:
+        s.add(DossierEvent(dossier_id=made.dossier_id, action="apologise",
+                           from_status="processing", to_status="processing",
+                           actor_role="officer", at=datetime(2026, 3, 9, 3, tzinfo=UTC),
+                           reason="Chờ xác minh", data={"appointment_date": "2026-03-12"}))
+        s.commit()
+    mon = as_user("prov_mon")
+    base = f"/api/province/{WORLD.province}/reports/2026-03"
+    r = client.get(f"{base}/pdf", headers=mon)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = flat(r.content)
+    assert "000.99.01.H99-260302-0001" in text and "09/03/2026" in text and "Xã A" in text
+    r = client.get(f"{base}/xlsx", headers=mon)
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content))["Xã"]
+    a = next(row for row in ws.iter_rows(min_row=2) if row[1].value == WORLD.commune_a)
+    assert (a[6].value, a[8].value, a[14].value) == (1, 1, 1)  # resolved, late, apologies
+    r = client.get(f"{base}/csv", headers=mon)
+    assert r.status_code == 200 and r.content.startswith("\ufeff".encode())
+    assert client.get(f"{base}/doc", headers=mon).json()["code"] == "bad_format"
+    bad = client.get(f"/api/province/{WORLD.province}/reports/2026-13/pdf", headers=mon)
+    assert bad.status_code == 422 and bad.json()["code"] == "bad_month"
+    assert client.get(f"{base}/pdf", headers=as_user("prov2_mon")).status_code == 403
+    assert client.get(f"{base}/pdf", headers=as_user("officer_a")).status_code == 403
