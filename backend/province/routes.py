@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
-from backend.lib.vntime import local_date
 from backend.lib.errors import AppError
+from backend.lib.vntime import local_date
 from backend.province import report, service
 from backend.province.schemas import CommuneIn, ProvinceUserIn
 

@@ -41,9 +41,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("commune_id", "procedure_code", "day"),
     )
     op.create_index("ix_dossier_rollups_commune_day", "dossier_rollups", ["commune_id", "day"])
+    open_ = sa.text("status IN ('received', 'processing')")
+    op.create_index("ix_dossiers_open_due", "dossiers", ["commune_id", "due_date"],
+                    postgresql_where=open_, sqlite_where=open_)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_dossiers_open_due", table_name="dossiers")
     op.drop_index("ix_dossier_rollups_commune_day", table_name="dossier_rollups")
     op.drop_table("dossier_rollups")
     with op.batch_alter_table("users", schema=None) as batch_op:

@@ -11,7 +11,8 @@ from datetime import date
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from backend.monitoring.index766 import Counts, compute
-from backend.province.report import CommuneLine, LateLine, ReportData, csv as to_csv, pdf, xlsx
+from backend.province.report import CommuneLine, LateLine, ReportData, pdf, xlsx
+from backend.province.report import csv as to_csv
 from tests.unit.test_letters import flat, is_pdf_with_embedded_font
 
 
