@@ -163,3 +163,27 @@ def test_province_admin_manages_its_province_only(
             s.execute(delete(User).where(col(User.id).in_(ids)))
             s.execute(delete(Commune).where(col(Commune.id) == "99009"))
             s.commit()
+
+
+def test_the_live_feed_follows_the_province_communes_only(
+    client: TestClient[Any], engine: Engine, as_user: Any
+) -> None:
+    from tests.integration.test_dashboard import make_dossier
+    from tests.integration.test_live_feed import URL, add_change, stream
+
+    a = make_dossier(engine)
+    b = make_dossier(engine, village=WORLD.village_b1, commune=WORLD.commune_b,
+                     volunteer="vol_b1")
+    add_change(engine, a.dossier_id, WORLD.commune_a, WORLD.village_a1)
+    add_change(engine, b.dossier_id, WORLD.commune_b, WORLD.village_b1)
+    mine = stream(client, as_user("prov_mon"), seconds=1, after="0")
+    assert {e["data"]["commune_id"] for e in mine if e.get("event") == "dossier"} == {
+        WORLD.commune_a, WORLD.commune_b}
+    one = stream(client, as_user("prov_mon"), seconds=1, after="0", commune_id=WORLD.commune_b)
+    assert [e["data"]["dossier_id"] for e in one if e.get("event") == "dossier"] == [
+        b.dossier_id]
+    other = stream(client, as_user("prov2_mon"), seconds=1, after="0")
+    assert [e for e in other if e.get("event") == "dossier"] == []
+    refused = client.get(URL, params={"commune_id": WORLD.commune_a, "max_seconds": 1},
+                         headers=as_user("prov2_mon"))
+    assert refused.status_code == 403
