@@ -126,6 +126,7 @@ main:has(.oc){max-width:1400px}
 .oc-ticket__code{font-family:ui-monospace,monospace;font-size:3rem;font-weight:800;letter-spacing:.12em;margin:8px 0}
 .oc-qr{background:#fff}
 .oc-scroll{overflow-x:auto;max-width:100%}
+.oc-scroll>.oc-table{min-width:520px}.oc-scroll>.oc-table th{white-space:nowrap}
 .oc-goals{list-style:none;padding:0;margin:8px 0;display:grid;gap:6px}
 .oc-goal{padding:6px 10px;border-left:4px solid #5b6b7a;background:#f6f7f8}.oc-goal--ok{border-color:#1f7a4a}.oc-goal--bad{border-color:#b3122e}
 .oc-chips{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0}

@@ -26,8 +26,7 @@ import {
   type Trend,
 } from '../province-types';
 import { AsyncView, statusLabel, useAsync } from '../ui';
-import { BarChart, type Bar } from './charts';
-import { TrendChart } from './trend-chart';
+import { RateBars, TrendChart } from './trend-chart';
 
 const REFRESH_DEBOUNCE_MS = 400;
 const POLL_MS = 30_000;
@@ -139,11 +138,8 @@ function Headline(props: { index: IndexResult; overdue: number; testid: string }
   );
 }
 
-function rateBars(rows: ProvinceView['communes'], key: 'on_time_rate' | 'satisfaction_rate' | 'electronic_result_rate', goal: number): Bar[] {
-  return rows.map((r) => {
-    const v = r[key];
-    return { label: r.name, value: v === null ? 0 : v * 100, text: fmtPercent(v), tone: v === null ? 'neutral' : v >= goal ? 'ok' : 'bad' };
-  });
+function rateBars(rows: ProvinceView['communes'], key: 'on_time_rate' | 'satisfaction_rate' | 'electronic_result_rate'): { label: string; rate: number | null }[] {
+  return rows.map((r) => ({ label: r.name, rate: r[key] }));
 }
 
 function ProvinceHome(props: { provinceId: string }): JSX.Element {
@@ -185,7 +181,7 @@ function ProvinceHome(props: { provinceId: string }): JSX.Element {
                   {v.communes.map((c) => (
                     <tr key={c.commune_id}>
                       <td>{c.rank}</td>
-                      <td>
+                      <td class="oc-nowrap">
                         <a href={href({ commune: c.commune_id })}>{c.name}</a>
                       </td>
                       <td>{pts(c.points)}</td>
@@ -198,9 +194,9 @@ function ProvinceHome(props: { provinceId: string }): JSX.Element {
                 </tbody>
               </table>
             </div>
-            <BarChart title={ot('prov.chart_on_time')} bars={rateBars(v.communes, 'on_time_rate', 0.8)} max={100} />
-            <BarChart title={ot('prov.chart_satisfaction')} bars={rateBars(v.communes, 'satisfaction_rate', 0.95)} max={100} target={{ value: 95, label: '95 %' }} />
-            <BarChart title={ot('prov.chart_electronic')} bars={rateBars(v.communes, 'electronic_result_rate', 1)} max={100} target={{ value: 100, label: '100 %' }} />
+            <RateBars title={ot('prov.chart_on_time')} bars={rateBars(v.communes, 'on_time_rate')} />
+            <RateBars title={ot('prov.chart_satisfaction')} bars={rateBars(v.communes, 'satisfaction_rate')} goal={0.95} />
+            <RateBars title={ot('prov.chart_electronic')} bars={rateBars(v.communes, 'electronic_result_rate')} goal={1} />
             <Criteria index={v.index} />
           </div>
         )}

@@ -10,8 +10,8 @@ export interface Series {
   tone: 'ok' | 'warn';
 }
 
-const W = 560;
-const H = 180;
+const W = 360;
+const H = 170;
 const PAD_L = 36;
 const PAD_B = 24;
 const PAD_T = 12;
@@ -78,6 +78,58 @@ export function TrendChart(props: { title: string; weeks: string[]; series: Seri
           </span>
         ))}
       </p>
+    </figure>
+  );
+}
+
+export interface RateBar {
+  label: string;
+  /** 0..1, or null when nothing to measure */
+  rate: number | null;
+}
+
+/**
+ * Rates per commune as horizontal bars on a 0–100 % scale with the goal as a dashed line; drawn on a
+ * narrow canvas so its text stays readable on a 360 px phone (the console's BarChart is laid out
+ * for a desk screen).
+ */
+export function RateBars(props: { title: string; bars: RateBar[]; goal?: number }): JSX.Element {
+  const row = 22;
+  const labelW = 118;
+  const barW = 170;
+  const width = labelW + barW + 56;
+  const height = props.bars.length * row + 18;
+  const x = (v: number): number => labelW + barW * Math.max(0, Math.min(1, v));
+  const pct = (v: number | null): string => (v === null ? '—' : `${Math.round(v * 100)} %`);
+  const summary = props.bars.map((b) => `${b.label}: ${pct(b.rate)}`).join('; ');
+  return (
+    <figure class="oc-chart">
+      <figcaption>{props.title}</figcaption>
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={`${props.title}. ${summary}`} preserveAspectRatio="xMinYMin meet">
+        {props.bars.map((b, i) => {
+          const y = i * row + 14;
+          const tone = b.rate === null || props.goal === undefined ? 'neutral' : b.rate >= props.goal ? 'ok' : 'bad';
+          return (
+            <g key={b.label} class={`oc-bar oc-bar--${tone}`}>
+              <text x={labelW - 6} y={y + 15} text-anchor="end" class="oc-chart__label">
+                {b.label.length > 14 ? `${b.label.slice(0, 13)}…` : b.label}
+              </text>
+              <rect x={labelW} y={y + 4} width={b.rate ? Math.max(2, x(b.rate) - labelW) : 0} height={row - 8} rx="2" />
+              <text x={(b.rate === null ? labelW : x(b.rate)) + 4} y={y + 15} class="oc-chart__value">
+                {pct(b.rate)}
+              </text>
+            </g>
+          );
+        })}
+        {props.goal === undefined ? null : (
+          <g class="oc-chart__target">
+            <line x1={x(props.goal)} x2={x(props.goal)} y1={10} y2={height} stroke-dasharray="4 3" />
+            <text x={x(props.goal)} y={9} text-anchor="middle">
+              {pct(props.goal)}
+            </text>
+          </g>
+        )}
+      </svg>
     </figure>
   );
 }
