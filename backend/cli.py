@@ -134,6 +134,19 @@ def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _rebuild_rollups(_: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import Session
+
+    from backend.db.engine import make_engine
+    from backend.monitoring import rollups
+
+    with Session(make_engine(settings.database_url)) as session:
+        rows = rollups.rebuild(session)
+        session.commit()
+    print(f"rebuilt {rows} rollup row(s) from the audit log and the ratings")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="langso", description="Làng Số server")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -172,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     nd = sub.add_parser("notify-due", help="push officers about dossiers due within a working day")
     nd.set_defaults(func=_notify_due)
+
+    rr = sub.add_parser("rebuild-rollups",
+                        help="recompute the province view's rollups (after an upgrade or import)")
+    rr.set_defaults(func=_rebuild_rollups)
     return parser
 
 
