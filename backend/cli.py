@@ -78,6 +78,7 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
                 commune_id=args.commune,
                 village_codes=args.village or [],
                 now=utcnow(),
+                province_id=args.province,
             )
             session.commit()
             created = f"created {user.role} {user.username}"
@@ -167,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cu = sub.add_parser("create-user", help="create an account (real password policy)")
     cu.add_argument("username")
-    cu.add_argument("--role", required=True, choices=["admin", "officer", "volunteer"])
+    cu.add_argument("--role", required=True, choices=["admin", "officer", "volunteer",
+                                                      "province_monitor", "province_admin"])
+    cu.add_argument("--province", help="province id (province roles)")
     cu.add_argument("--full-name", required=True)
     cu.add_argument("--commune", help="commune id (officers and volunteers)")
     cu.add_argument("--village", action="append", help="village code (volunteers; repeatable)")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from backend.accounts import queries, throttle
-from backend.db.models import AuthToken, User, UserVillage, Village
+from backend.db.models import AuthToken, Province, User, UserVillage, Village
 from backend.lib.auth import PROVINCE_ROLES, ROLES, Principal, issue_token, load_principal
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden
@@ -77,8 +77,10 @@ def create_user(
     if role not in ROLES:
         raise AppError("bad_role", f"Vai trò không hợp lệ: {role}.", f"Unknown role {role}.")
     if role in PROVINCE_ROLES:
-        if not province_id:
-            raise AppError("province_required", "Cần chỉ định tỉnh.", "A province is required.")
+        if not province_id or session.get(Province, province_id) is None:
+            raise AppError("province_required", "Cần chỉ định một tỉnh có trong hệ thống.",
+                           "An existing province is required.")
+        commune_id, village_codes = None, []
     elif role != "admin" and not commune_id:
         raise AppError("commune_required", "Cần chỉ định xã.", "A commune is required.")
     if enforce_policy:

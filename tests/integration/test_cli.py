@@ -33,7 +33,8 @@ def test_seed_demo_once(env: str, capsys: pytest.CaptureFixture[str]) -> None:
         assert 140 <= households <= 160
         assert 550 <= members <= 650
         users = {u.username: u for u in s.exec(select(User))}
-        assert set(users) == {"admin", "officer", "volunteer1", "volunteer2", "volunteer3"}
+        assert set(users) == {"admin", "officer", "volunteer1", "volunteer2", "volunteer3",
+                              "tinh"}
         assert all(verify_password(u.password_hash, "demo") for u in users.values())
         assert len(s.exec(select(Village)).all()) == 3
 
@@ -114,3 +115,16 @@ def test_rebuild_rollups_counts_history_written_without_the_hook(
         stored = rollups.stored(s)
         assert stored == rollups.recompute(s)
         assert next(iter(stored.values()))["finished_on_time"] == 1
+
+
+def test_create_a_province_monitor(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["seed-demo"])
+    capsys.readouterr()
+    base = ["create-user", "so_noi_vu", "--role", "province_monitor", "--full-name",
+            "Sở Nội vụ", "--password", "Bản-Nậm-Khăn-2026"]
+    assert main([*base, "--province", "99"]) == 2
+    assert "tỉnh" in capsys.readouterr().err
+    assert main([*base, "--province", "12"]) == 0
+    with Session(make_engine(env)) as s:
+        user = s.exec(select(User).where(User.username == "so_noi_vu")).one()
+        assert (user.role, user.province_id, user.commune_id) == ("province_monitor", "12", None)
