@@ -151,10 +151,10 @@ FROM plan WHERE decided_at IS NOT NULL AND r3 % 10 < 6 AND r2 % 3 = 0
 ROLLUPS = """
 INSERT INTO dossier_rollups (commune_id, procedure_code, day, submitted, received, refused,
   finished, finished_early, finished_on_time, processing_seconds, returned, results_issued,
-  supplements, apologies, rated, satisfied)
+  supplements, apologies, rated, satisfied, timed, fast, prefilled_fields, total_fields)
 SELECT commune_id, procedure_code, day,
   sum(submitted), sum(received), sum(refused), sum(finished), sum(early), sum(on_time),
-  sum(secs), sum(returned), sum(issued), 0, 0, sum(rated), sum(satisfied)
+  sum(secs), sum(returned), sum(issued), 0, 0, sum(rated), sum(satisfied), 0, 0, 0, 0
 FROM (
   SELECT d.commune_id, d.procedure_code, (e.at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day,
     (e.action = 'submit')::int AS submitted, (e.action = 'receive')::int AS received,

@@ -12,6 +12,7 @@ oracle of the property test and the way to (re)build the table.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -24,7 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, delete, select
 
-from backend.db.models import Dossier, DossierEvent, DossierRollup, Rating
+from backend.db.models import Dossier, DossierEvent, DossierRevision, DossierRollup, Rating
 from backend.db.models.province import COUNTERS
 from backend.lib.vntime import local_date
 
@@ -62,6 +63,34 @@ def event_counts(action: str, at: datetime, due: date | None,
     return counts
 
 
+FAST_SECONDS = 300  # the provinces' target: a submission in under 5 minutes
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def submission_counts(kind: str, payload: str) -> dict[str, int]:
+    """What a first signed submission adds: its fill time and its prefilled share, when the
+    device reported them (fields `fill_seconds`, `prefilled_fields`, `total_fields`)."""
+    if kind != "submit":
+        return {}
+    try:
+        fields = json.loads(payload).get("fields") or {}
+    except (ValueError, AttributeError):
+        return {}
+    if not isinstance(fields, dict):
+        return {}
+    counts: dict[str, int] = {}
+    fill = _count(fields.get("fill_seconds"))
+    if fill is not None:
+        counts.update(timed=1, fast=int(fill <= FAST_SECONDS))
+    pre, total = _count(fields.get("prefilled_fields")), _count(fields.get("total_fields"))
+    if pre is not None and total is not None and pre <= total:
+        counts.update(prefilled_fields=pre, total_fields=total)
+    return counts
+
+
 def rating_counts(rating: str) -> dict[str, int]:
     return {"rated": 1, "satisfied": 1} if rating in SATISFIED else {"rated": 1}
 
@@ -91,6 +120,12 @@ def _pending(session: OrmSession) -> dict[Key, dict[str, int]]:
                 continue
             _add(acc, (dossier.commune_id, dossier.procedure_code, local_date(obj.at)),
                  event_counts(obj.action, obj.at, dossier.due_date, dossier.received_at))
+        elif isinstance(obj, DossierRevision):
+            dossier = dossier_of(obj.dossier_id)
+            if dossier is None:
+                continue
+            _add(acc, (dossier.commune_id, dossier.procedure_code, local_date(obj.created_at)),
+                 submission_counts(obj.kind, obj.payload))
         elif isinstance(obj, Rating):
             dossier = dossier_of(obj.dossier_id)
             if dossier is None:
@@ -120,7 +155,7 @@ def upsert(session: OrmSession, acc: dict[Key, dict[str, int]]) -> None:
 
 @event.listens_for(OrmSession, "before_flush")
 def _count_before_flush(session: OrmSession, _ctx: Any, _instances: Any) -> None:
-    if not any(isinstance(o, (DossierEvent, Rating)) for o in session.new):
+    if not any(isinstance(o, (DossierEvent, Rating, DossierRevision)) for o in session.new):
         return
     with session.no_autoflush:
         upsert(session, _pending(session))
@@ -149,6 +184,14 @@ def recompute(session: Session, commune_ids: Iterable[str] | None = None
         rstmt = rstmt.where(col(Dossier.commune_id).in_(ids))
     for rating, rated_at, commune, procedure in session.execute(rstmt):
         _add(acc, (commune, procedure, local_date(rated_at)), rating_counts(rating))
+    vstmt = columns(col(DossierRevision.kind), col(DossierRevision.payload),
+                    col(DossierRevision.created_at), col(Dossier.commune_id),
+                    col(Dossier.procedure_code)).join(
+        Dossier, col(Dossier.id) == col(DossierRevision.dossier_id))
+    if ids is not None:
+        vstmt = vstmt.where(col(Dossier.commune_id).in_(ids))
+    for kind, payload, created, commune, procedure in session.execute(vstmt):
+        _add(acc, (commune, procedure, local_date(created)), submission_counts(kind, payload))
     nonzero = {k: {name: n for name, n in v.items() if n} for k, v in acc.items()}
     return {k: v for k, v in nonzero.items() if v}
 

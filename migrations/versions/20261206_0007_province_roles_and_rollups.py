@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 COUNTERS = ("submitted", "received", "refused", "finished", "finished_early",
             "finished_on_time", "returned", "results_issued", "supplements", "apologies",
-            "rated", "satisfied")
+            "rated", "satisfied", "timed", "fast", "prefilled_fields", "total_fields")
 
 
 def upgrade() -> None:

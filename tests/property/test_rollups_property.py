@@ -1,12 +1,14 @@
 """The rollup rows kept by the flush hook equal a full recomputation from the audit log,
 the dossiers and the ratings, after random histories: random transitions by the officer and
 the volunteer at random moments (around local midnight, over several days), illegal actions
-that are refused, transactions rolled back, results issued and ratings recorded.
+that are refused, transactions rolled back, results issued, ratings recorded, and signed
+submissions carrying their fill time and prefilled fields (some out of range, so ignored).
 
 Runs on SQLite and PostgreSQL through the `engine` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,7 +20,7 @@ from sqlalchemy import Engine, delete
 from sqlmodel import Session, SQLModel, select
 
 from backend.catalog.loader import Catalog
-from backend.db.models import Dossier, DossierEvent, Household, Member, User
+from backend.db.models import Dossier, DossierEvent, DossierRevision, Household, Member, User
 from backend.dossiers.service import apply_action
 from backend.lib.auth import load_principal
 from backend.lib.errors import AppError
@@ -114,6 +116,15 @@ def test_rollups_equal_a_full_recomputation(engine: Engine, app: Any,
                         user = s.exec(select(User).where(User.username == who)).one()
                         apply_action(s, load_principal(s, user), catalog, did, action, "lý do",
                                      at, commit=False)
+                        if action in ("submit", "supplement"):
+                            # the signed revision a device submission leaves, with its metadata
+                            fields = {"fill_seconds": gap % 700, "prefilled_fields": gap % 7,
+                                      "total_fields": 5}
+                            s.add(DossierRevision(
+                                hash=uuid.uuid4().hex * 2, dossier_id=did, number=1,
+                                kind=action, mutation_id=str(uuid.uuid4()),
+                                device_id=str(uuid.uuid4()), sig="x", created_at=at,
+                                payload=json.dumps({"entity": "dossier", "fields": fields})))
                 except (AppError, RatingRefused):
                     s.rollback()
                     continue

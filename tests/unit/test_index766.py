@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 from backend.monitoring.index766 import GROUP_MAX, Counts, compute
-from backend.monitoring.rollups import event_counts, rating_counts
+from backend.monitoring.rollups import event_counts, rating_counts, submission_counts
 
 # A commune's month: 40 dossiers finished, 34 on or before the due date (30 early);
 # 38 results issued electronically; 25 ratings of which 23 satisfied or very satisfied.
 FIXTURE = Counts(submitted=45, received=44, refused=1, finished=40, finished_early=30,
                  finished_on_time=34, processing_seconds=40 * 3 * 86400, returned=36,
-                 results_issued=38, supplements=5, apologies=2, rated=25, satisfied=23)
+                 results_issued=38, supplements=5, apologies=2, rated=25, satisfied=23,
+                 timed=20, fast=12, prefilled_fields=90, total_fields=200)
 
 
 def test_groups_add_up_to_100() -> None:
@@ -53,7 +55,11 @@ def test_goal_lines() -> None:
     goals = {g.id: g for g in compute(FIXTURE).goals}
     assert goals["satisfaction"].target == 0.95 and goals["satisfaction"].met is False
     assert goals["electronic_results"].met is False  # 38 of 40, the target is all
-    assert not goals["submission_minutes"].measured and goals["submission_minutes"].met is None
+    # 12 of 20 submissions in 5 minutes or less: the median is under 5 minutes
+    assert goals["submission_minutes"].rate == 0.6 and goals["submission_minutes"].met is True
+    # 90 of 200 fields prefilled: 45 %, under the 50 % target
+    assert goals["data_reuse"].rate == 0.45 and goals["data_reuse"].met is False
+    assert not goals["electronic_processing"].measured
     full = compute(Counts(finished=2, finished_on_time=2, results_issued=2, rated=20,
                           satisfied=19))
     met = {g.id: g.met for g in full.goals}
@@ -81,3 +87,18 @@ def test_a_finish_counts_on_time_by_the_local_day() -> None:
         "finished_early"] == 1
     assert event_counts("create", late_evening, None, None) == {}
     assert rating_counts("not_satisfied") == {"rated": 1}
+
+
+def test_a_first_submission_counts_its_fill_time_and_prefilled_fields() -> None:
+    def payload(**fields: object) -> str:
+        return json.dumps({"entity": "dossier", "op": "submit", "fields": fields})
+
+    assert submission_counts("submit", payload(fill_seconds=300, prefilled_fields=4,
+                                               total_fields=10)) == {
+        "timed": 1, "fast": 1, "prefilled_fields": 4, "total_fields": 10}
+    assert submission_counts("submit", payload(fill_seconds=301)) == {"timed": 1, "fast": 0}
+    # a supplement is not a first submission; bad or missing metadata counts nothing
+    assert submission_counts("supplement", payload(fill_seconds=10)) == {}
+    assert submission_counts("submit", payload(fill_seconds=True, prefilled_fields=5,
+                                               total_fields=4)) == {}
+    assert submission_counts("submit", "not json") == {}

@@ -35,6 +35,10 @@ COUNTERS = (
     "apologies",  # apology letter with a new appointment (event apologise)
     "rated",  # satisfaction ratings recorded
     "satisfied",  # … very satisfied or satisfied
+    "timed",  # first signed submissions that carry their fill time
+    "fast",  # … filled in 5 minutes or less
+    "prefilled_fields",  # fields prefilled from the household, summed over first submissions
+    "total_fields",  # fields filled, summed over the same submissions
 )
 
 
@@ -61,3 +65,7 @@ class DossierRollup(SQLModel, table=True):
     apologies: int = Field(default=0)
     rated: int = Field(default=0)
     satisfied: int = Field(default=0)
+    timed: int = Field(default=0)
+    fast: int = Field(default=0)
+    prefilled_fields: int = Field(default=0)
+    total_fields: int = Field(default=0)
