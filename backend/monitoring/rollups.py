@@ -77,7 +77,7 @@ def submission_counts(kind: str, payload: str) -> dict[str, int]:
         return {}
     try:
         fields = json.loads(payload).get("fields") or {}
-    except (ValueError, AttributeError):
+    except (ValueError, TypeError, AttributeError):  # not ours to judge: count nothing
         return {}
     if not isinstance(fields, dict):
         return {}
