@@ -53,6 +53,7 @@ def route_handlers() -> list[Any]:
     from backend.dossiers.routes import DossierController
     from backend.live.routes import LiveController
     from backend.monitoring.routes import MonitoringController
+    from backend.province.routes import ProvinceController
     from backend.public_status.routes import PublicStatusController
     from backend.push.routes import PushController
     from backend.results.routes import PublicVerifyController, ResultController
@@ -76,6 +77,7 @@ def route_handlers() -> list[Any]:
         ReviewController,
         ResultController,
         PublicVerifyController,
+        ProvinceController,
         *sync_handlers(),
     ]
 

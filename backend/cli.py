@@ -99,6 +99,7 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
                 commune_id=args.commune,
                 village_codes=args.village or [],
                 now=utcnow(),
+                province_id=args.province,
             )
             session.commit()
             created = f"created {user.role} {user.username}"
@@ -226,6 +227,19 @@ def _keys(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _rebuild_rollups(_: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import Session
+
+    from backend.db.engine import make_engine
+    from backend.monitoring import rollups
+
+    with Session(make_engine(settings.database_url)) as session:
+        rows = rollups.rebuild(session)
+        session.commit()
+    print(f"rebuilt {rows} rollup row(s) from the audit log and the ratings")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="langso", description="Làng Số server")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -249,7 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cu = sub.add_parser("create-user", help="create an account (real password policy)")
     cu.add_argument("username")
-    cu.add_argument("--role", required=True, choices=["admin", "officer", "volunteer"])
+    cu.add_argument("--role", required=True, choices=["admin", "officer", "volunteer",
+                                                      "province_monitor", "province_admin"])
+    cu.add_argument("--province", help="province id (province roles)")
     cu.add_argument("--full-name", required=True)
     cu.add_argument("--commune", help="commune id (officers and volunteers)")
     cu.add_argument("--village", action="append", help="village code (volunteers; repeatable)")
@@ -284,6 +300,10 @@ def build_parser() -> argparse.ArgumentParser:
             kp.add_argument("--commune", action="append", help="commune id (repeatable; "
                             "default: every commune)")
         kp.set_defaults(func=_keys)
+
+    rr = sub.add_parser("rebuild-rollups",
+                        help="recompute the province view's rollups (after an upgrade or import)")
+    rr.set_defaults(func=_rebuild_rollups)
     return parser
 
 

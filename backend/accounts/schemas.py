@@ -17,6 +17,7 @@ class UserOut(msgspec.Struct):
     role: str
     commune_id: str | None
     village_ids: list[str]
+    province_id: str | None = None  # province roles only
 
 
 class LoginResponse(msgspec.Struct):

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from backend.accounts import queries, throttle
-from backend.db.models import AuthToken, User, UserVillage, Village
-from backend.lib.auth import ROLES, Principal, issue_token, load_principal
+from backend.db.models import AuthToken, Province, User, UserVillage, Village
+from backend.lib.auth import PROVINCE_ROLES, ROLES, Principal, issue_token, load_principal
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden
 from backend.lib.passwords import hash_password, password_problems, verify_password
@@ -64,6 +64,7 @@ def create_user(
     village_codes: list[str],
     now: datetime,
     enforce_policy: bool = True,
+    province_id: str | None = None,
 ) -> User:
     """Create an account. Only the demo seed passes `enforce_policy=False`."""
     name = unicodedata.normalize("NFC", username.strip()).lower()
@@ -75,7 +76,12 @@ def create_user(
         )
     if role not in ROLES:
         raise AppError("bad_role", f"Vai trò không hợp lệ: {role}.", f"Unknown role {role}.")
-    if role != "admin" and not commune_id:
+    if role in PROVINCE_ROLES:
+        if not province_id or session.get(Province, province_id) is None:
+            raise AppError("province_required", "Cần chỉ định một tỉnh có trong hệ thống.",
+                           "An existing province is required.")
+        commune_id, village_codes = None, []
+    elif role != "admin" and not commune_id:
         raise AppError("commune_required", "Cần chỉ định xã.", "A commune is required.")
     if enforce_policy:
         problems = password_problems(password, name)
@@ -95,6 +101,7 @@ def create_user(
         password_hash=hash_password(password),
         role=role,
         commune_id=commune_id,
+        province_id=province_id,
         created_at=now,
     )
     session.add(user)

@@ -119,6 +119,12 @@ def seed_demo(engine: Engine, now: datetime | None = None) -> bool:
                 [codes[2]],
             ),
         ]
+        # branch province: a province monitor sees every commune of the demo province
+        s.flush()
+        create_user(s, username="tinh", password=DEMO_PASSWORD,
+                    full_name="Sở Nội vụ (giám sát cấp tỉnh)", role="province_monitor",
+                    commune_id=None, village_codes=[], now=now, enforce_policy=False,
+                    province_id=demo.province_code)
         for username, full_name, role, commune, villages in accounts:
             create_user(
                 s,

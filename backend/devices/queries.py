@@ -16,6 +16,8 @@ def list_devices(session: Session, principal: Principal, offset: int, limit: int
     stmt = select(Device)
     if principal.role == "officer":
         stmt = stmt.where(Device.commune_id == principal.commune_id)
+    elif principal.is_province:
+        stmt = stmt.where(col(Device.commune_id).in_(sorted(principal.commune_ids)))
     elif principal.role == "volunteer":
         stmt = stmt.where(Device.user_id == principal.user_id)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()

@@ -68,6 +68,8 @@ class DossierController(Controller):
             stmt = stmt.where(Dossier.commune_id == principal.commune_id)
         elif principal.role == "volunteer":
             stmt = stmt.where(col(Dossier.village_id).in_(sorted(principal.village_ids)))
+        elif principal.is_province:
+            stmt = stmt.where(col(Dossier.commune_id).in_(sorted(principal.commune_ids)))
         if status:
             if status not in STATES:
                 raise AppError("bad_status", "Trạng thái không hợp lệ.", "Unknown status.")

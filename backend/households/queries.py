@@ -17,6 +17,8 @@ def _scope_households(stmt, principal: Principal):  # type: ignore[no-untyped-de
         return stmt
     if principal.role == "officer":
         return stmt.where(Household.commune_id == principal.commune_id)
+    if principal.is_province:
+        return stmt.where(col(Household.commune_id).in_(sorted(principal.commune_ids)))
     return stmt.where(col(Household.village_id).in_(sorted(principal.village_ids)))
 
 

@@ -20,11 +20,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.db.engine import read_session
-from backend.db.models import AuthToken, User, UserVillage, Village
+from backend.db.models import AuthToken, Commune, User, UserVillage, Village
 from backend.lib.errors import AppError
 
 COOKIE_NAME = "langso_session"
-ROLES = ("admin", "officer", "volunteer")
+ROLES = ("admin", "officer", "volunteer", "province_monitor", "province_admin")
+PROVINCE_ROLES = frozenset({"province_monitor", "province_admin"})
+# Province roles change data only through the province's own routes (the administrator's
+# management of communes, users and catalogue versions); everything else is read-only to them.
+PROVINCE_WRITE_PREFIX = "/api/province/"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -38,20 +43,43 @@ class Principal:
     commune_id: str | None
     village_ids: frozenset[str] = field(default_factory=frozenset)
     token_hash: str = ""
+    province_id: str | None = None
+    # Province roles: the communes of their province, resolved once per request.
+    commune_ids: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_province(self) -> bool:
+        return self.role in PROVINCE_ROLES
 
     def can_see_village(self, village_id: str, commune_id: str) -> bool:
         if self.role == "admin":
             return True
         if self.role == "officer":
             return commune_id == self.commune_id
+        if self.is_province:
+            return commune_id in self.commune_ids
         return village_id in self.village_ids
 
     def can_see_commune(self, commune_id: str) -> bool:
+        if self.is_province:
+            return commune_id in self.commune_ids
         return self.role == "admin" or commune_id == self.commune_id
+
+    def can_see_province(self, province_id: str) -> bool:
+        return self.role == "admin" or (self.is_province and province_id == self.province_id)
+
+    def may_request(self, method: str, path: str) -> bool:
+        """The one write rule for province roles: a monitor never writes; an administrator
+        writes only through the province routes (their service checks the scope)."""
+        if not self.is_province or method.upper() in READ_METHODS:
+            return True
+        if path == "/api/auth/logout":
+            return True
+        return self.role == "province_admin" and path.startswith(PROVINCE_WRITE_PREFIX)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +89,7 @@ class Principal:
             "role": self.role,
             "commune_id": self.commune_id,
             "village_ids": sorted(self.village_ids),
+            "province_id": self.province_id,
         }
 
 
@@ -92,6 +121,10 @@ def load_principal(session: Session, user: User, token_hash_: str = "") -> Princ
         villages = frozenset(rows2.all())
     else:
         villages = frozenset()
+    communes: frozenset[str] = frozenset()
+    if user.role in PROVINCE_ROLES and user.province_id:
+        rows3 = session.exec(select(Commune.id).where(Commune.province_id == user.province_id))
+        communes = frozenset(rows3.all())
     return Principal(
         user_id=user.id,
         username=user.username,
@@ -100,6 +133,8 @@ def load_principal(session: Session, user: User, token_hash_: str = "") -> Princ
         commune_id=user.commune_id,
         village_ids=villages,
         token_hash=token_hash_,
+        province_id=user.province_id,
+        commune_ids=communes,
     )
 
 
@@ -148,3 +183,11 @@ def require_roles(*roles: str) -> Any:
             )
 
     return guard
+
+
+READ_ONLY = AppError(
+    "read_only_role",
+    "Vai trò cấp tỉnh chỉ được xem, không được sửa dữ liệu ở đây.",
+    "Province roles may only read here.",
+    403,
+)

@@ -13,7 +13,7 @@ from litestar.datastructures import State
 from sqlmodel import Session
 
 from backend.db.engine import read_session, write_session
-from backend.lib.auth import NOT_AUTHENTICATED, Principal
+from backend.lib.auth import NOT_AUTHENTICATED, READ_ONLY, Principal
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Threads that only give connections back, apart from the handlers' thread pool.
@@ -40,4 +40,6 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     user = request.scope.get("user")
     if not isinstance(user, Principal):
         raise NOT_AUTHENTICATED
+    if not user.may_request(request.method, request.url.path):
+        raise READ_ONLY
     return user

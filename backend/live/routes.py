@@ -41,23 +41,31 @@ BATCH = 200
 RETRY_MS = 3000
 
 
-def _latest_seq(engine: Engine, commune_id: str | None) -> int:
+Communes = str | frozenset[str] | None  # one commune, a province's communes, or all
+
+
+def _in_scope(stmt: Any, communes: Communes) -> Any:
+    if isinstance(communes, str):
+        return stmt.where(SyncChange.commune_id == communes)
+    if communes is not None:
+        return stmt.where(col(SyncChange.commune_id).in_(sorted(communes)))
+    return stmt
+
+
+def _latest_seq(engine: Engine, commune_id: Communes) -> int:
     with read_session(engine) as s:
-        stmt = select(func.max(SyncChange.seq))
-        if commune_id is not None:
-            stmt = stmt.where(SyncChange.commune_id == commune_id)
+        stmt = _in_scope(select(func.max(SyncChange.seq)), commune_id)
         return int(s.exec(stmt).one() or 0)
 
 
-def _poll(engine: Engine, commune_id: str | None, after: int) -> list[dict[str, Any]]:
+def _poll(engine: Engine, commune_id: Communes, after: int) -> list[dict[str, Any]]:
     with read_session(engine) as s:
         stmt = (
             select(SyncChange, Dossier.status)
             .join(Dossier, col(Dossier.id) == col(SyncChange.entity_id), isouter=True)
             .where(SyncChange.entity == "dossier", col(SyncChange.seq) > after)
         )
-        if commune_id is not None:
-            stmt = stmt.where(SyncChange.commune_id == commune_id)
+        stmt = _in_scope(stmt, commune_id)
         rows = s.exec(stmt.order_by(col(SyncChange.seq)).limit(BATCH)).all()
         return [
             {"seq": c.seq, "dossier_id": c.entity_id, "version": c.version,
@@ -81,7 +89,7 @@ def _parse_cursor(raw: str | None) -> int | None:
     return value
 
 
-async def feed(engine: Engine, commune_id: str | None, cursor: int,
+async def feed(engine: Engine, commune_id: Communes, cursor: int,
                max_seconds: float) -> AsyncIterator[ServerSentEventMessage]:
     deadline = time.monotonic() + max_seconds
     yield ServerSentEventMessage(comment="ket-noi / connected", retry=RETRY_MS, data=None)
@@ -126,7 +134,8 @@ class LiveController(Controller):
     path = "/api/live"
     tags = ["live"]
 
-    @get("/dossiers", guards=[require_roles("officer", "admin")])
+    @get("/dossiers", guards=[require_roles("officer", "admin", "province_monitor",
+                                            "province_admin")])
     async def dossiers(
         self, state: State, principal: Principal, commune_id: str | None = None,
         max_seconds: int = QueryParameter(default=600, ge=1, le=3600),
@@ -140,11 +149,16 @@ class LiveController(Controller):
             if commune_id is not None and commune_id != principal.commune_id:
                 raise forbidden()
             commune_id = principal.commune_id
+        scope: Communes = commune_id
+        if principal.is_province:  # the province's communes, or one of them
+            if commune_id is not None and not principal.can_see_commune(commune_id):
+                raise forbidden()
+            scope = commune_id if commune_id is not None else principal.commune_ids
         cursor = _parse_cursor(last_event_id if last_event_id is not None else after)
         engine: Engine = state.engine
         if cursor is None:
-            cursor = await anyio.to_thread.run_sync(_latest_seq, engine, commune_id)
+            cursor = await anyio.to_thread.run_sync(_latest_seq, engine, scope)
         return ServerSentEvent(
-            feed(engine, commune_id, cursor, float(max_seconds)),
+            feed(engine, scope, cursor, float(max_seconds)),
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

@@ -26,6 +26,8 @@ class UnitController(Controller):
             stmt = stmt.where(Village.commune_id == principal.commune_id)
         elif principal.role == "volunteer":
             stmt = stmt.where(col(Village.id).in_(sorted(principal.village_ids)))
+        elif principal.is_province:
+            stmt = stmt.where(col(Village.commune_id).in_(sorted(principal.commune_ids)))
         rows = db.exec(stmt.order_by(Village.name)).all()
         return [
             {
@@ -43,7 +45,9 @@ class UnitController(Controller):
     @get("/communes", sync_to_thread=True)
     def communes(self, db: Session, principal: Principal) -> list[dict[str, Any]]:
         stmt = select(Commune)
-        if principal.role != "admin":
+        if principal.is_province:
+            stmt = stmt.where(col(Commune.id).in_(sorted(principal.commune_ids)))
+        elif principal.role != "admin":
             stmt = stmt.where(Commune.id == principal.commune_id)
         return [
             {"id": c.id, "name": c.name, "province_id": c.province_id, "unit_code": c.unit_code}

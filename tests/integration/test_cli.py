@@ -33,7 +33,8 @@ def test_seed_demo_once(env: str, capsys: pytest.CaptureFixture[str]) -> None:
         assert 140 <= households <= 160
         assert 550 <= members <= 650
         users = {u.username: u for u in s.exec(select(User))}
-        assert set(users) == {"admin", "officer", "volunteer1", "volunteer2", "volunteer3"}
+        assert set(users) == {"admin", "officer", "volunteer1", "volunteer2", "volunteer3",
+                              "tinh"}
         assert all(verify_password(u.password_hash, "demo") for u in users.values())
         assert len(s.exec(select(Village)).all()) == 3
 
@@ -75,3 +76,55 @@ def test_import_households_all_or_nothing(
     assert main(["import-households", str(good), "--commune", "03532"]) == 0
     with Session(make_engine(env)) as s:
         assert s.exec(select(func.count()).select_from(Household)).one() == before + 1
+
+
+def test_rebuild_rollups_counts_history_written_without_the_hook(
+    env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """History imported with plain SQL (as an upgrade finds it) has no rollup rows until
+    `langso rebuild-rollups`, which makes them equal the recomputation."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import insert
+
+    from backend.db.models import Dossier, DossierEvent
+    from backend.monitoring import rollups
+
+    main(["seed-demo"])
+    engine = make_engine(env)
+    at = datetime(2026, 3, 2, 3, tzinfo=UTC)
+    with Session(engine) as s:
+        m = s.exec(select(Member)).first()
+        u = s.exec(select(User).where(User.username == "volunteer1")).one()
+        assert m is not None
+        s.execute(insert(Dossier.__table__).values(  # type: ignore[attr-defined]
+            id="d-1", procedure_code="khai-sinh", procedure_version=1, applicant_member_id=m.id,
+            household_id=m.household_id, village_id=m.village_id, commune_id=m.commune_id,
+            prepared_by=u.id, status="done", outcome="approved", form_data={}, components={},
+            received_at=at, due_date=date(2026, 3, 5), version=1, created_at=at,
+            updated_at=at))
+        for action in ("submit", "receive", "approve"):
+            s.execute(insert(DossierEvent.__table__).values(  # type: ignore[attr-defined]
+                dossier_id="d-1", action=action, to_status="x", actor_role="officer", at=at,
+                reason="", data={}))
+        s.commit()
+        assert rollups.stored(s) == {}
+    assert main(["rebuild-rollups"]) == 0
+    assert "rebuilt 1 rollup row" in capsys.readouterr().out
+    with Session(engine) as s:
+        stored = rollups.stored(s)
+        assert stored == rollups.recompute(s)
+        assert next(iter(stored.values()))["finished_on_time"] == 1
+
+
+def test_create_a_province_monitor(env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["seed-demo"])
+    capsys.readouterr()
+    base = ["create-user", "so_noi_vu", "--role", "province_monitor", "--full-name",
+            "Sở Nội vụ", "--password", "Bản-Nậm-Khăn-2026"]
+    assert main([*base, "--province", "99"]) == 2
+    assert "tỉnh" in capsys.readouterr().err
+    assert main([*base, "--province", "12"]) == 0
+    with Session(make_engine(env)) as s:
+        user = s.exec(select(User).where(User.username == "so_noi_vu")).one()
+        assert (user.role, user.province_id, user.commune_id) == ("province_monitor", "12", None)

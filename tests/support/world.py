@@ -31,6 +31,10 @@ class World:
     village_a1: str = "00000000-0000-4000-8000-0000000000a1"
     village_a2: str = "00000000-0000-4000-8000-0000000000a2"
     village_b1: str = "00000000-0000-4000-8000-0000000000b1"
+    province: str = "99"
+    # A second province with one commune, for the province roles' cross-scope tests.
+    province_2: str = "98"
+    commune_c: str = "98001"
 
 
 WORLD = World()
@@ -43,7 +47,12 @@ USERS = {
     "vol_a1": ("volunteer", WORLD.commune_a, [WORLD.village_a1]),
     "vol_a2": ("volunteer", WORLD.commune_a, [WORLD.village_a2]),
     "vol_b1": ("volunteer", WORLD.commune_b, [WORLD.village_b1]),
+    "prov_mon": ("province_monitor", None, []),
+    "prov_admin": ("province_admin", None, []),
+    "prov2_mon": ("province_monitor", None, []),
 }
+PROVINCE_OF = {"prov_mon": WORLD.province, "prov_admin": WORLD.province,
+               "prov2_mon": WORLD.province_2}
 
 
 def user_id(username: str) -> str:
@@ -53,7 +62,10 @@ def user_id(username: str) -> str:
 def build_world(engine: Engine) -> None:
     with Session(engine) as s:
         s.add(Province(id="99", name="Tỉnh Thử Nghiệm"))
+        s.add(Province(id=WORLD.province_2, name="Tỉnh Thứ Hai"))
         s.flush()
+        s.add(Commune(id=WORLD.commune_c, province_id=WORLD.province_2, name="Xã C",
+                      unit_code="000.98.01.H98"))
         s.add(Commune(id=WORLD.commune_a, province_id="99", name="Xã A", unit_code="000.99.01.H99"))
         s.add(Commune(id=WORLD.commune_b, province_id="99", name="Xã B", unit_code="000.99.02.H99"))
         s.flush()
@@ -70,6 +82,7 @@ def build_world(engine: Engine) -> None:
                     password_hash=_hash(),
                     role=role,
                     commune_id=commune,
+                    province_id=PROVINCE_OF.get(username),
                     created_at=NOW,
                 )
             )

@@ -15,6 +15,7 @@ from backend.db.models.monitoring import (
     Rating,
 )
 from backend.db.models.outbox import PushDelivery, PushOutbox, WorkerJob
+from backend.db.models.province import DossierRollup
 from backend.db.models.review import DossierResult, SupplementRequest
 from backend.db.models.sync import (
     Device,
@@ -46,6 +47,7 @@ __all__ = [
     "DossierEvent",
     "DossierResult",
     "DossierRevision",
+    "DossierRollup",
     "EntityVersion",
     "Household",
     "Member",

@@ -16,8 +16,15 @@ class User(SQLModel, table=True):
     username: str = Field(max_length=64, unique=True)
     full_name: str = Field(max_length=120)
     password_hash: str = Field(max_length=255)
-    role: str = Field(max_length=16, description="admin | officer | volunteer")
+    role: str = Field(
+        max_length=16,
+        description="admin | officer | volunteer | province_monitor | province_admin",
+    )
     commune_id: str | None = Field(default=None, foreign_key="communes.id", max_length=16)
+    province_id: str | None = Field(
+        default=None, foreign_key="provinces.id", max_length=8, index=True,
+        description="Province roles: the province they monitor or administer",
+    )
     is_active: bool = Field(default=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 

@@ -6,7 +6,7 @@
  * Keep imports one-way: the volunteer code must never import from src/officer/.
  */
 import type { JSX } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { getLang, setLang } from '../i18n';
 import { useHashPath } from '../router';
 import type { SessionUser } from '../store/types';
@@ -37,8 +37,57 @@ function withoutTab(q: URLSearchParams): string {
   return copy.toString();
 }
 
+type ProvinceModule = typeof import('./screens/Province');
+
+/** The province view, its own lazily loaded chunk (only province roles and admins open it). */
+function LazyProvince(props: { user: SessionUser; query: URLSearchParams }): JSX.Element {
+  const [mod, setMod] = useState<ProvinceModule | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    import('./screens/Province').then(setMod, (e: unknown) => setError(String(e)));
+  }, []);
+  if (error) return <p class="oc-error" role="alert">{error}</p>;
+  if (!mod) return <p class="oc-muted">{ot('common.loading')}</p>;
+  const Screen = mod.default;
+  return <Screen user={props.user} query={props.query} />;
+}
+
+const isProvinceRole = (role: string): boolean => role === 'province_monitor' || role === 'province_admin';
+
 export default function OfficerConsole(props: { user: SessionUser }): JSX.Element {
   useLang();
+  if (isProvinceRole(props.user.role)) return <ProvinceConsole user={props.user} />;
+  return <CommuneConsole user={props.user} />;
+}
+
+function ProvinceConsole(props: { user: SessionUser }): JSX.Element {
+  const path = useHashPath();
+  const q = queryOf(path);
+  useEffect(() => injectStyles(), []);
+  useEffect(() => {
+    document.querySelector<HTMLElement>('.oc h1')?.focus();
+  }, [q.get('commune'), q.get('metric')]);
+  return (
+    <div class="oc">
+      <header class="oc-top">
+        <div class="oc-top__title">
+          <strong>{ot('prov.console_title')}</strong>
+          <span class="oc-muted">
+            {props.user.full_name} · {ot(props.user.role === 'province_admin' ? 'prov.role_admin' : 'prov.role_monitor')}
+          </span>
+        </div>
+        <button type="button" class="oc-btn oc-btn--ghost" onClick={() => setLang(getLang() === 'vi' ? 'en' : 'vi')} lang={getLang() === 'vi' ? 'en' : 'vi'}>
+          {getLang() === 'vi' ? 'English' : 'Tiếng Việt'}
+        </button>
+      </header>
+      <div class="oc-body">
+        <LazyProvince user={props.user} query={q} />
+      </div>
+    </div>
+  );
+}
+
+function CommuneConsole(props: { user: SessionUser }): JSX.Element {
   const path = useHashPath();
   const q = queryOf(path);
   const tab = tabOf(q);

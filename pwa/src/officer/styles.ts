@@ -125,6 +125,18 @@ main:has(.oc){max-width:1400px}
 .oc-ticket{display:flex;flex-wrap:wrap;gap:24px;align-items:center;margin-top:12px;padding:12px;border:2px solid var(--brand,#0f5132);border-radius:10px}
 .oc-ticket__code{font-family:ui-monospace,monospace;font-size:3rem;font-weight:800;letter-spacing:.12em;margin:8px 0}
 .oc-qr{background:#fff}
+.oc-scroll{overflow-x:auto;max-width:100%}
+.oc-scroll>.oc-table{min-width:520px}.oc-scroll>.oc-table th{white-space:nowrap}
+.oc-goals{list-style:none;padding:0;margin:8px 0;display:grid;gap:6px}
+.oc-goal{padding:6px 10px;border-left:4px solid #5b6b7a;background:#f6f7f8}.oc-goal--ok{border-color:#1f7a4a}.oc-goal--bad{border-color:#b3122e}
+.oc-chips{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0}
+.oc-chip{padding:6px 10px;border:1px solid #5b6b7a;border-radius:16px;text-decoration:none;color:inherit;min-height:32px}.oc-chip--on{background:#0f5132;color:#fff;border-color:#0f5132}
+.oc-chart__grid line{stroke:#ccc;stroke-width:1}
+.oc-line--ok path,.oc-line--ok circle{stroke:#1f7a4a;fill:#1f7a4a}.oc-line--ok{color:#1f7a4a}
+.oc-line--warn path,.oc-line--warn circle{stroke:#8a5a00;fill:#8a5a00}.oc-line--warn{color:#8a5a00}
+.oc-line path{fill:none}
+.oc-legend__item{margin-right:12px}
+@media print{.oc-chips,.oc-top button{display:none}.oc-scroll{overflow:visible}}
 `;
 
 const ID = 'oc-styles';
