@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from backend.db.engine import ensure_writable
 from backend.db.models import CommuneSigningKey
 from backend.lib.errors import AppError
 from backend.lib.keyring import ServerKeys
@@ -119,6 +120,8 @@ def _first_use(session: Session, keys: ServerKeys, commune_id: str,
     # Two first requests may race (PostgreSQL): the loser's insert waits for the winner's
     # commit and does nothing, then reads the winner's key. No savepoint, so nothing that
     # listens for commits (push notices) fires early.
+    # A GET (keys.json, a page that signs) holds a read transaction: the first key is a write.
+    ensure_writable(session)
     row = _new_row(session, keys, commune_id, now, _legacy_file_key(keys, commune_id))
     values = row.model_dump()
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
