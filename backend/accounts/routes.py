@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from backend.accounts import service
 from backend.accounts.schemas import LoginRequest, LoginResponse, UserListItem, UserOut
+from backend.devices.service import escrow_key
 from backend.lib.auth import COOKIE_NAME, Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.pagination import check_page, page_body
@@ -39,7 +40,8 @@ class AuthController(Controller):
             ttl,
             address=request.client.host if request.client else "",
         )
-        body = LoginResponse(token=token, expires_at=expires.isoformat(), user=_user_out(principal))
+        body = LoginResponse(token=token, expires_at=expires.isoformat(), user=_user_out(principal),
+                             escrow_key=escrow_key(state.session_secret, principal.user_id))
         cookie = Cookie(
             key=COOKIE_NAME,
             value=token,
