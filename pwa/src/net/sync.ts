@@ -27,6 +27,8 @@ import { refreshKeys } from './receipts';
 import { refreshReference } from './reference';
 import { checkResults } from './results';
 import { uploadPending, type UploadReport } from './upload';
+import { checkWipeOrder, wipeDevice } from './wipe';
+import { vaultOpen } from '../store/vault';
 
 export const TIMER_MS = 60_000;
 export const BASE_MS = 5_000;
@@ -134,6 +136,10 @@ export async function runOnce(d: LangsoDB = dbOf()): Promise<RunReport | null> {
   const device = await getEnrolledDevice(d);
   // Not logged in / no device (officer, or after logout): nothing to do, and no "success" either.
   if (!device || !(await d.meta.get(META_KEYS.session))) return null;
+  // The lost-phone drill comes first and needs no key; while locked nothing else can run: the
+  // outbox and every personal table are encrypted (src/store/encrypted.ts).
+  if (await checkWipeOrder(d, device.id)) return null;
+  if (!vaultOpen()) return null;
   const report: RunReport = {};
   // Every change is signed when made; only rows from an earlier app version can be unsigned.
   if (!legacySealed.has(d)) {
@@ -147,6 +153,10 @@ export async function runOnce(d: LangsoDB = dbOf()): Promise<RunReport | null> {
   try {
     report.push = await pushPending(d);
   } catch (error) {
+    if (error instanceof SyncStop && error.code === 'device_wipe') {
+      await wipeDevice(d, device.id);
+      return null;
+    }
     // Auth and revocation stop everything; a refused item does not stop photos and pull.
     if (!(error instanceof SyncStop) || error.status === 401 || error.code === 'device_revoked') throw error;
     deferred = error;

@@ -4,6 +4,7 @@
  */
 import { db, type LangsoDB } from './db';
 import { queueMutation, type QueueInput } from './outbox';
+import { villageIndex } from './search-index';
 import { householdSearchKey, matchesTokens, queryTokens, searchKey } from './search';
 import {
   META_KEYS,
@@ -68,11 +69,10 @@ export async function getVillage(id: string, d: LangsoDB = db()): Promise<Villag
 /** Households of a village whose search key contains every query token, sorted by head name. */
 export async function searchHouseholds(villageId: string, query: string, d: LangsoDB = db()): Promise<HouseholdRow[]> {
   const tokens = queryTokens(query);
-  const rows = await d.households
-    .where('village_id')
-    .equals(villageId)
-    .filter((h) => matchesTokens(h.search_key, tokens))
-    .toArray();
+  // Match on the in-memory index (the rows are encrypted), then open only the matching rows.
+  const ids = (await villageIndex(d, villageId)).filter((e) => matchesTokens(e.search_key, tokens)).map((e) => e.id);
+  const found = await d.households.bulkGet(ids);
+  const rows = found.filter((h): h is HouseholdRow => h !== undefined && h.village_id === villageId && matchesTokens(h.search_key, tokens));
   return rows.sort((a, b) => a.head_name.localeCompare(b.head_name, 'vi'));
 }
 
