@@ -1,5 +1,6 @@
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import { ENCRYPTED_FROM_VERSION, encryptionMiddleware } from './encrypted';
+import { markLegacyDraftCreated } from './legacy-drafts';
 import { DB_NAME, SCHEMA_HISTORY, type SchemaVersion } from './schema';
 import type {
   BlobRow,
@@ -70,6 +71,7 @@ export class LangsoDB extends Dexie {
     // drafts written by older code paths — so pendingSummary and the logout guard always see it.
     this.outbox.hook('creating', (_key, row) => {
       if (row.state === undefined) row.state = 'pending';
+      if (row.payload === undefined) markLegacyDraftCreated(this);
     });
   }
 
