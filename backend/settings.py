@@ -45,6 +45,8 @@ class Settings:
     static_dir: Path | None = None
     max_attachment_bytes: int = 10 * 1024 * 1024
     max_dossier_attachment_bytes: int = 30 * 1024 * 1024
+    # branch vault: days a closed dossier stays on a volunteer's phone (delivered to the device)
+    device_closed_dossier_days: int = 30
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,4 +72,5 @@ class Settings:
             max_dossier_attachment_bytes=_int(
                 "LANGSO_MAX_DOSSIER_ATTACHMENT_BYTES", 30 * 1024 * 1024
             ),
+            device_closed_dossier_days=_int("LANGSO_DEVICE_CLOSED_DOSSIER_DAYS", 30),
         )

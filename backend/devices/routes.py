@@ -81,10 +81,12 @@ class DeviceController(Controller):
                                          wipe=data.wipe))
 
     @get("/{device_id:str}/status", sync_to_thread=True)
-    def status(self, device_id: str, db: Session, principal: Principal) -> DeviceStatusOut:
+    def status(self, device_id: str, db: Session, principal: Principal,
+               state: State) -> DeviceStatusOut:
         device = service.own_device(db, principal, device_id)
         return DeviceStatusOut(device_id=device.id, revoked=device.revoked_at is not None,
-                               wipe=device.wipe_ordered_at is not None)
+                               wipe=device.wipe_ordered_at is not None,
+                               closed_dossier_days=state.settings.device_closed_dossier_days)
 
     @post("/{device_id:str}/wiped", sync_to_thread=True, status_code=200)
     def wiped(self, device_id: str, db: Session, principal: Principal) -> DeviceOut:

@@ -46,6 +46,8 @@ class DeviceStatusOut(msgspec.Struct):
     device_id: str
     revoked: bool
     wipe: bool
+    # Retention on the phone: a closed dossier is purged from the device after this many days.
+    closed_dossier_days: int
 
 
 class DeviceOut(msgspec.Struct):

@@ -29,6 +29,7 @@ import { checkResults } from './results';
 import { uploadPending, type UploadReport } from './upload';
 import { checkWipeOrder, wipeDevice } from './wipe';
 import { vaultOpen } from '../store/vault';
+import { evictReceiptedPhotos, purgeClosedDossiers } from '../store/retention';
 
 export const TIMER_MS = 60_000;
 export const BASE_MS = 5_000;
@@ -173,6 +174,9 @@ export async function runOnce(d: LangsoDB = dbOf()): Promise<RunReport | null> {
   await checkResults(d);
   await reportHealth(d, device.id);
   await pruneAcknowledged(30, d);
+  // After the receipts were verified: photos the server holds leave the phone, old closed dossiers go.
+  await evictReceiptedPhotos(d);
+  await purgeClosedDossiers(d);
   if (deferred) throw deferred;
   return report;
 }

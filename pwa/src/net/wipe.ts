@@ -9,6 +9,7 @@
  */
 import { lockNow } from '../device/lock';
 import type { LangsoDB } from '../store/db';
+import { saveClosedDossierDays } from '../store/retention';
 import { forgetDataKey } from '../store/vault';
 import { META_KEYS, type Session } from '../store/types';
 import { currentTransport, HttpError, requestJson } from './http';
@@ -19,6 +20,8 @@ export interface DeviceStatus {
   device_id: string;
   revoked: boolean;
   wipe: boolean;
+  /** Retention on the phone (src/store/retention.ts). */
+  closed_dossier_days?: number;
 }
 
 /** Destroys keys and local data. Never throws on the report to the server. */
@@ -51,7 +54,10 @@ export async function checkWipeOrder(d: LangsoDB, deviceId: string): Promise<boo
     if (error instanceof HttpError) return false;
     throw error;
   }
-  if (status.wipe !== true) return false;
+  if (status.wipe !== true) {
+    await saveClosedDossierDays(d, status.closed_dossier_days);
+    return false;
+  }
   await wipeDevice(d, deviceId);
   return true;
 }
