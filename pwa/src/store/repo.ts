@@ -69,10 +69,8 @@ export async function getVillage(id: string, d: LangsoDB = db()): Promise<Villag
 /** Households of a village whose search key contains every query token, sorted by head name. */
 export async function searchHouseholds(villageId: string, query: string, d: LangsoDB = db()): Promise<HouseholdRow[]> {
   const tokens = queryTokens(query);
-  // Match on the in-memory index (the rows are encrypted), then open only the matching rows.
-  const ids = (await villageIndex(d, villageId)).filter((e) => matchesTokens(e.search_key, tokens)).map((e) => e.id);
-  const found = await d.households.bulkGet(ids);
-  const rows = found.filter((h): h is HouseholdRow => h !== undefined && h.village_id === villageId && matchesTokens(h.search_key, tokens));
+  // The rows are encrypted at rest: search runs on the in-memory index of opened rows.
+  const rows = (await villageIndex(d, villageId)).filter((e) => matchesTokens(e.search_key, tokens)).map((e) => ({ ...e.row }));
   return rows.sort((a, b) => a.head_name.localeCompare(b.head_name, 'vi'));
 }
 

@@ -1,16 +1,19 @@
 /**
- * In-memory search index of households, per database and village, built on first search after
- * unlock. The search keys are derived from names, so they are never indexed in IndexedDB (the rows
+ * In-memory search index of households (with the opened rows), per database and village, built
+ * on first search after unlock. The search keys are derived from names, so they are never indexed in IndexedDB (the rows
  * are encrypted, src/store/encrypted.ts); this index holds them only while the data key does: it
  * is dropped on lock and on every write to the households table (rebuilt on the next search).
  */
 import type { LangsoDB } from './db';
+import type { HouseholdRow } from './types';
 import { onTableWrite } from './encrypted';
 import { onVaultChange } from './vault';
 
 export interface IndexEntry {
   id: string;
   search_key: string;
+  /** The opened row, so a search decrypts nothing (memory only, dropped on lock). */
+  row: HouseholdRow;
 }
 
 let indexes = new WeakMap<LangsoDB, Map<string, IndexEntry[]>>();
@@ -32,7 +35,7 @@ export async function villageIndex(d: LangsoDB, villageId: string): Promise<Inde
   const cached = perDb.get(villageId);
   if (cached) return cached;
   const rows = await d.households.where('village_id').equals(villageId).toArray();
-  const entries = rows.map((h) => ({ id: h.id, search_key: h.search_key ?? '' }));
+  const entries = rows.map((h) => ({ id: h.id, search_key: h.search_key ?? '', row: h }));
   // A write meanwhile dropped the indexes: do not cache what may be stale.
   if (indexes.get(d) === perDb) perDb.set(villageId, entries);
   return entries;
