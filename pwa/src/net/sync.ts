@@ -28,7 +28,7 @@ import { refreshReference } from './reference';
 import { checkResults } from './results';
 import { uploadPending, type UploadReport } from './upload';
 import { checkWipeOrder, wipeDevice } from './wipe';
-import { vaultOpen } from '../store/vault';
+import { onVaultChange, vaultOpen } from '../store/vault';
 import { evictReceiptedPhotos, purgeClosedDossiers } from '../store/retention';
 
 export const TIMER_MS = 60_000;
@@ -290,8 +290,14 @@ export function startSync(options: { db?: () => LangsoDB } = {}): () => void {
     },
     error: () => undefined,
   });
+  // Locked, a run only checks for a wipe order: the unlock (the first PIN included) is the moment
+  // the real work can start.
+  const offVault = onVaultChange((open) => {
+    if (open) void requestSync('unlock');
+  });
   void requestSync('start');
   return () => {
+    offVault();
     watch.unsubscribe();
     clearTimeout(debounce);
     window.removeEventListener('online', onOnline);

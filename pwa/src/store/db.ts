@@ -128,6 +128,10 @@ export function db(): LangsoDB {
       return false;
     });
     instance = d;
+    // Rows as the app sees them (opened while unlocked; VaultLocked otherwise), for the end-to-end
+    // tests that inspect the device's store: the raw IndexedDB holds only ciphertext now. Exposes
+    // nothing the unlocked app does not show anyway.
+    (globalThis as Record<string, unknown>)['__langsoRows'] = (table: string): Promise<unknown[]> => d.table(table).toArray();
   }
   return instance;
 }
