@@ -86,10 +86,6 @@ class Settings:
     public_base_url: str = ""
     threads: int = 0  # worker threads per process; 0: by database (see worker_threads)
 
-    @property
-    def public_base(self) -> str:
-        """`public_base_url` without a trailing slash, else http://<host>:<port>."""
-        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
     # --- fleet (several nodes on one PostgreSQL database); see docs/deployment.md ---
     fleet: bool = False
     session_secret: str | None = None  # hex, >= 32 bytes
@@ -98,6 +94,13 @@ class Settings:
     key_encryption_key: str | None = None  # 32 bytes, hex or base64url
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # addresses / CIDRs
     blob_url: str | None = None  # file:///dir (default data_dir) or s3://bucket/prefix?...
+    # days a closed dossier stays on a volunteer's phone (delivered to the device)
+    device_closed_dossier_days: int = 30
+
+    @property
+    def public_base(self) -> str:
+        """`public_base_url` without a trailing slash, else http://<host>:<port>."""
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:
@@ -141,4 +144,5 @@ class Settings:
             key_encryption_key=secret_setting("LANGSO_KEY_ENCRYPTION_KEY"),
             trusted_proxies=_list(os.environ.get("LANGSO_TRUSTED_PROXIES", "")),
             blob_url=os.environ.get("LANGSO_BLOB_URL") or None,
+            device_closed_dossier_days=_int("LANGSO_DEVICE_CLOSED_DOSSIER_DAYS", 30),
         )

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from backend.accounts import service
 from backend.accounts.schemas import LoginRequest, LoginResponse, UserListItem, UserOut
+from backend.devices.service import escrow_key
 from backend.lib.auth import COOKIE_NAME, Principal, require_roles
 from backend.lib.client_address import client_address
 from backend.lib.clock import utcnow
@@ -40,7 +41,8 @@ class AuthController(Controller):
             ttl,
             address=client_address(request),
         )
-        body = LoginResponse(token=token, expires_at=expires.isoformat(), user=_user_out(principal))
+        body = LoginResponse(token=token, expires_at=expires.isoformat(), user=_user_out(principal),
+                             escrow_key=escrow_key(state.session_secret, principal.user_id))
         cookie = Cookie(
             key=COOKIE_NAME,
             value=token,

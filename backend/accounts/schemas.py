@@ -24,6 +24,8 @@ class LoginResponse(msgspec.Struct):
     token: str
     expires_at: str
     user: UserOut
+    # branch vault: key that wraps the phone's data key ("forgot PIN"); only on password login.
+    escrow_key: str = ""
 
 
 class UserListItem(msgspec.Struct):

@@ -14,6 +14,7 @@ from backend.db.models import Device
 from backend.devices import queries, service
 from backend.devices.schemas import (
     DeviceOut,
+    DeviceStatusOut,
     EnrolIn,
     RevokeIn,
     TicketEnrolIn,
@@ -32,7 +33,8 @@ def device_out(d: Device, owner: tuple[str, str] = ("", "")) -> DeviceOut:
         public_key=d.public_key, key_id=d.key_id, label=d.label, enrolled_via=d.enrolled_via,
         last_n=d.last_n, last_hash=d.last_hash, created_at=d.created_at,
         last_push_at=d.last_push_at, revoked_at=d.revoked_at, revoke_reason=d.revoke_reason,
-        username=owner[0], full_name=owner[1],
+        username=owner[0], full_name=owner[1], wipe_ordered_at=d.wipe_ordered_at,
+        wiped_at=d.wiped_at,
     )
 
 
@@ -75,4 +77,17 @@ class DeviceController(Controller):
     @post("/{device_id:str}/revoke", sync_to_thread=True, status_code=200)
     def revoke(self, device_id: str, data: RevokeIn, db: Session,
                principal: Principal) -> DeviceOut:
-        return device_out(service.revoke(db, principal, device_id, data.reason, utcnow()))
+        return device_out(service.revoke(db, principal, device_id, data.reason, utcnow(),
+                                         wipe=data.wipe))
+
+    @get("/{device_id:str}/status", sync_to_thread=True)
+    def status(self, device_id: str, db: Session, principal: Principal,
+               state: State) -> DeviceStatusOut:
+        device = service.own_device(db, principal, device_id)
+        return DeviceStatusOut(device_id=device.id, revoked=device.revoked_at is not None,
+                               wipe=device.wipe_ordered_at is not None,
+                               closed_dossier_days=state.settings.device_closed_dossier_days)
+
+    @post("/{device_id:str}/wiped", sync_to_thread=True, status_code=200)
+    def wiped(self, device_id: str, db: Session, principal: Principal) -> DeviceOut:
+        return device_out(service.confirm_wiped(db, principal, device_id, utcnow()))

@@ -36,6 +36,18 @@ class TicketEnrolIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class RevokeIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: str
+    # True for a lost or stolen device: the phone wipes its keys and data at its next contact.
+    wipe: bool = False
+
+
+class DeviceStatusOut(msgspec.Struct):
+    """What a device asks at each sync run (docs/protocol.md, "Device status and wipe")."""
+
+    device_id: str
+    revoked: bool
+    wipe: bool
+    # Retention on the phone: a closed dossier is purged from the device after this many days.
+    closed_dossier_days: int
 
 
 class DeviceOut(msgspec.Struct):
@@ -56,6 +68,8 @@ class DeviceOut(msgspec.Struct):
     # The owner, so a list can name them; empty where the caller did not look them up.
     username: str = ""
     full_name: str = ""
+    wipe_ordered_at: datetime | None = None
+    wiped_at: datetime | None = None
 
 
 class TicketEnrolOut(msgspec.Struct):

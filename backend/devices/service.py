@@ -7,6 +7,7 @@ the server's ticket secret (LANGSO_TICKET_SECRET), is single-use and expires aft
 
 from __future__ import annotations
 
+import base64
 import hmac
 import secrets
 from datetime import datetime, timedelta
@@ -141,7 +142,7 @@ def enrol_with_ticket(session: Session, secret: bytes, ticket_text: str, alg: st
 
 
 def revoke(session: Session, principal: Principal, device_id: str, reason: str,
-           now: datetime) -> Device:
+           now: datetime, *, wipe: bool = False) -> Device:
     device = session.get(Device, device_id, with_for_update=True)
     if device is None:
         raise not_found("thiết bị", "Device")
@@ -157,6 +158,43 @@ def revoke(session: Session, principal: Principal, device_id: str, reason: str,
         device.revoked_at = now
         device.revoked_by = principal.user_id
         device.revoke_reason = reason[:500]
+    if wipe and device.wipe_ordered_at is None:
+        # Also on an already revoked device: "lost" may be learnt after a plain revocation.
+        device.wipe_ordered_at = now
+    if session.is_modified(device):
         session.add(device)
         session.commit()
     return device
+
+
+def own_device(session: Session, principal: Principal, device_id: str) -> Device:
+    """The caller's own device (a device asks about itself only)."""
+    device = session.get(Device, device_id)
+    if device is None or device.user_id != principal.user_id:
+        raise not_found("thiết bị", "Device")
+    return device
+
+
+def confirm_wiped(session: Session, principal: Principal, device_id: str,
+                  now: datetime) -> Device:
+    """The device reports that it destroyed its keys and data (only after a wipe order)."""
+    device = own_device(session, principal, device_id)
+    if device.wipe_ordered_at is None:
+        raise AppError("no_wipe_order", "Thiết bị này không có lệnh xoá dữ liệu.",
+                       "This device has no wipe order.", 409)
+    if device.wiped_at is None:
+        device.wiped_at = now
+        session.add(device)
+        session.commit()
+    return device
+
+
+ESCROW_PURPOSE = b"langso-escrow-v1:"
+
+
+def escrow_key(secret: bytes, user_id: str) -> str:
+    """The user's escrow key (base64url, 32 bytes): wraps the PWA's data key so that a full
+    password login recovers a phone whose PIN was forgotten (docs/privacy.md). Derived from the
+    server secret, so nothing new is stored; returned ONLY by POST /api/auth/login."""
+    raw = hmac.new(secret, ESCROW_PURPOSE + user_id.encode(), sha256).digest()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

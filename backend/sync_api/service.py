@@ -123,6 +123,10 @@ def load_device(session: Session, principal: Principal, device_id: str) -> Devic
     if device.user_id != principal.user_id:
         raise AppError("device_not_yours", "Thiết bị này thuộc về người dùng khác.",
                        "This device belongs to another user.", 403)
+    if device.wipe_ordered_at is not None:  # branch vault: the lost-phone drill
+        raise AppError("device_wipe",
+                       "Thiết bị đã được báo mất: dữ liệu trên máy sẽ bị xoá.",
+                       "This device was reported lost: it must wipe its data.", 410)
     if device.revoked_at is not None:
         raise AppError("device_revoked",
                        "Thiết bị đã bị thu hồi, không thể gửi dữ liệu. Liên hệ cán bộ xã.",

@@ -6,7 +6,8 @@ import { countDrafts } from '../src/features/dossier/status';
 import { DeviceError } from '../src/device/errors';
 import { DEVICE_META_KEY, getEnrolledDevice } from '../src/device/keystore';
 import { isUnlocked, lockNow } from '../src/device/lock';
-import { BASE_LOCK_MS, FREE_TRIES, lockDelayMs, MAX_LOCK_MS, PIN_ITERATIONS, PIN_META_KEY, setPin, unlockWithPin, type PinRecord } from '../src/device/pin';
+import { ARGON2_PARAMS, VAULT_META_KEY, type VaultRecord } from '../src/store/vault';
+import { BASE_LOCK_MS, FREE_TRIES, lockDelayMs, MAX_LOCK_MS, PIN_META_KEY, setPin, unlockWithPin, type PinRecord } from '../src/device/pin';
 import { pushPending } from '../src/net/push';
 import { setTransport } from '../src/net/http';
 import { setDbForTests } from '../src/store/db';
@@ -22,15 +23,20 @@ afterEach(() => {
   w = undefined;
 });
 
+/** Argon2id parameters small enough for unit tests (the real ones are measured in bench/). */
+const CHEAP = { memoryKiB: 64, iterations: 1, parallelism: 1 };
+
 describe('PIN', () => {
-  it('stores a PBKDF2 verifier and salt (>= 200k rounds), never the PIN', async () => {
+  it('wraps the data key under Argon2id(PIN) (>= 19 MiB), stores no PIN and no verifier', async () => {
     const d = freshDb();
-    expect(PIN_ITERATIONS).toBeGreaterThanOrEqual(200_000);
+    expect(ARGON2_PARAMS.memoryKiB).toBeGreaterThanOrEqual(19_456);
     await setPin('482916', d);
     const record = (await d.meta.get(PIN_META_KEY))?.value as PinRecord;
-    expect(record.iterations).toBe(PIN_ITERATIONS);
-    expect(JSON.stringify(record)).not.toContain('482916');
-    expect(record.salt).not.toBe('');
+    expect(record.verifier).toBeUndefined();
+    const vault = (await d.meta.get(VAULT_META_KEY))?.value as VaultRecord;
+    expect(vault.kdf).toMatchObject({ alg: 'argon2id', ...ARGON2_PARAMS });
+    expect(JSON.stringify([record, vault])).not.toContain('482916');
+    expect(vault.kdf.salt).not.toBe('');
     lockNow();
     expect(await unlockWithPin('482916', d)).toEqual({ ok: true });
     expect(isUnlocked()).toBe(true);
@@ -39,15 +45,15 @@ describe('PIN', () => {
 
   it('refuses weak formats', async () => {
     const d = freshDb();
-    await expect(setPin('12', d, 1000)).rejects.toMatchObject({ code: 'pin_format' });
-    await expect(setPin('1111', d, 1000)).rejects.toMatchObject({ code: 'pin_format' });
-    await expect(setPin('12a4', d, 1000)).rejects.toMatchObject({ code: 'pin_format' });
+    await expect(setPin('12', d, CHEAP)).rejects.toMatchObject({ code: 'pin_format' });
+    await expect(setPin('1111', d, CHEAP)).rejects.toMatchObject({ code: 'pin_format' });
+    await expect(setPin('12a4', d, CHEAP)).rejects.toMatchObject({ code: 'pin_format' });
     d.close();
   });
 
   it('locks after repeated wrong tries with growing back-off, persistently; the right PIN resets it', async () => {
     const d = freshDb();
-    await setPin('2468', d, 1000);
+    await setPin('2468', d, CHEAP);
     lockNow();
     const t0 = 1_800_000_000_000;
     for (let i = 1; i < FREE_TRIES; i++) {
@@ -138,7 +144,7 @@ describe('logout guard', () => {
   it('once everything is synced, destroys the token, device key, PIN and local replica (catalogue kept)', async () => {
     w = await loggedIn();
     const { d, server } = w;
-    await setPin('1357', d, 1000);
+    await setPin('1357', d, CHEAP);
     await d.procedures.put({ code: 'khai-sinh', version: 1, definition: {} });
     await queueMutation({ entity: 'household', entity_id: HH, op: 'create', base: 0, fields: { address: 'x' } }, {}, d);
     await pushPending(d);

@@ -35,7 +35,8 @@ describe('push', () => {
     expect(report.acknowledged).toBe(150);
     expect(await d.outbox.where('state').equals('pending').count()).toBe(0);
     expect((await d.members.get(member(7)))).toMatchObject({ version: 1, pending: false });
-  });
+  // 150 signed mutations, each row encrypted (branch vault): over vitest's 5 s default on a loaded machine.
+  }, 30_000);
 
   it('applies per-mutation results: applied, rejected (with reason), conflict (to the inbox), not_processed (stays pending)', async () => {
     const { d, server } = w!;

@@ -123,6 +123,9 @@ def screen_text(page: Any) -> str:
 # ---------------------------------------------------------------- the device's IndexedDB
 
 _IDB_ALL = """async (store) => {
+  // Personal tables are encrypted at rest (branch vault): read them as the unlocked app does.
+  const opened = window.__langsoRows ? await window.__langsoRows(store).catch(() => null) : null;
+  if (opened) return JSON.parse(JSON.stringify(opened, (k, v) => (v instanceof Blob ? {size: v.size, type: v.type} : v instanceof Uint8Array ? undefined : v)));
   const db = await new Promise((res, rej) => {
     const r = indexedDB.open('langso'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error);
   });
@@ -151,7 +154,8 @@ _IDB_COUNT = """async (store) => {
 
 
 def idb_all(page: Any, store: str) -> list[dict[str, Any]]:
-    """Every row of one object store of the app's database (call only after login created it)."""
+    """Every row of one object store of the app's database (call only after login created it),
+    opened through the app while it is unlocked (personal tables are encrypted at rest), else raw."""
     return list(page.evaluate(_IDB_ALL, store))
 
 

@@ -1,10 +1,13 @@
-"""A signed dossier altered in the device's storage afterwards is refused by the server, which
-stores nothing of it, and the volunteer is told why in Vietnamese."""
+"""A signed dossier altered after signing (on the wire: the device's storage is encrypted) is
+refused by the server, which stores nothing of it, and the volunteer is told why in Vietnamese."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from tests.e2e.conftest import OfflineVolunteer
 from tests.e2e.helpers import (
@@ -16,24 +19,28 @@ from tests.e2e.helpers import (
     young_couple,
 )
 
-# Rewrites one form value inside the signed payload text of the dossier's queued submission,
-# leaving the signature as it was: what someone editing the browser's storage would do.
-_TAMPER = """async ([dossierId, before, after]) => {
-  const db = await new Promise((res, rej) => {
-    const r = indexedDB.open('langso'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error);
-  });
-  try {
-    const tx = db.transaction('outbox', 'readwrite');
-    const store = tx.objectStore('outbox');
-    const rows = await new Promise((res) => { const q = store.getAll(); q.onsuccess = () => res(q.result); });
-    const row = rows.find((r) => r.entity === 'dossier' && r.op === 'submit' && r.entity_id === dossierId);
-    if (!row || !row.payload.includes(before)) return null;
-    row.payload = row.payload.replace(before, after);
-    store.put(row);
-    await new Promise((res, rej) => { tx.oncomplete = res; tx.onerror = () => rej(tx.error); });
-    return row.payload;
-  } finally { db.close(); }
-}"""
+
+def _tamper_push(dossier_id: str, before: str, after: str, seen: list[str]) -> Any:
+    """A route handler that rewrites one form value inside the signed payload text of the
+    dossier's submission on its way to the server, leaving the signature as it was. (The outbox
+    is encrypted at rest since branch vault — an edit of the stored row breaks its GCM tag and is
+    unreadable — so the alteration a forger could still try is on the wire.)"""
+
+    def handle(route: Any) -> None:
+        request = route.request
+        body = request.post_data_buffer or b""
+        gz = (request.headers.get("content-encoding") or "") == "gzip"
+        doc = json.loads(gzip.decompress(body) if gz else body)
+        for item in doc.get("mutations", []):
+            payload = item.get("payload", "")
+            if f'"entity_id":"{dossier_id}"' in payload and before in payload:
+                item["payload"] = payload.replace(before, after)
+                seen.append(item["payload"])
+        raw = json.dumps(doc, ensure_ascii=False).encode()
+        headers = {k: v for k, v in request.headers.items() if k not in ("content-encoding", "content-length")}
+        route.continue_(post_data=raw, headers=headers)
+
+    return handle
 
 
 def test_tampered_signed_dossier_is_refused_with_a_clear_message(
@@ -52,11 +59,9 @@ def test_tampered_signed_dossier_is_refused_with_a_clear_message(
     dossier_id = file_birth_registration(page, couple, child, [photo], born)
     page.get_by_text("Đã ký, chờ gửi").first.wait_for()
 
-    payload = page.evaluate(
-        _TAMPER,
-        [dossier_id, f'"child_full_name":"{child}"', f'"child_full_name":"{forged}"'],
-    )
-    assert payload and forged in payload, "the queued submission was not found in the outbox"
+    seen: list[str] = []
+    context.route("**/api/sync/push", _tamper_push(
+        dossier_id, f'"child_full_name":"{child}"', f'"child_full_name":"{forged}"', seen))
 
     go_online(context, server)
     go(page, "/sync")
@@ -64,6 +69,7 @@ def test_tampered_signed_dossier_is_refused_with_a_clear_message(
     go(page, f"/dossiers/{dossier_id}")
     alert = page.locator("main [role=alert]").filter(has_text="Máy chủ từ chối")
     alert.wait_for(timeout=60_000)
+    assert seen and forged in seen[0], "the queued submission was not sent"
     message = alert.inner_text()
     assert "Chữ ký" in message or "chữ ký" in message, message
     assert "bị thay đổi sau khi ký" in message, message

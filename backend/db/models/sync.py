@@ -41,6 +41,9 @@ class Device(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     revoked_by: str | None = Field(default=None, max_length=36)
     revoke_reason: str = Field(default="", max_length=500)
+    # A lost-device revocation orders the phone to destroy its keys and data at next contact.
+    wipe_ordered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    wiped_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class DeviceTicket(SQLModel, table=True):

@@ -17,7 +17,9 @@ import { generateDeviceKey, sign } from '../sync/signatures';
 import { DeviceError } from './errors';
 import { DEVICE_META_KEY, getDevice, saveDevice, type DeviceRecord, type EnrolledDevice } from './keystore';
 import { lockNow } from './lock';
-import { PIN_META_KEY } from './pin';
+import { PIN_META_KEY, useEscrowKey } from './pin';
+import { ENCRYPTED_TABLES, SEALED_ALL_META_KEY } from '../store/encrypted';
+import { forgetDataKey, VAULT_META_KEY, VaultLocked } from '../store/vault';
 
 export const ENROL_PURPOSE = 'langso-enrol-v1';
 
@@ -119,21 +121,50 @@ export async function requestPersistence(): Promise<Persistence> {
  * @throws ApiError / NetworkError from login, DeviceError('enrol_failed').
  */
 export async function firstLogin(username: string, password: string, fetchImpl: typeof fetch = fetch, d: LangsoDB = db()): Promise<LoginOutcome> {
-  const session = await login(username, password, fetchImpl);
+  const { session, escrow } = await passwordLogin(username, password, fetchImpl);
   // Unsynced work of another account must never be signed with this account's key.
   const previous = (await d.meta.get(META_KEYS.session))?.value as Session | undefined;
-  if (previous && previous.user.id !== session.user.id && logoutRefusal(await pendingSummary(d))) {
+  // With the previous account's data key locked away its outbox cannot even be read: refuse too.
+  const summary = previous && previous.user.id !== session.user.id ? await pendingSummary(d).catch((e: unknown) => {
+    if (e instanceof VaultLocked) return null;
+    throw e;
+  }) : undefined;
+  if (previous && previous.user.id !== session.user.id && (summary === null || (summary && logoutRefusal(summary)))) {
     throw new DeviceError(
       'enrol_failed',
       `Máy này còn dữ liệu chưa đồng bộ của tài khoản ${previous.user.username}. Hãy đăng nhập bằng tài khoản đó để đồng bộ trước.`,
       `This phone holds unsynced data of ${previous.user.username}. Log in with that account and sync first.`,
     );
   }
+  if (previous && previous.user.id !== session.user.id) await forgetOtherAccountsData(d);
   let device: EnrolledDevice | undefined;
   if (needsDevice(session.user)) device = await enrolDevice(session, fetchImpl, d);
   await saveSession(session, d);
+  await useEscrowKey(escrow, d);
   const persistence = await requestPersistence();
   return device ? { session, device, persistence } : { session, persistence };
+}
+
+/**
+ * POST /api/auth/login, keeping the escrow key (src/store/vault.ts) out of the session that is
+ * stored: it must never rest on the phone in clear.
+ */
+async function passwordLogin(username: string, password: string, fetchImpl: typeof fetch): Promise<{ session: Session; escrow: string }> {
+  const body = (await login(username, password, fetchImpl)) as Session & { escrow_key?: unknown };
+  const { escrow_key: escrow, ...session } = body;
+  return { session, escrow: typeof escrow === 'string' ? escrow : '' };
+}
+
+/**
+ * Another account logs in on this phone (the previous one has nothing signed pending): its
+ * encrypted rows cannot be opened with the new account's key, so they go with its key and PIN.
+ */
+async function forgetOtherAccountsData(d: LangsoDB): Promise<void> {
+  forgetDataKey();
+  await d.transaction('rw', [d.meta, ...ENCRYPTED_TABLES.map((t) => d.table(t))], async () => {
+    for (const t of ENCRYPTED_TABLES) await d.table(t).clear();
+    await d.meta.bulkDelete([VAULT_META_KEY, PIN_META_KEY, SEALED_ALL_META_KEY]);
+  });
 }
 
 /**
@@ -143,11 +174,13 @@ export async function firstLogin(username: string, password: string, fetchImpl: 
 export async function reauthenticate(password: string, fetchImpl: typeof fetch = fetch, d: LangsoDB = db()): Promise<Session> {
   const current = (await d.meta.get(META_KEYS.session))?.value as Session | undefined;
   if (!current) throw new DeviceError('no_session', 'Chưa đăng nhập.', 'Not logged in.');
-  const session = await login(current.user.username, password, fetchImpl);
+  const { session, escrow } = await passwordLogin(current.user.username, password, fetchImpl);
   if (session.user.id !== current.user.id) {
     throw new DeviceError('no_session', 'Tài khoản không khớp với tài khoản trên máy.', 'This is not the account of this device.');
   }
   await saveSession(session, d);
+  // "Forgot PIN" goes through here: the escrow key opens the data key (useEscrowKey).
+  await useEscrowKey(escrow, d);
   return session;
 }
 
@@ -197,7 +230,7 @@ export async function logout(fetchImpl: typeof fetch = fetch, d: LangsoDB = db()
     // Re-check inside the transaction: a mutation queued meanwhile must not be destroyed.
     const again = logoutRefusal(await pendingSummary(d));
     if (again) throw again;
-    const metaKeys = [META_KEYS.session, META_KEYS.deviceId, META_KEYS.cursor, DEVICE_META_KEY, PIN_META_KEY, CHAIN_META_KEY, ...SYNC_META_KEYS];
+    const metaKeys = [META_KEYS.session, META_KEYS.deviceId, META_KEYS.cursor, DEVICE_META_KEY, PIN_META_KEY, VAULT_META_KEY, SEALED_ALL_META_KEY, CHAIN_META_KEY, ...SYNC_META_KEYS];
     await d.meta.bulkDelete(metaKeys);
     for (const table of replica) await table.clear();
   });

@@ -1,7 +1,7 @@
 /** Typed errors of the device layer; UI shows `message_vi` (or `message_en` in English). */
 export class DeviceError extends Error {
   constructor(
-    readonly code: 'not_enrolled' | 'locked' | 'no_session' | 'pin_invalid' | 'pin_locked' | 'pin_format' | 'logout_refused' | 'enrol_failed',
+    readonly code: 'not_enrolled' | 'locked' | 'no_session' | 'pin_invalid' | 'pin_locked' | 'pin_format' | 'logout_refused' | 'enrol_failed' | 'vault_locked',
     readonly message_vi: string,
     readonly message_en: string,
   ) {

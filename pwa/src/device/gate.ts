@@ -1,8 +1,8 @@
 /**
  * What the app shell shows before its screens: the login, the PIN to set, the PIN to enter — or
  * the app. Also starts the sync loop once a volunteer's device is enrolled (it runs even while the
- * app is locked: sending signed work needs no PIN), and locks the app after it was hidden for
- * LOCK_AFTER_HIDDEN_MS.
+ * app is locked, but only checks for a wipe order then: the outbox is encrypted, src/net/sync.ts),
+ * and installs the auto-lock (idle and hidden, src/device/lock.ts).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { startPushClient } from '../net/push-subscription';
@@ -10,11 +10,11 @@ import { startSync } from '../net/sync';
 import type { Session } from '../store/types';
 import { needsDevice } from './account';
 import { getEnrolledDevice } from './keystore';
-import { isUnlocked, lockNow, onLockChange } from './lock';
+import { AUTO_LOCK_HIDDEN_MS, isUnlocked, onLockChange, startAutoLock } from './lock';
 import { hasPin } from './pin';
 
 export type Gate = 'loading' | 'enrol' | 'set_pin' | 'unlock' | 'ready';
-export const LOCK_AFTER_HIDDEN_MS = 15 * 60 * 1000;
+export const LOCK_AFTER_HIDDEN_MS = AUTO_LOCK_HIDDEN_MS;
 
 export function useLockGate(session: Session | null | undefined): Gate {
   const [unlocked, setUnlockedState] = useState(isUnlocked());
@@ -43,15 +43,7 @@ export function useLockGate(session: Session | null | undefined): Gate {
     }
   }, [session, info?.device]);
 
-  useEffect(() => {
-    let hiddenAt = 0;
-    const onVisibility = (): void => {
-      if (document.visibilityState === 'hidden') hiddenAt = Date.now();
-      else if (hiddenAt && Date.now() - hiddenAt > LOCK_AFTER_HIDDEN_MS) lockNow();
-    };
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => document.removeEventListener('visibilitychange', onVisibility);
-  }, []);
+  useEffect(() => startAutoLock(), []);
 
   if (!session) return 'loading';
   if (!needsDevice(session.user)) return 'ready';

@@ -1,16 +1,36 @@
 /**
  * The offline unlock PIN.
  *
- * Stored in meta "pin": a random 16-byte salt and a PBKDF2-HMAC-SHA-256 verifier (32 bytes,
- * PIN_ITERATIONS rounds) — never the PIN. Wrong tries are counted persistently (a reload does not
- * reset them): after FREE_TRIES failures each further failure locks the PIN for
- * BASE_LOCK_MS · 2^(failures − FREE_TRIES), capped at MAX_LOCK_MS. Nothing is ever wiped on
- * failures: the outbox may hold the only copy of a volunteer's work.
+ * The PIN unlocks the DATA KEY that encrypts every personal record at rest (src/store/vault.ts):
+ * meta "vault" holds the key wrapped under Argon2id(PIN); a correct PIN is recognised by the
+ * wrap's authentication tag, so no PIN verifier is stored. Meta "pin" keeps only the failure
+ * counter. Wrong tries are counted persistently (a reload does not reset them): after FREE_TRIES
+ * failures each further failure locks the PIN for BASE_LOCK_MS · 2^(failures − FREE_TRIES),
+ * capped at MAX_LOCK_MS. Nothing is ever wiped on failures: the outbox may hold the only copy of
+ * a volunteer's work (a lost phone is wiped by the server's order instead, src/device/wipe.ts).
  *
- * What the PIN is NOT: encryption. It gates the UI and signing on a shared phone; the device key
- * stays non-extractable either way.
+ * Installations from before encryption have a PBKDF2 verifier (salt, verifier, iterations): their
+ * first correct unlock creates the data key, seals every row (sealExisting) and deletes the
+ * verifier, which would otherwise let a copied profile test PINs cheaply.
  */
 import { db, type LangsoDB } from '../store/db';
+import { sealExisting } from '../store/encrypted';
+import {
+  ARGON2_PARAMS,
+  type Argon2Params,
+  currentDataKey,
+  escrowKeyInMemory,
+  newDataKey,
+  rememberEscrowKey,
+  setDataKey,
+  unwrapKey,
+  unwrapWithPin,
+  VAULT_META_KEY,
+  vaultOpen,
+  vaultRecordFor,
+  wrapKey,
+  type VaultRecord,
+} from '../store/vault';
 import { b64uDecode, b64uEncode } from '../sync/b64u';
 import { DeviceError } from './errors';
 import { setUnlocked } from './lock';
@@ -23,9 +43,10 @@ export const MAX_LOCK_MS = 60 * 60 * 1000;
 const PIN_RE = /^[0-9]{4,8}$/;
 
 export interface PinRecord {
-  salt: string;
-  verifier: string;
-  iterations: number;
+  /** Legacy PBKDF2 verifier (installations from before encryption); absent once migrated. */
+  salt?: string;
+  verifier?: string;
+  iterations?: number;
   failures: number;
   /** ms since epoch until which tries are refused; 0 when not locked. */
   locked_until: number;
@@ -70,14 +91,37 @@ export async function hasPin(d: LangsoDB = db()): Promise<boolean> {
   return (await getPinRecord(d)) !== undefined;
 }
 
-/** Set (or replace) the PIN and unlock. Throws DeviceError('pin_format'). */
-export async function setPin(pin: string, d: LangsoDB = db(), iterations: number = PIN_ITERATIONS): Promise<void> {
+export async function getVault(d: LangsoDB = db()): Promise<VaultRecord | undefined> {
+  return (await d.meta.get(VAULT_META_KEY))?.value as VaultRecord | undefined;
+}
+
+/**
+ * Set (or replace) the PIN and unlock. A first PIN creates the data key; a new PIN (change, or
+ * after "forgot PIN" unlocked the key by escrow) re-wraps the key in memory. Throws
+ * DeviceError('pin_format'), or DeviceError('vault_locked') when a vault exists but its key is
+ * not in memory (the old PIN or an online login must unlock it first).
+ */
+export async function setPin(pin: string, d: LangsoDB = db(), params: Argon2Params = ARGON2_PARAMS): Promise<void> {
   const bad = checkPinFormat(pin);
   if (bad) throw bad;
-  const salt = crypto.getRandomValues(new Uint8Array(16));
-  const verifier = await derive(pin, salt, iterations);
-  const record: PinRecord = { salt: b64uEncode(salt), verifier: b64uEncode(verifier), iterations, failures: 0, locked_until: 0 };
-  await d.meta.put({ key: PIN_META_KEY, value: record });
+  const existing = await getVault(d);
+  if (existing && !vaultOpen()) {
+    throw new DeviceError(
+      'vault_locked',
+      'Cần mở khoá bằng mã PIN cũ hoặc đăng nhập lại trước khi đặt mã PIN mới.',
+      'Unlock with the old PIN or log in again before setting a new PIN.',
+    );
+  }
+  const key = existing ? currentDataKey() : newDataKey();
+  const escrowKey = escrowKeyInMemory();
+  const record = await vaultRecordFor(pin, key, escrowKey ? await wrapKey(escrowKey, key) : existing?.escrow, params);
+  await d.meta.bulkPut([
+    { key: VAULT_META_KEY, value: record },
+    { key: PIN_META_KEY, value: { failures: 0, locked_until: 0 } satisfies PinRecord },
+  ]);
+  if (!vaultOpen()) setDataKey(key);
+  key.fill(0);
+  await sealExisting(d);
   setUnlocked(true);
 }
 
@@ -95,11 +139,24 @@ export async function unlockWithPin(pin: string, d: LangsoDB = db(), nowMs: numb
   const record = await getPinRecord(d);
   if (!record) return { ok: false, reason: 'no_pin' };
   if (record.locked_until > nowMs) return { ok: false, reason: 'locked', lockedUntil: record.locked_until };
-  const candidate = await derive(pin, b64uDecode(record.salt), record.iterations);
+  const vault = await getVault(d);
+  let key: Uint8Array | undefined;
+  if (vault) key = await unwrapWithPin(vault, pin);
+  else if (record.verifier && record.salt && record.iterations) {
+    const candidate = await derive(pin, b64uDecode(record.salt), record.iterations);
+    if (sameBytes(candidate, b64uDecode(record.verifier))) {
+      // First unlock after the update that brought encryption: create the key, seal everything.
+      await setPin(pin, d);
+      return { ok: true };
+    }
+  }
   // Re-read: another tab may have counted a failure meanwhile.
   const current = (await getPinRecord(d)) ?? record;
-  if (sameBytes(candidate, b64uDecode(record.verifier))) {
+  if (key) {
     await d.meta.put({ key: PIN_META_KEY, value: { ...current, failures: 0, locked_until: 0 } });
+    setDataKey(key);
+    key.fill(0);
+    await sealExisting(d);
     setUnlocked(true);
     return { ok: true };
   }
@@ -108,4 +165,28 @@ export async function unlockWithPin(pin: string, d: LangsoDB = db(), nowMs: numb
   const lockedUntil = delay > 0 ? nowMs + delay : 0;
   await d.meta.put({ key: PIN_META_KEY, value: { ...current, failures, locked_until: lockedUntil } });
   return { ok: false, reason: 'wrong', remainingFreeTries: Math.max(0, FREE_TRIES - failures), lockedUntil };
+}
+
+/**
+ * The escrow key a password login returned (POST /api/auth/login `escrow_key`): kept in memory
+ * for a PIN not yet set; with the key open, (re)wraps it under the escrow key; with the app
+ * locked and a wrap present, opens the key — "forgot PIN": the user then sets a new PIN (setPin),
+ * and nothing on the device is lost. Returns true when it opened the key.
+ */
+export async function useEscrowKey(escrowB64u: string, d: LangsoDB = db()): Promise<boolean> {
+  if (!escrowB64u) return false;
+  const escrow = b64uDecode(escrowB64u);
+  rememberEscrowKey(escrow);
+  const vault = await getVault(d);
+  if (!vault) return false;
+  if (vaultOpen()) {
+    await d.meta.put({ key: VAULT_META_KEY, value: { ...vault, escrow: await wrapKey(escrow, currentDataKey()) } });
+    return false;
+  }
+  if (!vault.escrow) return false;
+  const key = await unwrapKey(escrow, vault.escrow);
+  if (!key) return false;
+  setDataKey(key);
+  key.fill(0);
+  return true;
 }

@@ -10,6 +10,7 @@
  * MISMATCH_RETRY_MS); a refused download (403/404/503) is recorded and retried next run; an
  * unreachable server rethrows OfflineError like the other steps of a run.
  */
+import { storableBlob } from '../store/vault';
 import { db, type LangsoDB } from '../store/db';
 import type { BlobRow, ResultPdf, ResultRow } from '../store/types';
 import { HttpError, OfflineError, request } from './http';
@@ -64,7 +65,7 @@ async function fetchPdf(row: ResultRow, d: LangsoDB, nowIso: string): Promise<Re
   const sha256 = row.data['pdf_sha256'] as string;
   const blob: BlobRow = {
     sha256,
-    blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }),
+    blob: storableBlob(bytes, 'application/pdf'),
     mime: 'application/pdf',
     // The server holds these bytes already: nothing to upload.
     state: 'uploaded',

@@ -27,6 +27,9 @@ import { refreshKeys } from './receipts';
 import { refreshReference } from './reference';
 import { checkResults } from './results';
 import { uploadPending, type UploadReport } from './upload';
+import { checkWipeOrder, wipeDevice } from './wipe';
+import { onVaultChange, vaultOpen } from '../store/vault';
+import { evictReceiptedPhotos, purgeClosedDossiers } from '../store/retention';
 
 export const TIMER_MS = 60_000;
 export const BASE_MS = 5_000;
@@ -134,6 +137,10 @@ export async function runOnce(d: LangsoDB = dbOf()): Promise<RunReport | null> {
   const device = await getEnrolledDevice(d);
   // Not logged in / no device (officer, or after logout): nothing to do, and no "success" either.
   if (!device || !(await d.meta.get(META_KEYS.session))) return null;
+  // The lost-phone drill comes first and needs no key; while locked nothing else can run: the
+  // outbox and every personal table are encrypted (src/store/encrypted.ts).
+  if (await checkWipeOrder(d, device.id)) return null;
+  if (!vaultOpen()) return null;
   const report: RunReport = {};
   // Every change is signed when made; only rows from an earlier app version can be unsigned.
   if (!legacySealed.has(d)) {
@@ -147,6 +154,10 @@ export async function runOnce(d: LangsoDB = dbOf()): Promise<RunReport | null> {
   try {
     report.push = await pushPending(d);
   } catch (error) {
+    if (error instanceof SyncStop && error.code === 'device_wipe') {
+      await wipeDevice(d, device.id);
+      return null;
+    }
     // Auth and revocation stop everything; a refused item does not stop photos and pull.
     if (!(error instanceof SyncStop) || error.status === 401 || error.code === 'device_revoked') throw error;
     deferred = error;
@@ -163,6 +174,9 @@ export async function runOnce(d: LangsoDB = dbOf()): Promise<RunReport | null> {
   await checkResults(d);
   await reportHealth(d, device.id);
   await pruneAcknowledged(30, d);
+  // After the receipts were verified: photos the server holds leave the phone, old closed dossiers go.
+  await evictReceiptedPhotos(d);
+  await purgeClosedDossiers(d);
   if (deferred) throw deferred;
   return report;
 }
@@ -276,8 +290,14 @@ export function startSync(options: { db?: () => LangsoDB } = {}): () => void {
     },
     error: () => undefined,
   });
+  // Locked, a run only checks for a wipe order: the unlock (the first PIN included) is the moment
+  // the real work can start.
+  const offVault = onVaultChange((open) => {
+    if (open) void requestSync('unlock');
+  });
   void requestSync('start');
   return () => {
+    offVault();
     watch.unsubscribe();
     clearTimeout(debounce);
     window.removeEventListener('online', onOnline);

@@ -6,10 +6,12 @@
  * send yet) → 'pending' (a queued mutation references it, outbox.ts) → 'uploading' → 'uploaded'
  * (the server verified it, AT2) or 'failed' (refused: type, size; message kept). The bytes stay on
  * the device after upload: the volunteer still shows them; nothing is deleted before the server
- * acknowledged both the blob and the dossier that references it.
+ * acknowledged both the blob and the dossier that references it. Rows are encrypted at rest with
+ * their bytes (src/store/encrypted.ts).
  */
 import { sha256Hex } from '../sync/hashing';
 import { db, type LangsoDB } from './db';
+import { storableBlob } from './vault';
 import type { BlobRow } from './types';
 
 export interface StoredBlob {
@@ -23,8 +25,9 @@ export async function putBlob(blob: Blob, d: LangsoDB = db()): Promise<StoredBlo
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const sha256 = await sha256Hex(bytes);
   const type = blob.type || 'application/octet-stream';
-  // Store a fresh Blob of the exact bytes hashed (a File may change on disk afterwards).
-  const copy = new Blob([bytes], { type });
+  // Store a fresh Blob of the exact bytes hashed (a File may change on disk afterwards), whose
+  // bytes the encrypted store can seal (src/store/vault.ts storableBlob).
+  const copy = storableBlob(bytes, type);
   await d.transaction('rw', d.blobs, async () => {
     if (await d.blobs.get(sha256)) return;
     const row: BlobRow = { sha256, blob: copy, mime: type, state: 'local', size: bytes.length, created_at: new Date().toISOString() };

@@ -1,4 +1,6 @@
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
+import { ENCRYPTED_FROM_VERSION, encryptionMiddleware } from './encrypted';
+import { markLegacyDraftCreated } from './legacy-drafts';
 import { DB_NAME, SCHEMA_HISTORY, type SchemaVersion } from './schema';
 import type {
   BlobRow,
@@ -62,10 +64,14 @@ export class LangsoDB extends Dexie {
       const declared = this.version(v.version).stores(v.stores);
       if (v.upgrade) declared.upgrade(v.upgrade);
     }
+    // Personal tables are sealed at rest (src/store/encrypted.ts) from schema v4 on; a database
+    // declared with an older history stands for an app version that stored them in clear.
+    if (versions.some((v) => v.version >= ENCRYPTED_FROM_VERSION)) this.use(encryptionMiddleware);
     // Every row added to the outbox is unsynced until the server acknowledges it — also the unsigned
     // drafts written by older code paths — so pendingSummary and the logout guard always see it.
     this.outbox.hook('creating', (_key, row) => {
       if (row.state === undefined) row.state = 'pending';
+      if (row.payload === undefined) markLegacyDraftCreated(this);
     });
   }
 
@@ -122,6 +128,10 @@ export function db(): LangsoDB {
       return false;
     });
     instance = d;
+    // Rows as the app sees them (opened while unlocked; VaultLocked otherwise), for the end-to-end
+    // tests that inspect the device's store: the raw IndexedDB holds only ciphertext now. Exposes
+    // nothing the unlocked app does not show anyway.
+    (globalThis as Record<string, unknown>)['__langsoRows'] = (table: string): Promise<unknown[]> => d.table(table).toArray();
   }
   return instance;
 }

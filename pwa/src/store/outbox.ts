@@ -25,6 +25,7 @@ import { GENESIS, sha256Hex } from '../sync/hashing';
 import { formatHlc, makeHlc, parseHlc, receive, tick } from '../sync/hlc';
 import { mutationPayload, signMutation } from '../sync/mutations';
 import { db, type LangsoDB } from './db';
+import { legacyScanNeeded, markLegacyScanned } from './legacy-drafts';
 import type { OutboxRow, OutboxState, PushResult, ReceiptRow, SyncResultView } from './types';
 
 export type Entity = 'household' | 'member' | 'dossier' | 'rating';
@@ -196,6 +197,7 @@ async function markQueued(d: LangsoDB, row: Omit<SignedOutboxRow, 'seq'>): Promi
  * rows this is one empty index range.
  */
 async function sealLegacyDraftsLocked(device: EnrolledDevice, d: LangsoDB): Promise<number> {
+  if (!legacyScanNeeded(d)) return 0;
   const drafts = (await d.outbox.where('state').equals('pending').sortBy('seq')).filter((r) => r.payload === undefined);
   for (const draft of drafts) {
     let base = 0;
@@ -220,6 +222,7 @@ async function sealLegacyDraftsLocked(device: EnrolledDevice, d: LangsoDB): Prom
       await d.meta.put({ key: CHAIN_META_KEY, value: built.nextHead });
     });
   }
+  markLegacyScanned(d);
   return drafts.length;
 }
 

@@ -4,6 +4,7 @@
  */
 import { db, type LangsoDB } from './db';
 import { queueMutation, type QueueInput } from './outbox';
+import { villageIndex } from './search-index';
 import { householdSearchKey, matchesTokens, queryTokens, searchKey } from './search';
 import {
   META_KEYS,
@@ -68,11 +69,8 @@ export async function getVillage(id: string, d: LangsoDB = db()): Promise<Villag
 /** Households of a village whose search key contains every query token, sorted by head name. */
 export async function searchHouseholds(villageId: string, query: string, d: LangsoDB = db()): Promise<HouseholdRow[]> {
   const tokens = queryTokens(query);
-  const rows = await d.households
-    .where('village_id')
-    .equals(villageId)
-    .filter((h) => matchesTokens(h.search_key, tokens))
-    .toArray();
+  // The rows are encrypted at rest: search runs on the in-memory index of opened rows.
+  const rows = (await villageIndex(d, villageId)).filter((e) => matchesTokens(e.search_key, tokens)).map((e) => ({ ...e.row }));
   return rows.sort((a, b) => a.head_name.localeCompare(b.head_name, 'vi'));
 }
 

@@ -80,6 +80,20 @@ export const SCHEMA_HISTORY: readonly SchemaVersion[] = [
       dossier_ratings: 'id, dossier_id',
     },
   },
+  {
+    version: 4,
+    stores: {
+      /**
+       * Personal tables are encrypted at rest from v4 (src/store/encrypted.ts): only keys and the
+       * indexes below stay in clear, so the name-derived `search_key` indexes go; search runs on
+       * an in-memory index built after unlock (src/store/search-index.ts).
+       */
+      households: 'id, village_id',
+      members: 'id, household_id',
+    },
+    // Rows are sealed at the first unlock after the update (sealExisting): the key is not known
+    // here. Nothing to rewrite yet; the drop of the search_key indexes is Dexie's.
+  },
 ];
 
 export const CURRENT_VERSION: number = SCHEMA_HISTORY[SCHEMA_HISTORY.length - 1]!.version;
