@@ -16,7 +16,9 @@ from litestar.types import Message, Scope
 APP_CSP = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
+        # 'wasm-unsafe-eval' lets WebAssembly compile (Argon2id for the PIN, the ZXing QR reader)
+        # and nothing else: JavaScript eval stays refused.
+        "script-src 'self' 'wasm-unsafe-eval'",
         "style-src 'self'",
         # photos and signatures are previewed from blob: URLs before they are uploaded
         "img-src 'self' data: blob:",

@@ -19,11 +19,21 @@ log = logging.getLogger("langso.live")
 CHANNEL = "langso_changes"
 
 
+# What a feed watches: one commune, a province's communes, or every commune (None).
+Scope = str | frozenset[str] | None
+
+
 @dataclass(eq=False)
 class Waiter:
-    commune_id: str | None
+    commune_id: Scope
     loop: asyncio.AbstractEventLoop
     event: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+def _watches(scope: Scope, commune_id: str) -> bool:
+    if scope is None:
+        return True
+    return commune_id == scope if isinstance(scope, str) else commune_id in scope
 
 
 class Notifier:
@@ -36,7 +46,7 @@ class Notifier:
         self._thread = threading.Thread(target=self._run, name="langso-listen", daemon=True)
         self._thread.start()
 
-    def register(self, commune_id: str | None) -> Waiter:
+    def register(self, commune_id: Scope) -> Waiter:
         waiter = Waiter(commune_id, asyncio.get_running_loop())
         with self._lock:
             self.waiters.add(waiter)
@@ -49,7 +59,7 @@ class Notifier:
     def _wake(self, commune_id: str) -> None:
         self.received += 1
         with self._lock:
-            chosen = [w for w in self.waiters if w.commune_id in (None, commune_id)]
+            chosen = [w for w in self.waiters if _watches(w.commune_id, commune_id)]
         for w in chosen:
             w.loop.call_soon_threadsafe(w.event.set)
 

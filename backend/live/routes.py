@@ -108,7 +108,7 @@ async def feed(engine: Engine, commune_id: Communes, cursor: int,
             notifier.unregister(waiter)
 
 
-async def _events(engine: Engine, commune_id: str | None, cursor: int, deadline: float,
+async def _events(engine: Engine, commune_id: Communes, cursor: int, deadline: float,
                   beat: float, waiter: Waiter | None) -> AsyncIterator[ServerSentEventMessage]:
     while time.monotonic() < deadline:
         if waiter is not None:

@@ -144,7 +144,7 @@ class PublicVerifyController(Controller):
     def keys(self, db: Session, state: State) -> Response[dict[str, Any]]:
         """The communes' result-signing keys with the communes' names, for /v."""
         names = {c.id: c.name for c in db.exec(select(Commune)).all()}
-        body = published_keys(state.settings.data_dir, list(names))
+        body = published_keys(db, state.settings.data_dir, list(names))
         for key in body["keys"]:
             key["commune_name"] = commune_place(names.get(key["commune_id"], ""))
         return Response(body, headers={"Cache-Control": "no-cache"})
