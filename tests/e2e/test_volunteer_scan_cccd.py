@@ -213,7 +213,8 @@ def test_add_a_member_by_scanning_the_cccd_with_the_camera_offline(
     name = page.input_value("#m-full_name")
     assert name == NEW_PERSON.full_name and name == unicodedata.normalize("NFC", name)
     assert page.input_value("#m-date_of_birth") == NEW_PERSON.date_of_birth.strftime("%d/%m/%Y")
-    assert page.input_value("#m-sex") == "female"
+    # two options: a one-tap choice (radio chips), not a select
+    assert page.is_checked("#m-sex-female")
     assert page.input_value("#m-cccd") == NEW_PERSON.cccd
     card_only = page.locator(".scan-card-only").inner_text()
     assert NEW_PERSON.address in card_only and "20/04/2021" in card_only

@@ -6,7 +6,7 @@
  * validation reports it, SPEC-forms FRM8), and undefined when empty.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { formatDate, formatTyping, parseDate } from './dates';
 
 export interface DateFieldProps {
@@ -27,11 +27,11 @@ export function dateValueOf(text: string): string | undefined {
 
 export function DateField(props: DateFieldProps): JSX.Element {
   const shown = typeof props.value === 'string' ? formatDate(props.value) : '';
-  const [text, setText] = useState(shown);
-  // A value set from outside (prefill, another member picked) replaces what is shown.
-  useEffect(() => {
-    if (dateValueOf(text) !== props.value && !(text === '' && props.value === undefined)) setText(shown);
-  }, [props.value]);
+  const [typed, setText] = useState(shown);
+  // What was typed, while it still means the form's value; a value set from outside (prefill,
+  // another member picked, a CCCD scan) replaces it. Derived at render, so no update is missed.
+  const own = dateValueOf(typed) === props.value || (typed === '' && props.value === undefined);
+  const text = own ? typed : shown;
   const { onValue, value: _v, ...rest } = props;
   return (
     <input
