@@ -22,6 +22,7 @@ Prints, per run (no outage; a 5 s outage every 20 s): time, bytes up and down pe
 connections, and the re-sent share (extra bytes up compared with the no-outage run).
 
     .venv/bin/python bench/edge_link.py [--dossiers 1000] [--runs clean,outage] [--no-pouch]
+        [--protocol 2]
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ from sync_throughput import free_port, login, start_server  # noqa: E402
 
 from backend.db.engine import make_engine  # noqa: E402
 from backend.db.migrate import upgrade  # noqa: E402
+from sync.signatures import verify  # noqa: E402
+from sync.wire import compact_payload, receipt_record  # noqa: E402
 from tests.support.device import (  # noqa: E402
     BIRTH_FORM,
     Sent,
@@ -61,7 +64,7 @@ from tests.support.device import (  # noqa: E402
     new_uuid,
     submit_fields,
 )
-from tests.support.world import WORLD, build_world, user_id  # noqa: E402
+from tests.support.world import PASSWORD, WORLD, build_world, user_id  # noqa: E402
 
 UP_RATE = 25_000
 DOWN_RATE = 30_000
@@ -292,21 +295,45 @@ async def connect(port: int) -> Http1:
             await asyncio.sleep(0.25)
 
 
+def check_receipts(outbox: list[Sent], start: int, results: list[dict[str, Any]],
+                   commune_id: str, keys: dict[str, str]) -> None:
+    """What a device does with a version-2 answer: every submission's compact receipt must
+    verify over the rebuilt receipt record (its own mutation hash, its dossier id)."""
+    for sent, res in zip(outbox[start:start + len(results)], results, strict=True):
+        if sent.op == "submit":
+            rc = res["receipt"]
+            record = receipt_record(commune_id, sent.entity_id, sent.hash, rc["key_id"], rc["at"])
+            verify("Ed25519", keys[rc["key_id"]], record.encode(), rc["sig"])
+
+
 async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
-                         outbox: list[Sent]) -> PushStats:
-    """Push the whole outbox: batches sized from the acknowledged throughput (about half a
-    second of link each, at most IN_FLIGHT_MAX bytes in flight), pipelined on one connection,
+                         outbox: list[Sent], prev0: str, protocol: int = 2,
+                         commune_id: str = "", keys: dict[str, str] | None = None
+                         ) -> PushStats:
+    """Push the whole outbox: batches sized from the acknowledged throughput (about 0.64 s
+    of link each, at most IN_FLIGHT_MAX bytes in flight), pipelined on one connection,
     resent from the first unacknowledged item after a reset."""
     stats = PushStats()
     headers = dict(auth, **{"Content-Type": "application/json", "Content-Encoding": "gzip"})
     acked = 0
     ratio = 0.4  # gzip size / raw size, learned from the previous batch
-    rate = 8_000.0  # acknowledged bytes/s, learned
+    rate = 8_000.0  # acknowledged bytes/s since the start, learned
+    acked_bytes, began = 0, asyncio.get_running_loop().time()
     conn: Http1 | None = None
     in_flight: deque[tuple[int, int, int, float]] = deque()  # start, end, bytes, sent at
     next_index = 0
-    wire = [s.item.to_wire() for s in outbox]
+    wire: list[dict[str, str]] = (
+        [{"p": compact_payload(s.item.payload), "s": s.item.sig} for s in outbox]
+        if protocol == 2 else [s.item.to_wire() for s in outbox])
     sizes = [len(json.dumps(w)) for w in wire]
+
+    def envelope(start: int, end: int) -> dict[str, Any]:
+        if protocol == 1:
+            return {"protocol": 1, "device_id": device_id, "mutations": wire[start:end]}
+        return {"protocol": 2, "device_id": device_id, "n": outbox[start].n,
+                "prev": outbox[start - 1].hash if start else prev0,
+                "mutations": wire[start:end]}
+
     loop = asyncio.get_running_loop()
     while acked < len(outbox):
         if conn is None:
@@ -314,7 +341,9 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
             next_index = acked
             in_flight.clear()
         try:
-            target = min(16_384.0, max(4_096.0, rate * 0.5))
+            # About 0.64 s of link per batch, so that four batches — enough to cover the
+            # round trip and the server's work — stay within IN_FLIGHT_MAX.
+            target = min(IN_FLIGHT_MAX / 4, max(4_096.0, rate * 0.64))
             while next_index < len(outbox) and (
                     sum(b for _, _, b, _ in in_flight) + target <= IN_FLIGHT_MAX
                     or not in_flight):
@@ -323,9 +352,9 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
                         (raw + sizes[end]) * ratio <= target or end == next_index):
                     raw += sizes[end]
                     end += 1
-                body_raw = json.dumps({"protocol": 1, "device_id": device_id,
-                                       "mutations": wire[next_index:end]}).encode()
-                body = gzip.compress(body_raw, 6)
+                body_raw = json.dumps(envelope(next_index, end), separators=(",", ":"),
+                                      ensure_ascii=False).encode()
+                body = gzip.compress(body_raw, 9)
                 ratio = len(body) / len(body_raw)
                 conn.send("POST", "/api/sync/push", headers, body)
                 stats.requests += 1
@@ -334,16 +363,18 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
                 in_flight.append((next_index, end, len(body), loop.time()))
                 next_index = end
             answer = await conn.receive()
-            start, end, size, sent_at = in_flight.popleft()
+            start, end, size, _sent_at = in_flight.popleft()
             if answer.status == 200:
                 results = answer.json()["results"]
                 assert len(results) == end - start, "one result per item"
                 for res in results:
                     if res["status"] not in ("applied", "merged"):
                         raise SystemExit(f"unexpected result: {res}")
+                if protocol == 2 and keys is not None:
+                    check_receipts(outbox, start, results, commune_id, keys)
                 acked = end
-                elapsed = loop.time() - sent_at
-                rate = 0.7 * rate + 0.3 * (size / max(elapsed - RTT, 0.05))
+                acked_bytes += size
+                rate = acked_bytes / max(loop.time() - began, 0.1)
             elif answer.status == 409 and answer.json().get("code") == "chain_gap":
                 expected = answer.json()["errors"][0]["expected_n"]
                 acked = next(i for i, s in enumerate(outbox) if s.n == expected)
@@ -427,7 +458,7 @@ class Side:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-async def ours(base: str, dossiers: int, outages: bool) -> Side:
+async def ours(base: str, dossiers: int, outages: bool, protocol: int) -> Side:
     http = httpx.Client(base_url=base, timeout=120)
     dev = SimDevice(http, login(http, "vol_a1"))
     dev.enrol(user_id("vol_a1"))
@@ -435,6 +466,9 @@ async def ours(base: str, dossiers: int, outages: bool) -> Side:
     dev.mutate("household", hid, "create", household_fields(WORLD.village_a1))
     dev.mutate("member", head, "create", member_fields(hid))
     dev.push().raise_for_status()
+    prev0 = dev.prev
+    keys = {k["key_id"]: k["public_key"]
+            for k in http.get("/.well-known/langso/keys.json").json()["keys"]}
     for i in range(dossiers):
         did = new_uuid()
         create, sub = dossier_content(i, head)
@@ -444,13 +478,13 @@ async def ours(base: str, dossiers: int, outages: bool) -> Side:
     proxy = EdgeProxy(upstream, outages)
     await proxy.start()
     t0 = time.perf_counter()
-    stats = await push_pipelined(proxy.port, dev.headers, dev.device_id, dev.outbox)
+    stats = await push_pipelined(proxy.port, dev.headers, dev.device_id, dev.outbox, prev0,
+                                 protocol, WORLD.commune_a, keys)
     side = Side(time.perf_counter() - t0, proxy.up.bytes, proxy.down.bytes, proxy.connections,
                 proxy.resets, extra={"requests": stats.requests, "reconnects": stats.reconnects,
                                      "push_body_bytes": stats.bytes_sent})
     up0, down0 = proxy.up.bytes, proxy.down.bytes
     t1 = time.perf_counter()
-    from tests.support.world import PASSWORD
     pulled = await first_pull(proxy.port, "vol_a1", PASSWORD)
     side.pull_seconds = time.perf_counter() - t1
     side.pull_up, side.pull_down = proxy.up.bytes - up0, proxy.down.bytes - down0
@@ -557,7 +591,7 @@ async def main_async(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             proc, base = our_server(tmp)
             try:
-                mine = await ours(base, args.dossiers, outages)
+                mine = await ours(base, args.dossiers, outages, args.protocol)
             finally:
                 proc.terminate()
                 proc.wait(10)
@@ -587,6 +621,7 @@ def main() -> int:
     parser.add_argument("--runs", default="clean,outage",
                         help="comma-separated: clean (no outage), outage (5 s every 20 s)")
     parser.add_argument("--no-pouch", action="store_true", help="measure Làng Số only")
+    parser.add_argument("--protocol", type=int, choices=(1, 2), default=2)
     args = parser.parse_args()
     return asyncio.run(main_async(args))
 
