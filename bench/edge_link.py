@@ -335,17 +335,24 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
                 "mutations": wire[start:end]}
 
     loop = asyncio.get_running_loop()
+    answered = True  # has the current connection answered anything yet?
     while acked < len(outbox):
         if conn is None:
+            if not answered:  # the last connection died before any answer: the link is down
+                await asyncio.sleep(0.25)
             conn = await connect(port)
             next_index = acked
             in_flight.clear()
+            answered = False
         try:
             # About 0.64 s of link per batch, so that four batches — enough to cover the
             # round trip and the server's work — stay within IN_FLIGHT_MAX.
             target = min(IN_FLIGHT_MAX / 4, max(4_096.0, rate * 0.64))
+            # A new connection carries one batch until it has answered: after a reset, probe
+            # the link before filling it again.
+            window = IN_FLIGHT_MAX if answered else 1
             while next_index < len(outbox) and (
-                    sum(b for _, _, b, _ in in_flight) + target <= IN_FLIGHT_MAX
+                    sum(b for _, _, b, _ in in_flight) + target <= window
                     or not in_flight):
                 end, raw = next_index, 0
                 while end < len(outbox) and end - next_index < 500 and (
@@ -363,6 +370,7 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
                 in_flight.append((next_index, end, len(body), loop.time()))
                 next_index = end
             answer = await conn.receive()
+            answered = True
             start, end, size, _sent_at = in_flight.popleft()
             if answer.status == 200:
                 results = answer.json()["results"]
@@ -397,16 +405,19 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
 
 
 async def first_pull(port: int, username: str, password: str) -> dict[str, int]:
-    """A fresh device: log in, then pull every page."""
+    """A fresh device: log in, then pull every page; after a reset it resumes from the last
+    cursor it stored (a page is applied, then its cursor kept)."""
     changes = pages = 0
+    token: str | None = None
+    cursor: str | None = None
     while True:
         conn = await connect(port)
         try:
-            conn.send("POST", "/api/auth/login", {"Content-Type": "application/json"},
-                      json.dumps({"username": username, "password": password}).encode())
-            token = (await conn.receive()).json()["token"]
+            if token is None:
+                conn.send("POST", "/api/auth/login", {"Content-Type": "application/json"},
+                          json.dumps({"username": username, "password": password}).encode())
+                token = (await conn.receive()).json()["token"]
             auth = {"Authorization": f"Bearer {token}"}
-            cursor: str | None = None
             while True:
                 target = "/api/sync/pull?limit=1000" + (f"&cursor={cursor}" if cursor else "")
                 conn.send("GET", target, auth)
@@ -417,7 +428,7 @@ async def first_pull(port: int, username: str, password: str) -> dict[str, int]:
                 if not page["more"]:
                     return {"changes": changes, "pages": pages}
         except LinkClosed:
-            changes = pages = 0  # a fresh device starts again (its cursor is only kept per page)
+            await asyncio.sleep(0.25)
         finally:
             conn.close()
 
