@@ -12,6 +12,27 @@ const PouchDB = require("pouchdb-node");
 
 const mode = process.argv[2];
 
+// One one-shot replication with a watchdog: a request whose connection died without an error
+// (no progress for 30 s, far longer than an outage) is cancelled and counted as a failure.
+function replicateOnce(source, target) {
+  return new Promise((resolve, reject) => {
+    const rep = PouchDB.replicate(source, target, { batch_size: 100 });
+    let timer;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { rep.cancel(); reject(new Error("stalled")); }, 30000);
+    };
+    arm();
+    rep.on("change", arm);
+    rep.on("complete", (info) => {
+      clearTimeout(timer);
+      if (info.status === "complete" && info.ok !== false) resolve(info);
+      else reject(new Error("replication " + info.status));
+    });
+    rep.on("error", (err) => { clearTimeout(timer); reject(err); });
+  });
+}
+
 async function untilDone(run) {
   let attempts = 0;
   for (;;) {
@@ -38,14 +59,14 @@ async function push(docsPath, remote, scratch) {
   }
   process.stdout.write("ready\n");
   const t0 = Date.now();
-  const attempts = await untilDone(() => PouchDB.replicate(local, remote, { batch_size: 100 }));
+  const attempts = await untilDone(() => replicateOnce(local, remote));
   return { seconds: (Date.now() - t0) / 1000, attempts };
 }
 
 async function pull(remote, scratch) {
   const fresh = new PouchDB(path.join(scratch, "fresh-" + Date.now()));
   const t0 = Date.now();
-  const attempts = await untilDone(() => PouchDB.replicate(remote, fresh, { batch_size: 100 }));
+  const attempts = await untilDone(() => replicateOnce(remote, fresh));
   const info = await fresh.info();
   return { seconds: (Date.now() - t0) / 1000, attempts, docs: info.doc_count };
 }
