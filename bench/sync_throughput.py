@@ -7,7 +7,12 @@ mutations/s, pull changes/s, and bytes on the wire for one dossier alone and per
 batch of 100.
 
     .venv/bin/python bench/sync_throughput.py [--dossiers 2000] [--db sqlite|postgres|both]
-        [--rounds 1]
+        [--rounds 1] [--mix create|real] [--protocol 1|2]
+
+`--mix real` is the real dossier mix: every dossier is a signed create plus a signed submission
+(form validated against the catalogue, a revision stored, a receipt signed by the commune key),
+so one dossier is two items; the figures then give items and dossiers per second per core and
+the server CPU seconds per item (less sensitive to the machine's load than the rates).
 
 With --rounds N every database is measured N times (a fresh database and server each time) and
 a summary line gives the median per-core rate: on a shared machine one run can be off by 30 %.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import socket
@@ -41,6 +47,7 @@ from tests.support.device import (  # noqa: E402
     household_fields,
     member_fields,
     new_uuid,
+    submit_fields,
 )
 from tests.support.world import PASSWORD, WORLD, build_world, user_id  # noqa: E402
 
@@ -90,7 +97,8 @@ def gz_size(body: dict[str, Any]) -> int:
     return len(gzip.compress(json.dumps(body, separators=(",", ":")).encode(), 6))
 
 
-def run(label: str, url: str, dossiers: int) -> dict[str, Any]:
+def run(label: str, url: str, dossiers: int, mix: str = "create",
+        protocol: int = 1) -> dict[str, Any]:
     upgrade(url)
     engine = make_engine(url)
     build_world(engine)
@@ -98,25 +106,33 @@ def run(label: str, url: str, dossiers: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as data_dir:
         proc, base = start_server(url, Path(data_dir))
         try:
-            return measure(label, base, proc.pid, dossiers)
+            return measure(label, base, proc.pid, dossiers, mix, protocol)
         finally:
             proc.terminate()
             proc.wait(10)
 
 
-def measure(label: str, base: str, pid: int, dossiers: int) -> dict[str, Any]:
+def measure(label: str, base: str, pid: int, dossiers: int, mix: str = "create",
+            protocol: int = 1) -> dict[str, Any]:
     http = httpx.Client(base_url=base, timeout=120)
-    dev = SimDevice(http, login(http, "vol_a1"))
+    dev = SimDevice(http, login(http, "vol_a1"), protocol=protocol)
     dev.enrol(user_id("vol_a1"))
     hid, head = new_uuid(), new_uuid()
     dev.mutate("household", hid, "create", household_fields(WORLD.village_a1))
     dev.mutate("member", head, "create", member_fields(hid))
     dev.push().raise_for_status()
 
+    count = [0]
+
     def dossier() -> None:
-        dev.mutate("dossier", new_uuid(), "create", {
+        did = new_uuid()
+        dev.mutate("dossier", did, "create", {
             "procedure_code": "khai-sinh", "applicant_member_id": head,
             "form_data": BIRTH_FORM})
+        if mix == "real":
+            count[0] += 1
+            sub = submit_fields(photo=hashlib.sha256(f"photo-{count[0]}".encode()).hexdigest())
+            dev.mutate("dossier", did, "submit", sub, base=1)
 
     # Bytes on the wire (request bodies as sent: JSON, gzip level 6).
     dossier()
@@ -130,6 +146,7 @@ def measure(label: str, base: str, pid: int, dossiers: int) -> dict[str, Any]:
     # Throughput: sign everything first, so the clock measures the server.
     for _ in range(dossiers):
         dossier()
+    items = len(dev.outbox)
     batches = [dev.outbox[i:i + BATCH] for i in range(0, len(dev.outbox), BATCH)]
     bodies = [gzip.compress(json.dumps(dev.push_body(b)).encode(), 6) for b in batches]
     headers = dict(dev.headers, **{"Content-Encoding": "gzip",
@@ -138,7 +155,9 @@ def measure(label: str, base: str, pid: int, dossiers: int) -> dict[str, Any]:
     for body in bodies:
         r = http.post("/api/sync/push", content=body, headers=headers)
         r.raise_for_status()
-        assert all(x["status"] == "applied" for x in r.json()["results"])
+        results = r.json()["results"]
+        assert all(x["status"] == "applied" for x in results)
+        assert mix == "create" or any("receipt" in x for x in results)
     wall = time.perf_counter() - wall0
     cpu = cpu_seconds(pid) - cpu0
 
@@ -163,7 +182,13 @@ def measure(label: str, base: str, pid: int, dossiers: int) -> dict[str, Any]:
     pull_cpu = cpu_seconds(pid) - cpu1
     out = {
         "db": label,
+        "mix": mix,
+        "protocol": protocol,
         "mutations": dossiers,
+        "items": items,
+        "items_per_s_per_core": round(items / cpu) if cpu else None,
+        "dossiers_per_s_per_core": round(dossiers / cpu) if cpu else None,
+        "server_cpu_ms_per_item": round(1000 * cpu / items, 3),
         "push_wall_s": round(wall, 3),
         "push_server_cpu_s": round(cpu, 3),
         "mutations_per_s_per_core": round(dossiers / cpu) if cpu else None,
@@ -184,16 +209,19 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=2000)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--mix", choices=("create", "real"), default="create")
+    parser.add_argument("--protocol", type=int, choices=(1, 2), default=1)
     args = parser.parse_args()
     results = []
     for _ in range(max(1, args.rounds)):
         if args.db in ("sqlite", "both"):
             with tempfile.TemporaryDirectory() as tmp:
-                results.append(run("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.dossiers))
+                results.append(run("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.dossiers,
+                                   args.mix, args.protocol))
         if args.db in ("postgres", "both"):
             url = create_database("langso_bench")
             try:
-                results.append(run("postgres", url, args.dossiers))
+                results.append(run("postgres", url, args.dossiers, args.mix, args.protocol))
             finally:
                 drop_database(url)
     for r in results:

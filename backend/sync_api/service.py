@@ -39,7 +39,7 @@ from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
 from backend.monitoring.service import apply_rating_mutation
-from backend.sync_api import apply_dossier, apply_people
+from backend.sync_api import apply_dossier, apply_people, wire_v2
 from backend.sync_api.bulk import insert_rows
 from backend.sync_api.changes import Versions
 from backend.sync_api.clock import server_receive_clock, server_tick
@@ -49,6 +49,7 @@ from sync.hashing import GENESIS
 from sync.mutations import Mutation, decode_signed_mutation
 
 PROTOCOL = 1
+PROTOCOLS = (1, 2)  # version 2 = compact wire (backend/sync_api/wire_v2.py); 1 stays accepted
 MAX_BATCH = 500
 log = logging.getLogger("langso.sync")
 SYNC_MUTATIONS = SyncMutation.__table__  # type: ignore[attr-defined]
@@ -75,7 +76,7 @@ _fast_loads = msgspec.json.Decoder().decode
 _MISSING: Any = object()
 
 
-def parse_envelope(body: bytes) -> tuple[str, list[dict[str, Any]]]:
+def parse_envelope(body: bytes) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     try:
         # msgspec when it can parse the body (it yields the same value as json.loads then);
         # anything it refuses (BOM, UTF-16, lone surrogates, …) gets json.loads' verdict.
@@ -91,11 +92,17 @@ def parse_envelope(body: bytes) -> tuple[str, list[dict[str, Any]]]:
     if not isinstance(doc, dict):
         raise _bad_request("invalid_request", "Thân yêu cầu phải là đối tượng JSON.",
                            "The body must be a JSON object.")
-    if doc.get("protocol") != PROTOCOL or isinstance(doc.get("protocol"), bool):
+    if doc.get("protocol") not in PROTOCOLS or isinstance(doc.get("protocol"), bool):
         raise _bad_request("unsupported_protocol",
-                           f"Phiên bản giao thức không được hỗ trợ (máy chủ dùng {PROTOCOL}).",
+                           "Phiên bản giao thức không được hỗ trợ (máy chủ dùng 1 và 2).",
                            f"Unsupported protocol {doc.get('protocol')!r}; this server speaks "
-                           f"{PROTOCOL}.")
+                           "1 and 2.")
+    if doc["protocol"] == 2:
+        device_id2, items2 = wire_v2.check_envelope(doc)
+        if len(items2) > MAX_BATCH:
+            raise _bad_request("batch_too_large", f"Tối đa {MAX_BATCH} thay đổi mỗi lần gửi.",
+                               f"At most {MAX_BATCH} mutations per batch.", 413)
+        return device_id2, items2, doc
     device_id, items = doc.get("device_id"), doc.get("mutations")
     if not isinstance(device_id, str) or not isinstance(items, list) or set(doc) - {
         "protocol", "device_id", "mutations"
@@ -112,7 +119,7 @@ def parse_envelope(body: bytes) -> tuple[str, list[dict[str, Any]]]:
             raise _bad_request("invalid_item", f"Mục {i} phải là {{payload, sig}} (chuỗi).",
                                f"Item {i} must be {{payload, sig}} strings.",
                                errors=[{"index": i, "code": "invalid_item"}])
-    return device_id, items
+    return device_id, items, doc
 
 
 def load_device(session: Session, principal: Principal, device_id: str) -> Device:
@@ -308,7 +315,7 @@ def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int]) -> dict[str, Any
 
 def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
          body: bytes, now: datetime, max_dossier_bytes: int | None = None) -> dict[str, Any]:
-    device_id, items = parse_envelope(body)
+    device_id, items, doc = parse_envelope(body)
     # A deadlock or serialization failure runs the whole transaction again (bounded); what
     # still fails is a 503 with Retry-After (backend/db/retry.py), never a 500. An item whose
     # handler fails unexpectedly runs the batch again with that item rejected (`cannot_apply`):
@@ -318,7 +325,7 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
         try:
             return run_transaction(session, functools.partial(
                 _push, session, principal, catalog, data_dir, device_id, items, now,
-                max_dossier_bytes, frozenset(poisoned)))
+                max_dossier_bytes, frozenset(poisoned), doc))
         except ItemFailed as exc:
             session.rollback()
             cause = exc.__cause__
@@ -333,8 +340,13 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
 
 def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
           device_id: str, items: list[dict[str, Any]], now: datetime,
-          max_dossier_bytes: int | None, poisoned: frozenset[int]) -> dict[str, Any]:
+          max_dossier_bytes: int | None, poisoned: frozenset[int],
+          doc: dict[str, Any] | None = None) -> dict[str, Any]:
     device = load_device(session, principal, device_id)
+    v2 = doc is not None and doc.get("protocol") == 2
+    if v2:
+        assert doc is not None
+        items = wire_v2.expand_items(doc, device.id, items, _item_error)
     ms = decode_all(device, items)
     replays, fresh = split_replays(session, device, ms)
     lock_rows(session, fresh)
@@ -370,8 +382,9 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
         session.flush()
         versions.flush()
         session.commit()
-    return {"protocol": PROTOCOL, "device_id": device.id, "results": results,
-            "last_n": device.last_n, "last_hash": device.last_hash}
+    answer = {"protocol": PROTOCOL, "device_id": device.id, "results": results,
+              "last_n": device.last_n, "last_hash": device.last_hash}
+    return wire_v2.compact_answer(answer, ms) if v2 else answer
 
 
 __all__ = ["GENESIS", "MAX_BATCH", "PROTOCOL", "push"]

@@ -7,12 +7,13 @@
  * Hooks let a test decide per-mutation results and simulate dropped connections.
  */
 import { gunzipSync } from 'node:zlib';
-import { canonicalBytes, canonicalText } from '../src/sync/canonical';
+import { canonicalBytes, canonicalText, type Json } from '../src/sync/canonical';
 import { GENESIS, sha256Hex } from '../src/sync/hashing';
-import { decodeSignedMutation, type Mutation } from '../src/sync/mutations';
+import { decodeSignedMutation, mutationHash, type Mutation } from '../src/sync/mutations';
 import { receiptCodeFor } from '../src/sync/receipt-code';
 import { deviceKeyFromBytes, keyId, sign, verify, type DeviceKey } from '../src/sync/signatures';
 import type { PushResult } from '../src/store/types';
+import { compactResult, expandPayload } from '../src/sync/wire';
 
 export const USER = {
   id: '11111111-1111-4111-8111-111111111111',
@@ -90,7 +91,7 @@ export class FakeServer {
   decide: Decide | undefined;
   /** Requests seen, "METHOD path". */
   log: string[] = [];
-  pushBodies: { gzip: boolean; count: number }[] = [];
+  pushBodies: { gzip: boolean; count: number; protocol?: number; compact?: boolean }[] = [];
   blobs = new Map<string, Uint8Array>();
   uploads = new Map<string, { size: number; data: Uint8Array; offset: number; type: string }>();
   patchBytesReceived = 0;
@@ -196,8 +197,26 @@ export class FakeServer {
   private async push(raw: Uint8Array, headers: Headers): Promise<Response> {
     const gz = headers.get('Content-Encoding') === 'gzip';
     const text = new TextDecoder().decode(gz ? gunzipSync(raw) : raw);
-    const body = JSON.parse(text) as { protocol: number; device_id: string; mutations: { payload: string; sig: string }[] };
-    this.pushBodies.push({ gzip: gz, count: body.mutations.length });
+    const sent = JSON.parse(text) as { protocol: number; device_id: string; n?: number; prev?: string; mutations: { payload?: string; sig?: string; p?: string; s?: string }[] };
+    // Protocol 2 (SPEC §WIRE): rebuild each signed payload from the envelope, answer compactly.
+    const v2 = sent.protocol === 2;
+    let body = sent as { protocol: number; device_id: string; mutations: { payload: string; sig: string }[] };
+    if (v2) {
+      let prev = sent.prev!;
+      const items: { payload: string; sig: string }[] = [];
+      for (const [i, item] of sent.mutations.entries()) {
+        let payload: string;
+        try {
+          payload = expandPayload(item.p!, sent.device_id, sent.n! + i, prev);
+        } catch {
+          return problem(422, 'bad_payload', `Mục ${i}: Dữ liệu không hợp lệ`, { errors: [{ index: i, code: 'bad_payload' }] });
+        }
+        items.push({ payload, sig: item.s! });
+        prev = await mutationHash(new TextEncoder().encode(payload));
+      }
+      body = { protocol: 2, device_id: sent.device_id, mutations: items };
+    }
+    this.pushBodies.push({ gzip: gz, count: body.mutations.length, protocol: sent.protocol, compact: sent.mutations.every((m) => typeof m.p === 'string' && m.payload === undefined) });
     if (body.mutations.length > 500) return problem(413, 'batch_too_large', 'Tối đa 500 thay đổi mỗi lần gửi.');
     const device = this.devices.get(body.device_id);
     if (!device) return problem(404, 'unknown_device', 'Thiết bị chưa được đăng ký.');
@@ -243,6 +262,11 @@ export class FakeServer {
       device.last_n = m.n;
       device.last_hash = m.hash;
       results.push(result);
+    }
+    if (v2) {
+      const compact = results.map((r, i) => compactResult(r as Record<string, Json>, (decoded[i]?.fields ?? null) as never));
+      const hlcs = results.map((r) => r['hlc']).filter((h): h is string => typeof h === 'string');
+      return json({ protocol: 2, last_n: device.last_n, hlc: hlcs.at(-1) ?? null, results: compact });
     }
     return json({ protocol: 1, device_id: device.id, results, last_n: device.last_n, last_hash: device.last_hash });
   }

@@ -24,13 +24,13 @@ async function seedMembers(count: number): Promise<void> {
 }
 
 describe('push', () => {
-  it('sends pending mutations in order, gzip-compressed, in batches of at most 100', async () => {
+  it('sends pending mutations in order, gzip-compressed, compact (protocol 2), in batches of at most 100', async () => {
     const { d, server } = w!;
     await seedMembers(150);
     const report = await pushPending(d);
     expect(server.pushBodies).toEqual([
-      { gzip: true, count: 100 },
-      { gzip: true, count: 50 },
+      { gzip: true, count: 100, protocol: 2, compact: true },
+      { gzip: true, count: 50, protocol: 2, compact: true },
     ]);
     expect(report.acknowledged).toBe(150);
     expect(await d.outbox.where('state').equals('pending').count()).toBe(0);
@@ -68,6 +68,29 @@ describe('push', () => {
     expect(second.acknowledged).toBe(1);
     expect((await d.outbox.get(rows[3]!.seq!))?.state).toBe('done');
     expect(await d.members.get(MEMBER)).toMatchObject({ pending: false });
+  });
+
+  it('after an acknowledged batch, a reset is resumed at once within the same run (no back-off timer)', async () => {
+    const { d, server } = w!;
+    await seedMembers(150);
+    const original = server.fetch;
+    let pushes = 0;
+    const resetting: typeof fetch = async (input, init) => {
+      if (String(input).includes('/api/sync/push')) {
+        pushes++;
+        if (pushes === 2) {
+          await original(input, init);
+          throw new TypeError('connection reset'); // applied on the server, answer lost
+        }
+      }
+      return original(input, init);
+    };
+    setTransport(resetting);
+    const report = await pushPending(d);
+    expect(report.acknowledged).toBe(150);
+    expect(pushes).toBe(3); // the lost batch was sent again at once and answered from the stored results
+    expect(server.stored.size).toBe(150);
+    expect(await d.outbox.where('state').equals('pending').count()).toBe(0);
   });
 
   it('resending after a lost answer is safe: the server replays the stored result', async () => {

@@ -195,7 +195,7 @@ def test_gzip_bomb_is_refused_without_inflating_it(make_device: Any, unchanged: 
 def test_wrong_protocol_version_is_refused(make_device: Any, unchanged: None) -> None:
     dev = make_device()
     body = one_household(dev)
-    body["protocol"] = 2
+    body["protocol"] = 3  # 1 and 2 are spoken
     problem(dev.post_push(body), 400, "unsupported_protocol")
 
 

@@ -22,6 +22,7 @@ from sync.hashing import GENESIS
 from sync.hlc import Hlc, format_hlc, tick
 from sync.mutations import SignedMutation, mutation_hash, mutation_payload, sign_mutation
 from sync.signatures import PrivateKey, alg_of, private_key_from_bytes, public_key_b64u, sign
+from sync.wire import compact_payload
 from tests.support.world import user_id
 
 ENROL_PURPOSE = "langso-enrol-v1"
@@ -75,10 +76,12 @@ class SimDevice:
     prev: str = GENESIS
     clock: Hlc | None = None
     outbox: list[Sent] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)
     acked: dict[str, dict[str, Any]] = field(default_factory=dict)
     replica: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     cursor: str | None = None
     gzip_push: bool = True
+    protocol: int = 1
 
     # --- enrolment ----------------------------------------------------------------------
     def enrol(self, user_id: str, label: str = "test phone") -> str:
@@ -110,6 +113,7 @@ class SimDevice:
         digest = mutation_hash(signed.payload.encode("utf-8"))
         self.n += 1
         self.prev = digest
+        self.hashes.append(digest)
         sent = Sent(signed, self.n, payload["id"], entity, entity_id, op, digest)
         self.outbox.append(sent)
         return sent
@@ -117,8 +121,19 @@ class SimDevice:
     # --- network ------------------------------------------------------------------------
     def push_body(self, items: list[Sent] | None = None) -> dict[str, Any]:
         chosen = self.outbox if items is None else items
+        if self.protocol == 2:
+            first = chosen[0] if chosen else None
+            prev = GENESIS if first is None or first.n == 1 else self.hash_of(first.n - 1)
+            return {"protocol": 2, "device_id": self.device_id,
+                    "n": first.n if first else self.n + 1, "prev": prev,
+                    "mutations": [{"p": compact_payload(s.item.payload), "s": s.item.sig}
+                                  for s in chosen]}
         return {"protocol": 1, "device_id": self.device_id,
                 "mutations": [s.item.to_wire() for s in chosen]}
+
+    def hash_of(self, n: int) -> str:
+        """The hash of this device's mutation n (the chain is kept in `hashes`)."""
+        return self.hashes[n - 1]
 
     def post_push(self, body: dict[str, Any] | bytes, gzip_body: bool | None = None) -> Any:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -133,11 +148,15 @@ class SimDevice:
         items = self.outbox[:limit]
         r = self.post_push(self.push_body(items))
         if r.status_code == 200:
-            self.acknowledge(r.json())
+            self.acknowledge(r.json(), items)
         return r
 
-    def acknowledge(self, body: dict[str, Any]) -> None:
-        done = {res["id"]: res for res in body["results"]}
+    def acknowledge(self, body: dict[str, Any], items: list[Sent] | None = None) -> None:
+        if body.get("protocol") == 2:  # no echoes: results are in item order
+            chosen = self.outbox if items is None else items
+            done = {s.id: res for s, res in zip(chosen, body["results"], strict=True)}
+        else:
+            done = {res["id"]: res for res in body["results"]}
         self.acked.update(done)
         self.outbox = [s for s in self.outbox if s.id not in done]
 

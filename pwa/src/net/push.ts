@@ -15,11 +15,21 @@ import { getEnrolledDevice } from '../device/keystore';
 import { db, type LangsoDB } from '../store/db';
 import { applyPushResults, markRowError, observeServerClock, pendingSigned, type AckSummary, type SignedOutboxRow } from '../store/outbox';
 import type { PushResult, ReceiptRow } from '../store/types';
-import { gzip, HttpError, requestJson } from './http';
-import { cachedKeys, refreshKeys, verifyReceipt } from './receipts';
+import type { Json } from '../sync/canonical';
+import { attachmentRefs, compactPayload, receiptRecord, type CompactReceipt } from '../sync/wire';
+import { gzip, HttpError, OfflineError, requestJson } from './http';
+import { cachedKeys, refreshKeys, verifyReceipt, type CommuneKey } from './receipts';
 
 export const BATCH_MAX = 100;
-export const PROTOCOL = 1;
+/**
+ * After a batch of this run was acknowledged, a dropped connection is a reset on a weak link, not
+ * "offline": resend at once, then every RESUME_EVERY_MS, for up to RESUME_WINDOW_MS (a typical
+ * EDGE outage is a few seconds) before leaving it to the sync loop's back-off (docs/protocol.md §12).
+ */
+export const RESUME_EVERY_MS = 250;
+export const RESUME_WINDOW_MS = 10_000;
+/** Protocol 2: compact items and answers (docs/protocol.md §11, SPEC §WIRE). */
+export const PROTOCOL = 2;
 
 /** The run must stop; `message_vi` is shown in the sync status. */
 export class SyncStop extends Error {
@@ -40,6 +50,55 @@ export interface PushReport extends AckSummary {
 
 interface PushResponse {
   results?: PushResult[];
+  hlc?: string | null;
+}
+
+/** The version-2 envelope for consecutive outbox rows (WIRE1: the server rebuilds n, prev, device). */
+export function pushEnvelope(deviceId: string, rows: readonly SignedOutboxRow[]): Record<string, unknown> {
+  return {
+    protocol: PROTOCOL,
+    device_id: deviceId,
+    n: rows[0]!.n,
+    prev: rows[0]!.prev,
+    mutations: rows.map((r) => ({ p: compactPayload(r.payload), s: r.sig })),
+  };
+}
+
+async function communeKeys(d: LangsoDB, keyIdWanted: string): Promise<readonly CommuneKey[]> {
+  return (await refreshKeys(d, keyIdWanted).catch(() => cachedKeys(d)))?.keys ?? [];
+}
+
+/**
+ * A version-2 answer in the version-1 shape the rest of the app stores: results are in item
+ * order without echoes, so the row supplies id, n, entity and entity_id; a compact receipt is
+ * rebuilt into the signed version-1 record (WIRE3) and then verified like any receipt; missing
+ * attachments come as indices into the submission's attachment list (WIRE4).
+ */
+export async function expandAnswer(rows: readonly SignedOutboxRow[], body: PushResponse, d: LangsoDB): Promise<PushResult[]> {
+  const results = Array.isArray(body.results) ? body.results : [];
+  const out: PushResult[] = [];
+  for (const [i, r] of results.entries()) {
+    const row = rows[i];
+    if (!row) break;
+    const full: PushResult = { ...r, id: row.id, n: row.n, entity: row.entity, entity_id: row.entity_id };
+    if (i === results.length - 1 && typeof body.hlc === 'string') full['hlc'] = body.hlc;
+    const compact = r['receipt'] as CompactReceipt | undefined;
+    if (compact && typeof compact.key_id === 'string' && typeof compact.at === 'number') {
+      const keys = await communeKeys(d, compact.key_id);
+      const commune = keys.find((k) => k.key_id === compact.key_id)?.commune_id ?? keys[0]?.commune_id ?? '';
+      full['receipt'] = { payload: await receiptRecord(commune, row.entity_id, row.hash, compact.key_id, compact.at), sig: compact.sig };
+      full['revision'] = row.hash;
+    }
+    const missing = r['missing'];
+    if (Array.isArray(missing)) {
+      const fields = (JSON.parse(row.payload) as { fields: { components?: Record<string, string[]>; consent: { signature_sha256: string } } }).fields;
+      const refs = attachmentRefs(fields);
+      full['missing_attachments'] = missing.flatMap((k: Json) => (typeof k === 'number' && refs[k] ? [refs[k]] : []));
+      delete full['missing'];
+    }
+    out.push(full);
+  }
+  return out;
 }
 
 async function encodeBody(body: unknown): Promise<{ data: Uint8Array<ArrayBuffer>; gzipped: boolean }> {
@@ -88,6 +147,19 @@ export function itemMessage(messageVi: string): string {
   return /[.!?…]$/u.test(text) ? text : `${text}.`;
 }
 
+async function sendResuming<T>(send: () => Promise<T>, resume: boolean): Promise<T> {
+  const until = Date.now() + RESUME_WINDOW_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof OfflineError) || !resume || Date.now() >= until) throw error;
+      // Replays are safe: items the server committed before the reset come back with their stored results.
+      if (attempt > 0) await new Promise((r) => setTimeout(r, RESUME_EVERY_MS));
+    }
+  }
+}
+
 /** Push everything pending (or until a stop). */
 export async function pushPending(d: LangsoDB = db()): Promise<PushReport> {
   const report: PushReport = { acknowledged: 0, stillPending: 0, rejected: 0, conflicts: 0, batches: 0 };
@@ -97,16 +169,12 @@ export async function pushPending(d: LangsoDB = db()): Promise<PushReport> {
   for (;;) {
     const rows = await pendingSigned(batch, d);
     if (rows.length === 0) return report;
-    const { data, gzipped } = await encodeBody({
-      protocol: PROTOCOL,
-      device_id: device.id,
-      mutations: rows.map((r) => ({ payload: r.payload, sig: r.sig })),
-    });
+    const { data, gzipped } = await encodeBody(pushEnvelope(device.id, rows));
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (gzipped) headers['Content-Encoding'] = 'gzip';
     let body: PushResponse;
     try {
-      body = await requestJson<PushResponse>('/api/sync/push', { method: 'POST', headers, body: data, d, timeoutMs: 60_000 });
+      body = await sendResuming(() => requestJson<PushResponse>('/api/sync/push', { method: 'POST', headers, body: data, d, timeoutMs: 60_000 }), report.batches > 0);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       if (error.status === 413 && batch > 1) {
@@ -136,7 +204,7 @@ export async function pushPending(d: LangsoDB = db()): Promise<PushReport> {
       }
       throw stopFor(error);
     }
-    const results = Array.isArray(body.results) ? body.results : [];
+    const results = await expandAnswer(rows, body, d);
     const summary = await applyPushResults(rows, results, await receiptsOf(rows, results, d), d);
     report.batches++;
     report.acknowledged += summary.acknowledged;
