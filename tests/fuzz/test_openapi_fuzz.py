@@ -112,10 +112,14 @@ def _adjust(case: Any, known: dict[str, list[Any]], pick: int) -> None:
         for name in case.path_parameters:
             if known.get(name):
                 case.path_parameters[name] = known[name][pick // 2 % len(known[name])]
-    if case.operation.path == "/api/live/dossiers" and isinstance(case.query, dict):
-        value = case.query.get("max_seconds")
-        if isinstance(value, int) and 1 <= value <= 3600:
-            case.query["max_seconds"] = 1
+    if case.operation.path == "/api/live/dossiers":
+        # A missing max_seconds streams for the default ten minutes: always bound it, but keep
+        # the invalid values the negative mode generates (they must be refused, not streamed).
+        query = case.query if isinstance(case.query, dict) else {}
+        value = query.get("max_seconds")
+        if value is None or (isinstance(value, int) and 1 <= value <= 3600):
+            query["max_seconds"] = 1
+        case.query = query
 
 
 def _fuzz_operation(
