@@ -9,7 +9,7 @@ PWA_DIST := pwa/dist/index.html
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve db seed test test-fast check lint typecheck pwa browser bench clean
+.PHONY: help setup run serve db seed test test-fast check vectors lint typecheck pwa browser bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -49,11 +49,15 @@ browser: ## make sure Debian's Chromium is installed (browser tests)
 	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null); \
 	  else echo "Chromium missing: run 'sudo apt-get install chromium'"; [ "$$CI" != true ] || exit 1; fi; fi
 
-check: $(STAMP) $(PWA_STAMP) ## linters and type checkers (ruff, mypy, import rules, tsc)
+check: $(STAMP) $(PWA_STAMP) vectors ## linters and type checkers (ruff, mypy, import rules, tsc), vectors up to date
 	$(BIN)/ruff check backend sync tests bench migrations/env.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	cd pwa && npm run --silent typecheck
+
+vectors: $(STAMP) ## regenerate the shared test vectors from tools/vectors/; fails if they drifted
+	@for gen in tools/vectors/gen_*.py tools/vectors/vectors.py; do $(BIN)/python $$gen > /dev/null || exit 1; done
+	@git diff --exit-code --stat -- sync/vectors || { echo "sync/vectors/ differs from what tools/vectors/ writes"; exit 1; }
 
 test: setup browser check ## set up and run every test (SQLite, PostgreSQL, Chromium)
 	cd pwa && npm test --silent

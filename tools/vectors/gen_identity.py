@@ -203,5 +203,5 @@ for ch in text:
         out.append("\\u%04x" % ord(ch))
     else:
         out.append(ch)
-open("/work/main/sync/vectors/identity.json", "w", encoding="utf-8").write("".join(out) + "\n")
+open(__import__("pathlib").Path(__file__).resolve().parents[2] / "sync/vectors/identity.json", "w", encoding="utf-8").write("".join(out) + "\n")
 print(len(cases), "cases")

@@ -1,4 +1,4 @@
-import sys, dataclasses; sys.path.insert(0, "/tmp/gen"); sys.path.insert(0, "/work/main")
+import sys, dataclasses; sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
 from common import write
 from sync.merge import *
 from sync.errors import SyncError

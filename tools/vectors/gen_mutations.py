@@ -1,4 +1,4 @@
-import sys, json; sys.path.insert(0, "/tmp/gen"); sys.path.insert(0, "/work/main")
+import sys, json; sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
 from common import write, seed
 from sync.signatures import *
 from sync.mutations import *

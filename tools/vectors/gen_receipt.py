@@ -1,4 +1,4 @@
-import sys; sys.path.insert(0, "/tmp/gen"); sys.path.insert(0, "/work/main")
+import sys; sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
 from common import write
 from sync.receipt_code import *
 from sync.errors import SyncError

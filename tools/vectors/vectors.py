@@ -357,3 +357,5 @@ doc = {
 }
 (Path(__file__).resolve().parents[2] / "sync/vectors/forms.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 print(len(cases), "cases,", bad, "mismatches")
+if bad:
+    raise SystemExit(f"{bad} vector(s) disagree with the Python implementation")
