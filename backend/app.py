@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from backend.accounts.routes import AuthController, UserController
 from backend.catalog.loader import load_catalog
 from backend.db.engine import make_engine
+from backend.privacy.keys import install_for as install_pii_keys
 from backend.health import health
 from backend.households.routes import HouseholdController, MemberController
 from backend.lib.deps import provide_db, provide_principal
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     catalog = load_catalog(settings.catalog_dir) if settings.catalog_dir else load_catalog()
     engine = make_engine(settings.database_url)
+    install_pii_keys(engine, settings)
     state = State(
         {
             "settings": settings,

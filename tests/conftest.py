@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ from backend.db.migrate import upgrade
 from backend.settings import Settings
 from tests.support.databases import create_database, drop_database, require_postgres
 from tests.support.world import PASSWORD, build_world
+
+# One PII master key for the whole run (migrations, app, subprocess servers read it), so every
+# test database's data keys open; tests of key handling pass their own.
+os.environ.setdefault("LANGSO_PII_KEY", "11" * 32)
 
 pytest_plugins = ["tests.support.device"]  # the `make_device` fixture
 

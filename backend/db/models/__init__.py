@@ -12,6 +12,13 @@ from backend.db.models.monitoring import (
     PushSubscription,
     Rating,
 )
+from backend.db.models.privacy import (
+    AccessLogEntry,
+    BreachRecord,
+    MemberRestriction,
+    PiiDataKey,
+    PrivacyRequest,
+)
 from backend.db.models.review import DossierResult, SupplementRequest
 from backend.db.models.sync import (
     Device,
@@ -28,8 +35,10 @@ from backend.db.models.sync import (
 from backend.db.models.units import Commune, Province, Village
 
 __all__ = [
+    "AccessLogEntry",
     "AuthToken",
     "Blob",
+    "BreachRecord",
     "CitizenRating",
     "Commune",
     "Device",
@@ -44,6 +53,9 @@ __all__ = [
     "EntityVersion",
     "Household",
     "Member",
+    "MemberRestriction",
+    "PiiDataKey",
+    "PrivacyRequest",
     "Province",
     "PublicLookupAttempt",
     "PushNotice",

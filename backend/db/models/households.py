@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column
+from sqlalchemy import Column, Connection, event
 from sqlmodel import Field, SQLModel
 
 from backend.db.types import UTCDateTime
+from backend.privacy.keys import keyring_of
+from backend.privacy.sealed_types import SealedString
 
 
 class Household(SQLModel, table=True):
@@ -38,11 +40,22 @@ class Member(SQLModel, table=True):
     search_key: str = Field(default="", max_length=120, index=True)
     date_of_birth: date | None = Field(default=None)
     sex: str | None = Field(default=None, max_length=8, description="male | female")
-    cccd: str | None = Field(default=None, max_length=12, index=True)
+    # Sealed (backend/privacy): equality look-ups use `cccd_bidx`, a keyed hash.
+    cccd: str | None = Field(default=None, sa_column=Column(SealedString("members")))
+    cccd_bidx: str | None = Field(default=None, max_length=64, index=True)
     phone: str | None = Field(default=None, max_length=10)
     relationship: str = Field(max_length=16, description="relationship to the head, e.g. chu_ho")
-    ethnicity: str = Field(default="", max_length=40)
+    ethnicity: str = Field(default="", sa_column=Column(SealedString("members"), nullable=False))
     notes: str = Field(default="", max_length=2000)
     version: int = Field(default=1)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+@event.listens_for(Member, "before_insert")
+@event.listens_for(Member, "before_update")
+def _cccd_blind_index(_mapper: object, connection: Connection, target: Member) -> None:
+    # One rule in one place: whatever path writes a member, its CCCD look-up key follows.
+    target.cccd_bidx = (
+        keyring_of(connection.dialect).blind_index("cccd", target.cccd) if target.cccd else None
+    )
