@@ -18,7 +18,6 @@ from litestar.static_files import create_static_files_router
 from backend.accounts.routes import AuthController, UserController
 from backend.catalog.loader import load_catalog
 from backend.db.engine import make_engine
-from backend.privacy.keys import install_for as install_pii_keys
 from backend.health import health
 from backend.households.routes import HouseholdController, MemberController
 from backend.lib.deps import provide_db, provide_principal
@@ -30,6 +29,9 @@ from backend.lib.errors import (
 )
 from backend.lib.middleware import SessionAuthMiddleware
 from backend.lib.secrets import session_secret
+from backend.privacy.access import before_request as log_personal_reads
+from backend.privacy.keys import install_for as install_pii_keys
+from backend.privacy.routes import PrivacyController
 from backend.settings import Settings
 from backend.units.routes import UnitController
 
@@ -67,6 +69,7 @@ def route_handlers() -> list[Any]:
         ResultController,
         PublicVerifyController,
         *sync_handlers(),
+        PrivacyController,
     ]
 
 
@@ -110,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
         middleware=[auth],
+        before_request=log_personal_reads,
         exception_handlers={
             AppError: app_error_handler,
             HTTPException: http_error_handler,

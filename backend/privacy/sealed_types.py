@@ -49,7 +49,7 @@ class SealedString(SealedText):
     """The same, for a column that was a VARCHAR (now without a length: a sealed value is
     longer than its plaintext)."""
 
-    impl = String
+    impl = String  # type: ignore[assignment]
 
 
 class SealedJson(TypeDecorator[Any]):
