@@ -26,7 +26,8 @@ os.environ.setdefault("LANGSO_PII_KEY", "11" * 32)
 
 pytest_plugins = ["tests.support.device"]  # the `make_device` fixture
 
-WORLD_TABLES = {"provinces", "communes", "villages", "users", "user_villages"}
+WORLD_TABLES = {"provinces", "communes", "villages", "users", "user_villages",
+                "pii_data_keys"}  # the data keys belong to the database, like the world
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
 from sqlmodel import Session, col, select
 
 from backend.db.models import BreachRecord
@@ -91,10 +92,11 @@ class PrivacyController(Controller):
         rows = db.exec(select(BreachRecord).order_by(col(BreachRecord.opened_at).desc()))
         return [_breach_out(b) for b in rows]
 
-    @get("/breaches/{breach_id:str}/notice.{fmt:str}", sync_to_thread=True,
+    @get("/breaches/{breach_id:str}/notice", sync_to_thread=True,
          opt={"skip_compression": True}, guards=[require_roles("admin")])
-    def notice(self, breach_id: str, fmt: str, db: Session,
-               principal: Principal) -> Response[bytes]:
+    def notice(self, breach_id: str, db: Session, principal: Principal,
+               fmt: str = Parameter(query="format", default="txt")) -> Response[bytes]:
+        """The 72-hour notice: `?format=txt` (default) or `?format=pdf`."""
         if not principal.is_admin:
             raise forbidden()
         b = db.get(BreachRecord, breach_id)
