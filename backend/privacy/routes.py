@@ -10,6 +10,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.params import Parameter
 from sqlmodel import Session, col, select
 
@@ -45,11 +46,11 @@ class PrivacyController(Controller):
                 for a in queries.access_of(db, member_id)]
 
     @get("/people/{member_id:str}/export", sync_to_thread=True)
-    def export(self, member_id: str, db: Session, principal: Principal,
+    def export(self, member_id: str, db: Session, principal: Principal, state: State,
                request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         member = service.visible_person(db, principal, member_id)
         service.log_read(db, principal, "person.export", member, access.reason_of(request))
-        body = service.export_person(db, member)
+        body = service.export_person(db, member, state.catalog)
         db.commit()
         return Response(body, headers={
             **_NO_STORE, "Content-Disposition": f'attachment; filename="person-{member_id}.json"'})

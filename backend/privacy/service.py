@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from backend.catalog.loader import Catalog
 from backend.db.models import (
     Dossier,
     DossierEvent,
@@ -63,7 +64,27 @@ def _member_json(m: Member) -> dict[str, Any]:
             for k, v in m.model_dump().items() if k not in ("search_key", "cccd_bidx")}
 
 
-def export_person(session: Session, member: Member) -> dict[str, Any]:
+def sensitive_keys(catalog: Catalog | None, code: str, version: int) -> list[str]:
+    if catalog is None:
+        return []
+    try:
+        proc = catalog.get(code, version)
+    except Exception:  # an unknown procedure version: nothing to mark
+        return []
+    out: list[str] = []
+
+    def walk(fields: Any, prefix: str) -> None:
+        for f in fields or []:
+            if f.sensitive:
+                out.append(prefix + f.key)
+            walk(f.fields, f"{prefix}{f.key}[].")
+
+    walk(proc.form.fields, "")
+    return out
+
+
+def export_person(session: Session, member: Member, catalog: Catalog | None = None
+                  ) -> dict[str, Any]:
     household = session.get(Household, member.household_id)
     dossiers = queries.dossiers_of_member(session, member)
     ids = [d.id for d in dossiers]
@@ -81,7 +102,9 @@ def export_person(session: Session, member: Member) -> dict[str, Any]:
             "id": d.id, "procedure_code": d.procedure_code, "status": d.status,
             "outcome": d.outcome, "official_code": d.official_code, "role":
             "applicant" if d.applicant_member_id == member.id else "named_in_form",
-            "form_data": d.form_data, "created_at": d.created_at.isoformat(),
+            "form_data": d.form_data,
+            "sensitive_fields": sensitive_keys(catalog, d.procedure_code, d.procedure_version),
+            "created_at": d.created_at.isoformat(),
             "updated_at": d.updated_at.isoformat(),
             "events": [{"action": e.action, "to_status": e.to_status, "at": e.at.isoformat(),
                         "actor_role": e.actor_role, "reason": e.reason}

@@ -94,7 +94,7 @@ def test_blind_index_finds_duplicates_and_csv_import_refuses_a_known_cccd(
 def test_rotation_reencrypts_and_old_data_stays_readable(
     make_device: Any, client: Any, as_user: Any, engine: Engine
 ) -> None:
-    hid, head, did = full_flow(make_device, client, as_user)
+    _hid, head, did = full_flow(make_device, client, as_user)
     with Session(engine) as s:
         before = s.get(Member, head)
         assert before is not None
@@ -178,6 +178,7 @@ def test_person_export_json_and_printable_summary(
     assert body["household"]["id"] == hid and "is_head" in body["household"]
     [d] = body["dossiers"]
     assert d["id"] == did and d["role"] == "applicant" and d["result"] is not None
+    assert {"mother_ethnicity", "requester_cccd"} <= set(d["sensitive_fields"])
     assert body["record_history"] and body["access_log"][0]["action"] == "person.export"
     pdf = client.get(f"{url}/summary.pdf", headers={**off, "X-Access-Reason": "in"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -239,7 +240,7 @@ def test_consent_withdrawal_clears_optional_fields_and_restricts(
 ) -> None:
     dev = make_device()
     hid, head, _ = seed_household(dev)
-    did, _ = signed_dossier(dev, head)
+    _did, _ = signed_dossier(dev, head)
     off = as_user("officer_a")
     assert client.get(f"/api/households/{hid}", headers=off).status_code == 200  # in queue
     r = client.post(f"/api/privacy/people/{head}/requests", json={"kind": "consent_withdrawal"},
@@ -256,7 +257,7 @@ def test_breach_record_computes_who_is_affected_and_writes_the_notice(
     make_device: Any, client: Any, as_user: Any, tmp_path: Path
 ) -> None:
     dev = make_device()
-    hid, head, spouse = seed_household(dev)
+    hid, _head, _spouse = seed_household(dev)
     off = as_user("officer_a")
     client.get(f"/api/households/{hid}", headers={**off, "X-Access-Reason": "x"})
     now = utcnow()
