@@ -131,10 +131,11 @@ def downgrade() -> None:
         op.alter_column('members', 'ethnicity', existing_type=sa.String(),
                         type_=sa.VARCHAR(length=40), existing_nullable=False)
         op.alter_column('members', 'cccd', existing_type=sa.String(), type_=sa.VARCHAR(length=12))
-    with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_members_cccd_bidx'))
-        batch_op.create_index(batch_op.f('ix_members_cccd'), ['cccd'], unique=False)
-        batch_op.drop_column('cccd_bidx')
+    op.drop_index('ix_members_cccd_bidx', table_name='members')
+    op.create_index('ix_members_cccd', 'members', ['cccd'], unique=False)
+    # Native DROP COLUMN (SQLite ≥ 3.35): a batch rebuild would DROP TABLE members, which
+    # foreign keys from dossiers forbid once rows exist.
+    op.execute("ALTER TABLE members DROP COLUMN cccd_bidx")
 
     with op.batch_alter_table('privacy_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_privacy_requests_member_id'))
