@@ -345,4 +345,6 @@ export const en: Record<OfficerKey, string> = {
   'dash.satisfaction_channels': 'rated by citizens: on the phone {device}, on the status page {web}',
   'dash.satisfaction_volunteer': 'Recorded by volunteers',
   'dash.satisfaction_volunteer_note': 'Not counted for the target (not the citizen\'s own view)',
+  // pdp branch (issue 14): access reason outside the officer's queue
+  'privacy.reason_prompt': 'This person or dossier is not in your queue. Why do you need to see it? (the reason is written to the access log)',
 };

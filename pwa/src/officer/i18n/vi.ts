@@ -346,6 +346,8 @@ export const vi = {
   'dash.satisfaction_channels': 'người dân tự đánh giá: trên máy {device}, trên trang tra cứu {web}',
   'dash.satisfaction_volunteer': 'Tình nguyện viên ghi nhận',
   'dash.satisfaction_volunteer_note': 'Không tính vào mục tiêu (không phải ý kiến của người dân)',
+  // pdp branch (issue 14): access reason outside the officer's queue
+  'privacy.reason_prompt': 'Hồ sơ/người này không thuộc hàng chờ xử lý của bạn. Vì sao bạn cần xem? (lý do được ghi vào nhật ký truy cập)',
 } as const;
 
 export type OfficerKey = keyof typeof vi;
