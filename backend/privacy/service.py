@@ -201,6 +201,8 @@ def record_request(session: Session, principal: Principal, member: Member, kind:
             status = "retained"
             _restrict(session, member.id, "erasure", now, erase_later=True)
         else:
+            _restrict(session, member.id, "erased", now, erase_later=False)
+            session.flush()
             _anonymise_member(session, member, principal.user_id, now)
             outcome["person"] = "anonymised"
     elif kind == "consent_withdrawal":
@@ -211,6 +213,7 @@ def record_request(session: Session, principal: Principal, member: Member, kind:
         session.add(member)
         record_rest_change(session, "member", member, principal.user_id, now)
         _restrict(session, member.id, "consent_withdrawn", now, erase_later=False)
+        session.flush()
         outcome = {"fields_cleared": list(CONSENT_FIELDS)}
     elif kind == "restriction":
         _restrict(session, member.id, "restriction", now, erase_later=False)

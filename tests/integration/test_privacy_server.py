@@ -204,6 +204,9 @@ def test_erasure_keeps_retained_dossiers_until_the_purge(
     assert r.json()["outcome"]["dossiers_retained"] == [did]
     assert client.post(f"/api/privacy/people/{head}/requests", json={"kind": "nope"},
                        headers=off).status_code == 422
+    # a phone that was offline still pushes the old name: the erasure holds
+    dev.mutate("member", spouse, "update", {"full_name": "Vàng Thị Dính"}, base=2)
+    assert dev.push().status_code == 200
     with Session(engine) as s:
         sp = s.get(Member, spouse)
         assert sp is not None and sp.full_name == ERASED_NAME and sp.cccd is None
@@ -251,6 +254,13 @@ def test_consent_withdrawal_clears_optional_fields_and_restricts(
         assert m is not None and m.ethnicity == "" and m.phone is None and m.cccd
     # a restricted person is never routine: the same read now needs a reason
     assert client.get(f"/api/households/{hid}", headers=off).status_code == 428
+    # a later edit (a phone that was offline, an officer) cannot bring the data back
+    r = client.patch(f"/api/members/{head}", json={"phone": "0912345678", "notes": "x"},
+                     headers={**off, "X-Access-Reason": "sua"})
+    assert r.status_code == 200, r.text
+    with Session(engine) as s:
+        m = s.get(Member, head)
+        assert m is not None and m.phone is None and m.notes == ""
 
 
 def test_breach_record_computes_who_is_affected_and_writes_the_notice(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Connection, event
+from sqlalchemy import Column, Connection, event, text
 from sqlmodel import Field, SQLModel
 
 from backend.db.types import UTCDateTime
@@ -59,3 +59,17 @@ def _cccd_blind_index(_mapper: object, connection: Connection, target: Member) -
     target.cccd_bidx = (
         keyring_of(connection.dialect).blind_index("cccd", target.cccd) if target.cccd else None
     )
+
+
+@event.listens_for(Member, "before_update")
+def _honour_withdrawal(_mapper: object, connection: Connection, target: Member) -> None:
+    # A later write (a phone that was offline, an edit) must not bring back data the person
+    # withdrew consent for or had erased (docs/privacy.md). Runs before the blind index.
+    kind = connection.execute(
+        text("SELECT kind FROM member_restrictions WHERE member_id = :i"), {"i": target.id}
+    ).scalar()
+    if kind in ("consent_withdrawn", "erased"):
+        target.phone, target.ethnicity, target.notes = None, "", ""
+    if kind == "erased":
+        target.full_name, target.search_key = "(đã xoá theo yêu cầu)", ""
+        target.date_of_birth, target.sex, target.cccd = None, None, None
