@@ -11,7 +11,6 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
 from sqlmodel import Session, col, select
 
 from backend.db.models import BreachRecord
@@ -96,13 +95,14 @@ class PrivacyController(Controller):
     @get("/breaches/{breach_id:str}/notice", sync_to_thread=True,
          opt={"skip_compression": True}, guards=[require_roles("admin")])
     def notice(self, breach_id: str, db: Session, principal: Principal,
-               fmt: str = Parameter(query="format", default="txt")) -> Response[bytes]:
+               format: str = "txt") -> Response[bytes]:
         """The 72-hour notice: `?format=txt` (default) or `?format=pdf`."""
         if not principal.is_admin:
             raise forbidden()
         b = db.get(BreachRecord, breach_id)
         if b is None:
             raise not_found("sự cố", "Breach")
+        fmt = format
         if fmt == "txt":
             return Response(breach.notice_text(db, b).encode(),
                             media_type="text/plain; charset=utf-8", headers=_NO_STORE)
