@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Response, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -40,6 +40,9 @@ from backend.lib.middleware import SessionAuthMiddleware
 from backend.lib.openapi_problems import declare_problems
 from backend.lib.security_headers import add_security_headers
 from backend.lib.text_guard import refuse_control_text
+from backend.privacy.access import before_request as log_personal_reads
+from backend.privacy.keys import install_for as install_pii_keys
+from backend.privacy.routes import PrivacyController
 from backend.settings import Settings
 from backend.units.routes import UnitController
 
@@ -79,6 +82,7 @@ def route_handlers() -> list[Any]:
         PublicVerifyController,
         ProvinceController,
         *sync_handlers(),
+        PrivacyController,
     ]
 
 
@@ -90,6 +94,13 @@ def size_thread_pool(threads: int) -> None:
     anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
 
+
+async def before_request(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    """Litestar takes one `before_request` hook: the text guard (it may refuse), then the log
+    of officers' reads of personal data (it may ask for a reason)."""
+    await refuse_control_text(request)
+    return await log_personal_reads(request)
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -98,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     keys = register(settings)  # in fleet mode: refuses to start when a secret is missing
     blob_store = register_blob_store(settings)
     engine = make_engine(settings.database_url, threads=settings.worker_threads)
+    install_pii_keys(engine, settings)
     state = State(
         {
             "settings": settings,
@@ -134,7 +146,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "principal": Provide(provide_principal, sync_to_thread=False),
         },
         middleware=[CrossSiteRefusal(), auth],
-        before_request=refuse_control_text,
+        before_request=before_request,
         before_send=[add_security_headers],
         exception_handlers={
             AppError: app_error_handler,

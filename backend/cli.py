@@ -240,6 +240,73 @@ def _rebuild_rollups(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _engine_with_keys(settings: Settings) -> object:
+    from backend.db.engine import make_engine
+    from backend.privacy.keys import install_for
+
+    engine = make_engine(settings.database_url)
+    install_for(engine, settings)
+    return engine
+
+
+def _pii_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import Engine
+
+    from backend.privacy.rotation import rotate_configured
+
+    engine = _engine_with_keys(settings)
+    assert isinstance(engine, Engine)
+    print(rotate_configured(engine, settings, args.new_key_file))
+    return 0
+
+
+def _purge_retention(_: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import Engine
+
+    from backend.privacy.service import purge_retention
+
+    engine = _engine_with_keys(settings)
+    assert isinstance(engine, Engine)
+    counts = purge_retention(engine, settings)
+    print(f"purged {counts['dossiers']} dossier(s), anonymised {counts['people']} person(s), "
+          f"deleted {counts['access_log']} access-log entr(y/ies) past retention")
+    return 0
+
+
+def _breach_open(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from backend.lib.clock import utcnow
+    from backend.lib.errors import AppError
+    from backend.privacy import breach
+
+    def when(raw: str) -> datetime:
+        t = datetime.fromisoformat(raw)
+        if t.tzinfo is None:
+            raise SystemExit(f"langso: {raw!r} needs a time zone, e.g. 2026-12-06T08:00+07:00")
+        return t
+
+    engine = _engine_with_keys(settings)
+    assert isinstance(engine, Engine)
+    with Session(engine) as session:
+        try:
+            record = breach.open_breach(session, breach.BreachIn(
+                description=args.description, found_at=when(args.found_at),
+                window_from=when(args.window_from), window_to=when(args.window_to),
+                device_ids=args.device or [], actor_ids=args.account or [],
+                measures=args.measures or ""), args.opened_by, utcnow())
+        except AppError as exc:
+            print(f"langso: {exc.message_vi}", file=sys.stderr)
+            return 2
+        if args.pdf:
+            Path(args.pdf).write_bytes(breach.notice_pdf(session, record))
+        print(breach.notice_text(session, record))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="langso", description="Làng Số server")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -304,6 +371,29 @@ def build_parser() -> argparse.ArgumentParser:
     rr = sub.add_parser("rebuild-rollups",
                         help="recompute the province view's rollups (after an upgrade or import)")
     rr.set_defaults(func=_rebuild_rollups)
+
+    pii = sub.add_parser("pii", help="personal-data keys")
+    piisub = pii.add_subparsers(dest="pii_command", required=True)
+    rot = piisub.add_parser("rotate", help="new data keys (and master key); re-encrypt all")
+    rot.add_argument("--new-key-file", help="file with the new master key (64 hex digits)")
+    rot.set_defaults(func=_pii_rotate)
+
+    pr = sub.add_parser("purge-retention", help="purge personal data past its retention period")
+    pr.set_defaults(func=_purge_retention)
+
+    br = sub.add_parser("breach", help="personal-data breach records")
+    brsub = br.add_subparsers(dest="breach_command", required=True)
+    bo = brsub.add_parser("open", help="open a breach record and print the 72-hour notice")
+    bo.add_argument("--description", required=True)
+    bo.add_argument("--found-at", required=True, help="ISO time with zone")
+    bo.add_argument("--window-from", required=True, help="ISO time with zone")
+    bo.add_argument("--window-to", required=True, help="ISO time with zone")
+    bo.add_argument("--device", action="append", help="device id (repeatable)")
+    bo.add_argument("--account", action="append", help="user id whose reads count (repeatable)")
+    bo.add_argument("--measures", help="measures taken")
+    bo.add_argument("--opened-by", required=True, help="user id of the admin recording it")
+    bo.add_argument("--pdf", help="also write the notice as PDF to this path")
+    bo.set_defaults(func=_breach_open)
     return parser
 
 

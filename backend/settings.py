@@ -96,6 +96,17 @@ class Settings:
     blob_url: str | None = None  # file:///dir (default data_dir) or s3://bucket/prefix?...
     # days a closed dossier stays on a volunteer's phone (delivered to the device)
     device_closed_dossier_days: int = 30
+    # Personal data protection (branch pdp; docs/privacy.md). The master key: LANGSO_PII_KEY,
+    # else the file LANGSO_PII_KEY_FILE, else <data dir>/keys/pii-master.key (generated).
+    pii_key: str = field(default_factory=lambda: os.environ.get("LANGSO_PII_KEY", ""))
+    pii_key_file: str = field(default_factory=lambda: os.environ.get("LANGSO_PII_KEY_FILE", ""))
+    # Retention in days per record type (LANGSO_RETAIN_<TYPE>_DAYS), see docs/privacy.md.
+    retain_closed_dossier_days: int = field(
+        default_factory=lambda: _int("LANGSO_RETAIN_CLOSED_DOSSIER_DAYS", 3650))
+    retain_rejected_dossier_days: int = field(
+        default_factory=lambda: _int("LANGSO_RETAIN_REJECTED_DOSSIER_DAYS", 1825))
+    retain_access_log_days: int = field(
+        default_factory=lambda: _int("LANGSO_RETAIN_ACCESS_LOG_DAYS", 1825))
 
     @property
     def public_base(self) -> str:

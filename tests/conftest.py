@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,14 @@ from backend.settings import Settings
 from tests.support.databases import create_database, drop_database, require_postgres
 from tests.support.world import PASSWORD, build_world
 
+# One PII master key for the whole run (migrations, app, subprocess servers read it), so every
+# test database's data keys open; tests of key handling pass their own.
+os.environ.setdefault("LANGSO_PII_KEY", "11" * 32)
+
 pytest_plugins = ["tests.support.device", "tests.support.s3_server"]  # make_device, s3_server
 
-WORLD_TABLES = {"provinces", "communes", "villages", "users", "user_villages"}
+WORLD_TABLES = {"provinces", "communes", "villages", "users", "user_villages",
+                "pii_data_keys"}  # the data keys belong to the database, like the world
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

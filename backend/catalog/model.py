@@ -157,6 +157,9 @@ class FormField(_Strict):
     fields: list[FormField] | None = None
     min_items: StrictInt | None = Field(default=None, ge=0)
     max_items: StrictInt | None = Field(default=None, ge=1)
+    # Special-category personal data (ethnicity, religion, health, social-allowance details,
+    # identity numbers): shown with care and listed in a person's export (docs/privacy.md).
+    sensitive: StrictBool = False
 
     @property
     def merge_rule(self) -> MergeRule:

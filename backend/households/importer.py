@@ -19,6 +19,7 @@ from backend.households.queries import household_search_key
 from backend.lib.clock import new_id, utcnow
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
+from backend.privacy.lookup import cccd_index
 from backend.sync_api.changes import backfill
 from sync.identity import search_key
 
@@ -55,14 +56,16 @@ def import_into(session: Session, data: bytes, commune_id: str, now: datetime) -
     parsed = parse_households_csv(data, set(villages), today=local_date(now))
     errors = list(parsed.errors)
     if not errors:
+        # CCCDs are sealed: compare their blind indexes (backend/privacy).
         cccds = {m.cccd: m.row_number for h in parsed.households for m in h.members if m.cccd}
+        by_index = {cccd_index(session, c): c for c in cccds}
         if cccds:
-            taken = session.exec(
-                select(Member.cccd).where(
-                    Member.commune_id == commune_id, col(Member.cccd).in_(list(cccds))
+            taken_ix = session.exec(
+                select(Member.cccd_bidx).where(
+                    Member.commune_id == commune_id, col(Member.cccd_bidx).in_(list(by_index))
                 )
             ).all()
-            for cccd in sorted(c for c in taken if c):
+            for cccd in sorted(by_index[i] for i in taken_ix if i):
                 errors.append(
                     RowError(
                         cccds[cccd],

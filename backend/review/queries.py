@@ -83,8 +83,8 @@ def duplicate_expr() -> ColumnElement[bool]:
     same_cccd = exists().where(
         col(me.id) == Dossier.applicant_member_id,
         col(other_member.id) == other.applicant_member_id,
-        col(me.cccd).is_not(None),
-        col(other_member.cccd) == me.cccd,
+        col(me.cccd_bidx).is_not(None),
+        col(other_member.cccd_bidx) == me.cccd_bidx,
     ).correlate(Dossier, other)  # two levels up: auto-correlation stops at the nearest one
     return and_(col(Dossier.status).not_in(sorted(TERMINAL)), exists().where(
         col(other.id) != Dossier.id,
@@ -176,7 +176,7 @@ def duplicates_of(session: Session, d: Dossier) -> list[tuple[Dossier, str, str]
     """(dossier, applicant name, match: member|cccd) for the duplicate warning."""
     me = session.get(Member, d.applicant_member_id)
     stmt = (
-        select(Dossier, Member.full_name, Member.cccd)
+        select(Dossier, Member.full_name)
         .join(Member, col(Member.id) == Dossier.applicant_member_id)
         .where(
             col(Dossier.id) != d.id,
@@ -186,12 +186,12 @@ def duplicates_of(session: Session, d: Dossier) -> list[tuple[Dossier, str, str]
         )
     )
     same_member = col(Dossier.applicant_member_id) == d.applicant_member_id
-    if me is not None and me.cccd:
-        stmt = stmt.where(or_(same_member, col(Member.cccd) == me.cccd))
+    if me is not None and me.cccd_bidx:
+        stmt = stmt.where(or_(same_member, col(Member.cccd_bidx) == me.cccd_bidx))
     else:
         stmt = stmt.where(same_member)
     out = []
-    for other, name, _cccd in session.exec(stmt.order_by(col(Dossier.created_at))).all():
+    for other, name in session.exec(stmt.order_by(col(Dossier.created_at))).all():
         match = "member" if other.applicant_member_id == d.applicant_member_id else "cccd"
         out.append((other, name, match))
     return out

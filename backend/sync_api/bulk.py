@@ -22,11 +22,12 @@ from sqlmodel import Session
 
 Processor = Callable[[Any], Any] | None
 _Plan = tuple[str, tuple[str, ...], tuple[Processor, ...], bool]
-_PLANS: dict[tuple[str, str, tuple[str, ...]], _Plan] = {}
+_PLANS: dict[tuple[Dialect, str, tuple[str, ...]], _Plan] = {}
 
 
 def _plan(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Plan:
-    cache_key = (dialect.name, table.name, keys)
+    # The dialect itself, not its name: a column type may carry per-engine state (PII keys).
+    cache_key = (dialect, table.name, keys)
     plan = _PLANS.get(cache_key)
     if plan is None:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))

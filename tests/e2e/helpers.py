@@ -285,6 +285,25 @@ def server_db(server: LiveServer) -> Iterator[sqlite3.Connection]:
         con.close()
 
 
+def unseal(server: LiveServer, purpose: str, value: str) -> str:
+    """Open a value sealed at rest (backend/privacy) with the server's keys, as an operator
+    holding the master key could; plaintext (a row from before sealing) passes through."""
+    from backend.db.engine import make_engine
+    from backend.privacy.crypto import is_sealed
+    from backend.privacy.keys import load_keyring, master_for
+    from backend.settings import Settings
+
+    if not is_sealed(value):
+        return value
+    engine = make_engine(server.database_url)
+    try:
+        with engine.connect() as conn:
+            ring = load_keyring(conn, master_for(Settings.from_env()), create=False)
+    finally:
+        engine.dispose()
+    return ring.open(purpose, value).decode()
+
+
 def blob_path(server: LiveServer, sha256: str) -> Path:
     return server.data_dir / "blobs" / sha256[:2] / sha256
 

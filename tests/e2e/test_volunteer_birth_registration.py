@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     server_db,
     sync_now,
     unlock,
+    unseal,
     young_couple,
 )
 
@@ -91,7 +92,7 @@ def test_volunteer_registers_birth_offline_then_syncs(
         }
 
     mutation = decode_signed_mutation(
-        rev["payload"], rev["sig"], device["alg"], device["public_key"]
+        unseal(server, "sync", rev["payload"]), rev["sig"], device["alg"], device["public_key"]
     )
     assert mutation.hash == rev["hash"]
     assert mutation.op == "submit" and mutation.entity_id == dossier_id

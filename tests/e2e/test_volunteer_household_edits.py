@@ -18,6 +18,7 @@ from tests.e2e.helpers import (
     log_in,
     server_db,
     sync_now,
+    unseal,
     young_couple,
 )
 
@@ -31,6 +32,7 @@ def second_phone(browser: Any, request: pytest.FixtureRequest, tmp_path: Any) ->
         if test_failed(request.node):
             dump_pages(ctx, tmp_path, "second")
         ctx.close()
+
 
 
 def _share_village(server: LiveServer, username: str, village_id: str) -> None:
@@ -105,7 +107,8 @@ def test_two_volunteers_edit_the_same_household_offline(
     assert [
         (
             c["field"],
-            *(json.loads(c[k]) for k in ("base_value", "current_value", "proposed_value")),
+            *(json.loads(unseal(server, "sync", json.loads(c[k])))
+              for k in ("base_value", "current_value", "proposed_value")),
             c["status"],
         )
         for c in conflicts

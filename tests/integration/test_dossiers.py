@@ -62,7 +62,9 @@ def test_illegal_transition_is_refused_and_writes_nothing(
     body = response.json()
     assert body["code"] == "illegal_transition"
     assert "Bản nháp" in body["message_vi"]
-    audit = client.get(f"/api/dossiers/{draft['id']}/audit", headers=as_user("officer_a")).json()
+    # A draft is not in the officer's review queue: the read carries a reason.
+    reader = {**as_user("officer_a"), "X-Access-Reason": "test"}
+    audit = client.get(f"/api/dossiers/{draft['id']}/audit", headers=reader).json()
     assert [e["action"] for e in audit] == ["create"]
 
 

@@ -83,7 +83,11 @@ def pin(engine: Engine, did: str, **values: Any) -> None:
 
 def set_cccd(engine: Engine, member_id: str, cccd: str | None) -> None:
     with Session(engine) as s:
-        s.exec(update(Member).where(Member.id == member_id).values(cccd=cccd))  # type: ignore[call-overload]
+        # Through the ORM, so the CCCD's blind index follows (backend/privacy).
+        m = s.get(Member, member_id)
+        assert m is not None
+        m.cccd = cccd
+        s.add(m)
         s.commit()
 
 

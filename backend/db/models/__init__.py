@@ -15,6 +15,13 @@ from backend.db.models.monitoring import (
     Rating,
 )
 from backend.db.models.outbox import PushDelivery, PushOutbox, WorkerJob
+from backend.db.models.privacy import (
+    AccessLogEntry,
+    BreachRecord,
+    MemberRestriction,
+    PiiDataKey,
+    PrivacyRequest,
+)
 from backend.db.models.province import DossierRollup
 from backend.db.models.review import DossierResult, SupplementRequest
 from backend.db.models.sync import (
@@ -32,8 +39,10 @@ from backend.db.models.sync import (
 from backend.db.models.units import Commune, Province, Village
 
 __all__ = [
+    "AccessLogEntry",
     "AuthToken",
     "Blob",
+    "BreachRecord",
     "CitizenRating",
     "Commune",
     "CommuneClock",
@@ -51,6 +60,9 @@ __all__ = [
     "EntityVersion",
     "Household",
     "Member",
+    "MemberRestriction",
+    "PiiDataKey",
+    "PrivacyRequest",
     "Province",
     "PublicLookupAttempt",
     "PushDelivery",

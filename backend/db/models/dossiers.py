@@ -9,6 +9,7 @@ from sqlalchemy import Column, Integer, String
 from sqlmodel import Field, SQLModel
 
 from backend.db.types import JsonValue, UTCDateTime
+from backend.privacy.sealed_types import SealedJson
 
 
 class Dossier(SQLModel, table=True):
@@ -23,7 +24,7 @@ class Dossier(SQLModel, table=True):
     prepared_by: str = Field(foreign_key="users.id", index=True, max_length=36)
     status: str = Field(max_length=24, index=True)
     outcome: str | None = Field(default=None, max_length=16, description="approved | rejected")
-    form_data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonValue))
+    form_data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(SealedJson("dossiers")))
     components: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonValue))
     official_code: str | None = Field(
         default=None, sa_column=Column(String(48), unique=True, nullable=True)
@@ -48,7 +49,7 @@ class DossierEvent(SQLModel, table=True):
     actor_role: str = Field(max_length=16)
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     reason: str = Field(default="", max_length=2000)
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonValue))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(SealedJson("dossiers")))
 
 
 class DossierCodeCounter(SQLModel, table=True):

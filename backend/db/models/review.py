@@ -16,10 +16,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
 from backend.db.types import JsonValue, UTCDateTime
+from backend.privacy.sealed_types import SealedJson, SealedText
 
 
 class SupplementRequest(SQLModel, table=True):
@@ -48,9 +49,9 @@ class DossierResult(SQLModel, table=True):
     document_kind: str = Field(max_length=64)
     document_number: str = Field(default="", max_length=64)
     summary: str = Field(max_length=2000)
-    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonValue))
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(SealedJson("results")))
     result_sha256: str = Field(max_length=64)
-    record: str = Field(sa_column=Column(Text, nullable=False))
+    record: str = Field(sa_column=Column(SealedText("results"), nullable=False))
     sig: str = Field(max_length=128)
     key_id: str = Field(max_length=16)
     qr_text: str = Field(max_length=400)

@@ -15,10 +15,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.db.types import JsonValue, UTCDateTime
+from backend.privacy.sealed_types import SealedJson, SealedText
 
 # BIGINT on PostgreSQL; INTEGER (the rowid alias) on SQLite, where AUTOINCREMENT needs it.
 SeqType = BigInteger().with_variant(Integer(), "sqlite")
@@ -76,7 +77,7 @@ class SyncMutation(SQLModel, table=True):
     op: str = Field(max_length=16)
     status: str = Field(max_length=16)
     commune_id: str | None = Field(default=None, max_length=16)
-    payload: str = Field(sa_column=Column(Text, nullable=False))
+    payload: str = Field(sa_column=Column(SealedText("sync"), nullable=False))
     sig: str = Field(max_length=128)
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonValue))
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -89,7 +90,7 @@ class EntityVersion(SQLModel, table=True):
     entity: str = Field(primary_key=True, max_length=16)
     entity_id: str = Field(primary_key=True, max_length=36)
     version: int = Field(primary_key=True)
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonValue))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(SealedJson("sync")))
     clocks: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonValue))
     mutation_id: str | None = Field(default=None, max_length=36)
     actor_id: str | None = Field(default=None, max_length=36)
@@ -136,8 +137,8 @@ class SyncLoser(SQLModel, table=True):
     entity: str = Field(max_length=16)
     entity_id: str = Field(max_length=36, index=True)
     field: str = Field(max_length=140)
-    losing_value: Any = Field(default=None, sa_column=Column(JsonValue))
-    winning_value: Any = Field(default=None, sa_column=Column(JsonValue))
+    losing_value: Any = Field(default=None, sa_column=Column(SealedJson("sync")))
+    winning_value: Any = Field(default=None, sa_column=Column(SealedJson("sync")))
     losing_hlc: str | None = Field(default=None, max_length=64)
     winning_hlc: str | None = Field(default=None, max_length=64)
     rule: str = Field(max_length=16)
@@ -155,13 +156,13 @@ class SyncConflict(SQLModel, table=True):
     entity: str = Field(max_length=16)
     entity_id: str = Field(max_length=36, index=True)
     field: str = Field(max_length=140)
-    base_value: Any = Field(default=None, sa_column=Column(JsonValue))
-    current_value: Any = Field(default=None, sa_column=Column(JsonValue))
-    proposed_value: Any = Field(default=None, sa_column=Column(JsonValue))
+    base_value: Any = Field(default=None, sa_column=Column(SealedJson("sync")))
+    current_value: Any = Field(default=None, sa_column=Column(SealedJson("sync")))
+    proposed_value: Any = Field(default=None, sa_column=Column(SealedJson("sync")))
     current_hlc: str | None = Field(default=None, max_length=64)
     proposed_hlc: str = Field(max_length=64)
     status: str = Field(default="open", max_length=16, index=True)
-    resolved_value: Any = Field(default=None, sa_column=Column(JsonValue))
+    resolved_value: Any = Field(default=None, sa_column=Column(SealedJson("sync")))
     resolved_by: str | None = Field(default=None, max_length=36)
     resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     resolved_version: int | None = Field(default=None)
@@ -179,7 +180,7 @@ class DossierAmendment(SQLModel, table=True):
     dossier_id: str = Field(foreign_key="dossiers.id", index=True, max_length=36)
     mutation_id: str = Field(max_length=36)
     base_version: int
-    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonValue))
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(SealedJson("sync")))
     status: str = Field(default="pending", max_length=16, index=True)
     decided_by: str | None = Field(default=None, max_length=36)
     decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -200,7 +201,7 @@ class DossierRevision(SQLModel, table=True):
     prev_revision: str | None = Field(default=None, max_length=64)
     mutation_id: str = Field(max_length=36)
     device_id: str = Field(max_length=36)
-    payload: str = Field(sa_column=Column(Text, nullable=False))
+    payload: str = Field(sa_column=Column(SealedText("sync"), nullable=False))
     sig: str = Field(max_length=128)
     receipt: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JsonValue))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -51,6 +51,7 @@ export interface FormField {
   /** Prefill path (SPEC-forms PRE1), e.g. "household.address" or "relation:vo.full_name". */
   prefill?: string;
   merge?: 'identity' | 'lww' | 'server';
+  sensitive?: boolean; // special-category personal data (branch pdp, docs/privacy.md)
   options?: Option[];
   /** PRE7: when the applicant is the member picked in `field`, a select takes `value`. */
   applicant_role?: { field: string; value: string }[];

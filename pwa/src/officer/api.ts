@@ -65,8 +65,32 @@ export async function call(path: string, init: RequestInit = {}): Promise<Respon
   } catch {
     throw new OfficerApiError(0, {});
   }
+  if (response.status === 428 && !headers.has('X-Access-Reason')) {
+    const problem = await readProblem(response);
+    const reason = problem.code === 'access_reason_required' ? askReason(path) : undefined;
+    if (!reason) throw new OfficerApiError(response.status, problem);
+    headers.set('X-Access-Reason', encodeURIComponent(reason));
+    return call(path, { ...init, headers });
+  }
   if (!response.ok) throw new OfficerApiError(response.status, await readProblem(response));
   return response;
+}
+
+/**
+ * Reading a person or dossier outside the officer's own queue needs a stated reason, kept in
+ * the access log (docs/privacy.md). Asked once per subject for the page's life.
+ */
+const reasons = new Map<string, string>();
+
+function askReason(path: string): string | undefined {
+  const subject = path.split('?')[0]!.split('/').slice(0, 5).join('/');
+  const known = reasons.get(subject);
+  if (known) return known;
+  if (typeof globalThis.prompt !== 'function') return undefined;
+  const answer = globalThis.prompt(ot('privacy.reason_prompt'))?.trim();
+  if (!answer) return undefined;
+  reasons.set(subject, answer.slice(0, 500));
+  return reasons.get(subject);
 }
 
 export async function getJson<T>(path: string): Promise<T> {

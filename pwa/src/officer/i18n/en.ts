@@ -394,4 +394,6 @@ export const en: Record<OfficerKey, string> = {
   'prov.due': 'Due',
   'prov.when': 'Date',
   'prov.no_province': 'This account has no province.',
+  // pdp branch (issue 14): access reason outside the officer's queue
+  'privacy.reason_prompt': 'This person or dossier is not in your queue. Why do you need to see it? (the reason is written to the access log)',
 };

@@ -395,6 +395,8 @@ export const vi = {
   'prov.due': 'Hạn',
   'prov.when': 'Ngày',
   'prov.no_province': 'Tài khoản chưa gắn với tỉnh nào.',
+  // pdp branch (issue 14): access reason outside the officer's queue
+  'privacy.reason_prompt': 'Hồ sơ/người này không thuộc hàng chờ xử lý của bạn. Vì sao bạn cần xem? (lý do được ghi vào nhật ký truy cập)',
 } as const;
 
 export type OfficerKey = keyof typeof vi;
