@@ -20,6 +20,7 @@ import anyio
 from litestar import Request, Response
 from sqlmodel import Session, select
 
+from backend.db.engine import ensure_writable
 from backend.db.models import AccessLogEntry, Dossier, Household, Member
 from backend.lib.auth import Principal
 from backend.lib.clock import utcnow
@@ -110,6 +111,7 @@ def reason_error(reason: str | None) -> AppError | None:
 
 def record(session: Session, principal: Principal, action: str, subject: Subject,
            reason: str) -> None:
+    ensure_writable(session)  # reads are logged: a GET's read transaction becomes a writer here
     session.add(AccessLogEntry(
         at=utcnow(), actor_id=principal.user_id, actor_role=principal.role, action=action,
         subject_kind=subject.kind, subject_id=subject.id, member_ids=subject.member_ids,
