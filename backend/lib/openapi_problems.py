@@ -48,6 +48,13 @@ CHECKS_CREDENTIALS = frozenset(
     {("POST", "/api/auth/login"), ("POST", "/api/devices/enrol-with-ticket")}
 )
 
+# Reads of a person or a dossier that an officer makes outside their own queue need a reason
+# (428 when missing, 422 when blank or too long): the access log of backend/privacy/access.py.
+REASON_LOGGED_READS = (
+    "/api/members/{", "/api/households/{", "/api/dossiers/{", "/api/review/dossiers/{",
+    "/api/privacy/people/{",
+)
+
 _BINARY = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
 _PHOTOS_AND_PDF = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 # Success answers that are not the handler's JSON; None: the answer has no body.
@@ -114,6 +121,8 @@ def problem_statuses(method: str, path: str, handler: HTTPRouteHandler, op: Oper
         statuses.add(401)
     if (method, path) in RATE_LIMITED:
         statuses.add(429)
+    if method == "GET" and path.startswith(REASON_LOGGED_READS):
+        statuses |= {422, 428}
     return statuses
 
 

@@ -32,10 +32,11 @@ def _tamper_push(dossier_id: str, before: str, after: str, seen: list[str]) -> A
         gz = (request.headers.get("content-encoding") or "") == "gzip"
         doc = json.loads(gzip.decompress(body) if gz else body)
         for item in doc.get("mutations", []):
-            payload = item.get("payload", "")
+            key = "payload" if "payload" in item else "p"  # protocol 1 or 2 (compact items)
+            payload = item.get(key, "")
             if f'"entity_id":"{dossier_id}"' in payload and before in payload:
-                item["payload"] = payload.replace(before, after)
-                seen.append(item["payload"])
+                item[key] = payload.replace(before, after)
+                seen.append(item[key])
         raw = json.dumps(doc, ensure_ascii=False).encode()
         headers = {k: v for k, v in request.headers.items() if k not in ("content-encoding", "content-length")}
         route.continue_(post_data=raw, headers=headers)

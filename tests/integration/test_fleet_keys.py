@@ -87,9 +87,10 @@ def test_a_fleet_node_does_not_invent_commune_keys_and_the_command_makes_them_on
     assert "created key" in out and "already has key" in out
     with Session(engine) as s:
         rows = s.exec(select(CommuneSigningKey)).all()
-        assert {r.commune_id for r in rows} == {WORLD.commune_a, WORLD.commune_b}
+        assert {r.commune_id for r in rows} == {WORLD.commune_a, WORLD.commune_b,
+                                                WORLD.commune_c}
         assert all(len(r.private_key_enc) > 40 and r.seq == 1 for r in rows)
-    assert keys_json(one) == keys_json(two) and len(keys_json(one)) == 2
+    assert keys_json(one) == keys_json(two) and len(keys_json(one)) == 3
 
 
 def test_tokens_tickets_keys_and_vapid_are_shared_by_the_nodes(

@@ -5,6 +5,7 @@ a rolled-back append wakes nobody."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from typing import Any
 
 import pytest
@@ -14,6 +15,14 @@ from sqlmodel import Session
 from backend.live.notifier import notifier_for
 from tests.integration.test_pull_cursor_concurrency import SCOPE_B, write_change
 from tests.support.world import WORLD
+
+
+def run_in_fresh_loop(coro: Any) -> Any:
+    """asyncio.run in a thread of its own: Playwright's sync API keeps an event loop running
+    in the test worker's main thread once an end-to-end test has opened the browser."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 
 
 @pytest.mark.postgres_only
@@ -49,6 +58,6 @@ def test_a_commit_wakes_the_feeds_of_its_commune_only(
             for w in (a, b, admin):
                 notifier.unregister(w)
 
-    quiet, woke_b, woke_admin, woke_a = asyncio.run(scenario())
+    quiet, woke_b, woke_admin, woke_a = run_in_fresh_loop(scenario())
     assert quiet, "a rolled-back append must not wake anyone"
     assert woke_b and woke_admin and not woke_a

@@ -46,7 +46,7 @@ def _raw(url: str, sql: str) -> object:
 
 
 def test_existing_plaintext_rows_are_sealed_and_still_read(old_database: str) -> None:
-    upgrade(old_database, "0007_officer")
+    upgrade(old_database, "0007_vault")
     engine = make_engine(old_database)
     build_world(engine)
     now = datetime(2026, 3, 2, tzinfo=UTC).replace(tzinfo=None)
@@ -85,7 +85,7 @@ def test_existing_plaintext_rows_are_sealed_and_still_read(old_database: str) ->
         assert d is not None and d.form_data["requester_cccd"] == CCCD
     engine.dispose()
 
-    downgrade(old_database, "0007_officer")
+    downgrade(old_database, "0007_vault")
     assert _raw(old_database, "SELECT cccd FROM members WHERE id = 'm1'") == CCCD
     assert "Mông" in json.dumps(
         _raw(old_database, "SELECT form_data FROM dossiers WHERE id = 'd1'"), ensure_ascii=False)

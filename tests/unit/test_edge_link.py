@@ -4,13 +4,23 @@ with a real echo-style HTTP server; no timing assertions beyond the model's own 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import edge_link  # noqa: E402
+
+
+def run_in_fresh_loop(coro: Any) -> Any:
+    """asyncio.run in a thread of its own: Playwright's sync API keeps an event loop running
+    in the test worker's main thread once an end-to-end test has opened the browser."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 
 
 def test_bucket_serialises_and_delays() -> None:
@@ -64,7 +74,7 @@ def test_pipelined_answers_come_back_in_order_through_the_proxy() -> None:
         await proxy.close()
         server.close()
 
-    asyncio.run(scenario())
+    run_in_fresh_loop(scenario())
 
 
 def test_an_outage_resets_open_connections_and_refuses_new_ones(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -98,4 +108,4 @@ def test_an_outage_resets_open_connections_and_refuses_new_ones(monkeypatch) -> 
         await proxy.close()
         server.close()
 
-    asyncio.run(scenario())
+    run_in_fresh_loop(scenario())
