@@ -35,6 +35,7 @@ from tests.e2e.helpers import (
     log_in,
     open_household,
     server_db,
+    unseal,
     young_couple,
 )
 
@@ -282,7 +283,7 @@ def test_camera_refused_check_an_existing_member_from_a_photo_of_the_cccd_offlin
     born = date.fromisoformat(father["date_of_birth"])
     card_born = born.replace(day=28 if born.day != 28 else 27)  # the record's day is wrong
     card = Card(
-        cccd=father["cccd"],
+        cccd=unseal(server, "members", father["cccd"]),  # sealed at rest on the server
         full_name=father["full_name"],
         date_of_birth=card_born,
         sex=father["sex"],
