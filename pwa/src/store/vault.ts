@@ -19,7 +19,6 @@
  * cipher. Key wrapping happens outside transactions and uses WebCrypto.
  */
 import { gcm } from '@noble/ciphers/aes.js';
-import { argon2id } from 'hash-wasm';
 import { b64uDecode, b64uEncode } from '../sync/b64u';
 
 export const VAULT_META_KEY = 'vault';
@@ -229,6 +228,9 @@ export async function unwrapKey(kek: Uint8Array, wrap: Wrap): Promise<Uint8Array
 
 /** KEK = Argon2id(PIN, salt) — 32 bytes. */
 export async function pinKek(pin: string, salt: Uint8Array, params: Argon2Params = ARGON2_PARAMS): Promise<Uint8Array> {
+  // Loaded when a PIN is first set or typed, not with the app: its inline WebAssembly would
+  // otherwise weigh on the volunteer entry budget. The chunk is precached like every other.
+  const { argon2id } = await import('hash-wasm');
   return argon2id({
     password: pin,
     salt,
