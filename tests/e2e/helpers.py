@@ -39,7 +39,14 @@ def wait_offline_ready(page: Any) -> None:
     """Waits, WITHOUT reloading, until the service worker installed its whole precache and
     controls this very page (it claims the page on first install). From then on every volunteer
     screen, lazy chunks included, is served with no network."""
-    page.wait_for_function(_CONTROLLED, timeout=60_000)
+    wait_for_js(page, _CONTROLLED, "the service worker to control the page", timeout=60_000)
+
+
+def wait_for_js(page: Any, expression: str, what: str, timeout: float = 30_000) -> None:
+    """Polls a JavaScript expression with `page.evaluate` (sent over the DevTools protocol).
+    Playwright's own `wait_for_function` builds its predicate with eval inside the page, which
+    the app's CSP (no 'unsafe-eval') refuses as soon as it has to poll."""
+    wait_until(page, lambda: bool(page.evaluate(expression)), what, timeout=timeout)
 
 
 def go_offline(context: Any, server: LiveServer) -> None:

@@ -23,6 +23,7 @@ from tests.e2e.helpers import (
     last_sync_success,
     open_household,
     server_db,
+    wait_for_js,
     wait_until,
     young_couple,
 )
@@ -36,7 +37,8 @@ def log_in_and_go_offline(page: Any, context: Any, server: LiveServer, username:
     page.wait_for_selector("#login-username")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.goto(server.url + "/?installed=1#/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    wait_for_js(page, "navigator.serviceWorker.controller !== null",
+                "the service worker to control the page")
     page.fill("#login-username", username)
     page.fill("#login-password", "demo")
     page.get_by_role("button", name="Đăng nhập").click()

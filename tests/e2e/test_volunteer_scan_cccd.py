@@ -36,6 +36,7 @@ from tests.e2e.helpers import (
     open_household,
     server_db,
     unseal,
+    wait_for_js,
     young_couple,
 )
 
@@ -163,7 +164,8 @@ def phone(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
 def _offline_after_login(page: Any, phone: Any, server: LiveServer, requests: list[str]) -> None:
     page.on("request", lambda r: requests.append(r.url))
     log_in(page, server, "volunteer1")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    wait_for_js(page, "navigator.serviceWorker.controller !== null",
+                "the service worker to control the page")
     server.stop()
     phone.set_offline(True)
 
