@@ -14,7 +14,7 @@ from typing import Any
 
 from backend.catalog.loader import Catalog, ProcedureNotFound
 from backend.lib.vntime import local_date
-from backend.monitoring.service import Dashboard
+from backend.monitoring.dashboard import Dashboard
 from sync.states import LABELS_VI
 
 BOM = "\ufeff"

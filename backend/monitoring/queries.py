@@ -1,5 +1,5 @@
 """SQL for the dashboard: everything is read once per request, scoped by `Scope`, and the
-figures are computed in Python (backend/monitoring/service.py). A commune holds thousands of
+figures are computed in Python (backend/monitoring/dashboard.py). A commune holds thousands of
 dossiers, not millions, so a handful of scoped queries beats a tangle of SQL aggregates that
 would have to agree on SQLite and PostgreSQL.
 """

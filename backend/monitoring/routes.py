@@ -14,7 +14,7 @@ from sqlmodel import Session
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.vntime import local_date
-from backend.monitoring import csv_export, queries, service
+from backend.monitoring import csv_export, dashboard, device_health, queries
 
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -40,10 +40,10 @@ class MonitoringController(Controller):
 
     def _board(self, db: Session, state: State, principal: Principal, commune_id: str | None,
                village_id: str | None, volunteer_id: str | None, date_from: date | None,
-               date_to: date | None) -> service.Dashboard:
-        scope = service.authorise_scope(db, principal, commune_id, village_id, volunteer_id,
-                                        date_from, date_to)
-        return service.dashboard(db, state.catalog, scope, utcnow())
+               date_to: date | None) -> dashboard.Dashboard:
+        scope = dashboard.authorise_scope(db, principal, commune_id, village_id, volunteer_id,
+                                          date_from, date_to)
+        return dashboard.dashboard(db, state.catalog, scope, utcnow())
 
     @get("/dashboard", sync_to_thread=True, guards=[require_roles("officer", "admin")])
     def dashboard(
@@ -79,10 +79,10 @@ class MonitoringController(Controller):
         date_from: date | None = QueryParameter(name="from", default=None),
         date_to: date | None = QueryParameter(name="to", default=None),
     ) -> Response[bytes]:
-        scope = service.authorise_scope(db, principal, commune_id, village_id, volunteer_id,
-                                        date_from, date_to)
+        scope = dashboard.authorise_scope(db, principal, commune_id, village_id, volunteer_id,
+                                          date_from, date_to)
         now = utcnow()
-        board = service.Dashboard(scope, service.gather(db, state.catalog, scope, now, prefill=False))
+        board = dashboard.Dashboard(scope, dashboard.gather(db, state.catalog, scope, now, prefill=False))
         villages = queries.village_names(db, (f.row.village_id for f in board.facts))
         volunteers = queries.user_names(db, (f.row.prepared_by for f in board.facts))
         content = csv_export.dossiers_csv(board, state.catalog, villages, volunteers)
@@ -93,8 +93,8 @@ class MonitoringController(Controller):
                       data: DeviceHealthIn) -> dict[str, Any]:
         """The PWA reports its outbox on each push/pull: pending mutations and uploads, and
         when the oldest of them was recorded. Only the device's own user may report."""
-        row = service.report_device_health(db, principal, data.device_id, data.pending,
-                                           data.oldest_pending_at, utcnow())
+        row = device_health.report_device_health(db, principal, data.device_id, data.pending,
+                                                 data.oldest_pending_at, utcnow())
         return {"device_id": row.device_id, "pending": row.pending,
-                "oldest_pending_at": service.iso(row.oldest_pending_at),
-                "reported_at": service.iso(row.reported_at)}
+                "oldest_pending_at": dashboard.iso(row.oldest_pending_at),
+                "reported_at": dashboard.iso(row.reported_at)}

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from backend.lib.client_address import client_address
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
-from backend.monitoring.service import RATINGS, RatingRefused, rate_from_web
+from backend.monitoring.ratings import RATINGS, RatingRefused, rate_from_web
 from backend.public_status import rate_limit
 from backend.public_status.pages import RATING_WORDS, page_html, result_html
 from backend.public_status.service import (

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from backend.db.models import Dossier, Member
-from backend.review.service import announce
+from backend.review.actions import announce
 from backend.sync_api.entities import member_data
 
 

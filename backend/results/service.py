@@ -52,8 +52,10 @@ from backend.results.qr import (
     to_compact,
     verify_url,
 )
+from backend.review import actions as review_actions
+from backend.review import common as review_common
 from backend.review import queries as review_queries
-from backend.review import service as review
+from backend.review import view as review_view
 from backend.review.schemas import ResultIn, ResultOut
 from backend.sync_api.receipts import commune_key, rfc3339_ms
 from sync.canonical import canonical_bytes, nfc
@@ -111,15 +113,15 @@ def _store_pdf(session: Session, store: BlobStore, data: bytes, sha: str, user_i
 
 def _facts(session: Session, catalog: Catalog, d: Dossier) -> tuple[Procedure | None, Facts,
                                                                     Commune | None]:
-    procedure = review._procedure(catalog, d)
+    procedure = review_common._procedure(catalog, d)
     commune = session.get(Commune, d.commune_id)
     applicant = session.get(Member, d.applicant_member_id)
     household = session.get(Household, d.household_id)
-    members = review._household_members(session, d.household_id)
+    members = review_view._household_members(session, d.household_id)
     facts = Facts(
         form_data=d.form_data or {},
         member_names={mid: m.full_name for mid, m in members.items()},
-        applicant=review._member_json(applicant) or {},
+        applicant=review_view._member_json(applicant) or {},
         household_address=household.address if household else "",
         official_code=d.official_code or "",
         received_on=local_date(d.received_at) if d.received_at else None,
@@ -260,7 +262,7 @@ def issue(
         data={"result_id": r.id, "result_sha256": result_sha, "pdf_sha256": pdf_sha,
               "document_number": number, "key_id": kid, "corrections": corrections}))
     session.flush()
-    review.announce(session, "result", r.id, r.version, result_entity(r),
+    review_actions.announce(session, "result", r.id, r.version, result_entity(r),
                     (d.commune_id, d.village_id), principal.user_id, now)
     confirm_births(session, d, principal.user_id, now)
     notify_after_commit(session, "result_issued", dossier_id=d.id, data_dir=data_dir)

@@ -14,7 +14,7 @@ from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize
 from backend.results import service as results
-from backend.review import service
+from backend.review import actions, letters, queue, view
 from backend.review.queries import QueueFilters
 from backend.review.schemas import (
     ActionOut,
@@ -59,20 +59,20 @@ class ReviewController(Controller):
             status=status, procedure_code=procedure_code, village_id=village_id,
             volunteer=volunteer, commune_id=commune_id, due_soon=due_soon, overdue=overdue,
             has_conflict=has_conflict, possible_duplicate=possible_duplicate)
-        return service.queue(db, principal, state.catalog, filters, page, page_size, utcnow())
+        return queue.queue(db, principal, state.catalog, filters, page, page_size, utcnow())
 
     @get("/dossiers/{dossier_id:str}", sync_to_thread=True)
     def view(
         self, dossier_id: str, db: Session, principal: Principal, state: State
     ) -> DossierView:
-        return service.dossier_view(db, principal, state.catalog, dossier_id, utcnow())
+        return view.dossier_view(db, principal, state.catalog, dossier_id, utcnow())
 
     @post("/dossiers/{dossier_id:str}/actions", sync_to_thread=True, status_code=200)
     def act(
         self, dossier_id: str, data: ReviewActionIn, db: Session, principal: Principal,
         state: State,
     ) -> ActionOut:
-        return service.act(db, principal, state.catalog, dossier_id, data, utcnow(),
+        return actions.act(db, principal, state.catalog, dossier_id, data, utcnow(),
                            state.settings.data_dir)
 
     @get("/dossiers/{dossier_id:str}/apology-draft", sync_to_thread=True)
@@ -80,7 +80,7 @@ class ReviewController(Controller):
         self, dossier_id: str, db: Session, principal: Principal, state: State,
         reason: str = "",
     ) -> ApologyDraft:
-        return service.apology_draft(db, principal, state.catalog, dossier_id, utcnow(),
+        return letters.apology_draft(db, principal, state.catalog, dossier_id, utcnow(),
                                      reason)
 
     @get("/dossiers/{dossier_id:str}/documents/{name:str}", sync_to_thread=True,
@@ -95,7 +95,7 @@ class ReviewController(Controller):
         if not name.endswith(".pdf"):
             raise AppError("unknown_document", "Không có loại giấy tờ này.",
                            "Unknown document.", 404)
-        pdf, filename = service.document_pdf(
+        pdf, filename = letters.document_pdf(
             db, principal, state.catalog, dossier_id, name[: -len(".pdf")], utcnow(),
             appointment_date, reason)
         return Response(pdf, media_type="application/pdf", headers={

@@ -21,7 +21,7 @@ from backend.dossiers.service import apply_action
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError
 from backend.push.notify import notify_after_commit
-from backend.review.service import close_tasks
+from backend.review.actions import close_tasks
 from backend.sync_api.context import (
     Applied,
     Ctx,

@@ -38,7 +38,7 @@ from backend.db.retry import is_transient, run_transaction
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
-from backend.monitoring.service import apply_rating_mutation
+from backend.monitoring.ratings import apply_rating_mutation
 from backend.sync_api import apply_dossier, apply_people, wire_v2
 from backend.sync_api.bulk import insert_rows
 from backend.sync_api.changes import Versions

@@ -34,7 +34,7 @@ import { HEAD, HOUSEHOLD, KHAI_SINH, pythonSet, repoText, seed, TYPED, WIFE } fr
 const FIELDS = KHAI_SINH.form.fields as unknown as FormField[];
 const SUBMIT_FIELDS = pythonSet(repoText('backend/sync_api/apply_dossier.py'), 'SUBMIT_FIELDS = frozenset(');
 const WRITABLE_DOSSIER = pythonSet(repoText('backend/sync_api/entities.py'), '"dossier": frozenset(');
-const RATING_FIELDS = pythonSet(repoText('backend/monitoring/service.py'), 'RATING_FIELDS = frozenset(');
+const RATING_FIELDS = pythonSet(repoText('backend/monitoring/ratings.py'), 'RATING_FIELDS = frozenset(');
 const HEX64 = /^[0-9a-f]{64}$/;
 
 let d: LangsoDB;

@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openConflicts, refreshConflicts, resolveConflict } from '../src/net/conflicts';
-import { KEYS_META_KEY, refreshKeys, reverifyPending, verifyReceipt } from '../src/net/receipts';
+import { refreshKeys } from '../src/net/keys';
+import { KEYS_META_KEY, reverifyPending, verifyReceipt } from '../src/verify/receipts';
 import { GENESIS } from '../src/sync/hashing';
 import type { Mutation } from '../src/sync/mutations';
 import { DOSSIER, HH, loggedIn, MEMBER, teardown, type World } from './sync-helpers';

@@ -1,9 +1,9 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setTransport } from '../src/net/http';
-import { refreshKeys } from '../src/net/receipts';
+import { refreshKeys } from '../src/net/keys';
 import { checkResults, resultPdfPath } from '../src/net/results';
-import { compactText, localResultState, parseRecord, pdfProblem, verifyResult } from '../src/net/results-check';
+import { compactText, localResultState, parseRecord, pdfProblem, verifyResult } from '../src/verify/results-check';
 import type { ResultRow } from '../src/store/types';
 import { canonicalBytes, canonicalText } from '../src/sync/canonical';
 import { sha256Hex } from '../src/sync/hashing';

@@ -27,7 +27,7 @@ from backend.db.models import (
     Village,
 )
 from backend.monitoring.csv_export import safe_cell
-from backend.monitoring.service import RatingRefused, apply_rating
+from backend.monitoring.ratings import RatingRefused, apply_rating
 from tests.support.world import WORLD, user_id
 
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam

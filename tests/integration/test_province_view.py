@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from backend.lib.clock import utcnow
 from backend.monitoring import rollups
-from backend.monitoring.service import apply_rating
+from backend.monitoring.ratings import apply_rating
 from tests.integration.test_results_verify import approved, issue
 from tests.integration.test_review_world import make_device, seed_household, signed_dossier
 from tests.support.world import WORLD, user_id

@@ -317,7 +317,7 @@ def test_a_new_supplement_request_closes_the_answered_one(
 def test_supplement_request_queues_a_push_notice_for_the_volunteer(
     client: Any, as_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import backend.review.service as review_service
+    import backend.review.actions as review_service
 
     sent: list[tuple[str, str]] = []
     monkeypatch.setattr(review_service, "notify_after_commit",

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from backend.db.models import DossierAmendment, SyncConflict
 from backend.lib.clock import new_id, utcnow
-from backend.review.service import next_working
+from backend.review.common import next_working
 from tests.integration.test_review_world import (
     days,
     pin,

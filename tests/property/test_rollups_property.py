@@ -25,7 +25,7 @@ from backend.dossiers.service import apply_action
 from backend.lib.auth import load_principal
 from backend.lib.errors import AppError
 from backend.monitoring import rollups
-from backend.monitoring.service import RatingRefused, apply_rating
+from backend.monitoring.ratings import RatingRefused, apply_rating
 from tests.conftest import WORLD_TABLES
 from tests.support.world import WORLD, user_id
 

@@ -18,7 +18,8 @@ import type { PushResult, ReceiptRow } from '../store/types';
 import type { Json } from '../sync/canonical';
 import { attachmentRefs, compactPayload, receiptRecord, type CompactReceipt } from '../sync/wire';
 import { gzip, HttpError, OfflineError, requestJson } from './http';
-import { cachedKeys, refreshKeys, verifyReceipt, type CommuneKey } from './receipts';
+import { cachedKeys, verifyReceipt, type CommuneKey } from '../verify/receipts';
+import { refreshKeys } from './keys';
 
 export const BATCH_MAX = 100;
 /**

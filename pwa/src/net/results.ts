@@ -1,6 +1,6 @@
 /**
  * The sync loop's part for signed results (pull entity `result`): after each pull, check every
- * result not yet checked for its version (src/net/results-check.ts, offline, cached commune keys)
+ * result not yet checked for its version (src/verify/results-check.ts, offline, cached commune keys)
  * and store the verdict on the row; for a valid result, fetch the issued PDF once
  * (GET /api/results/{id}.pdf — volunteers of the dossier's village may read it) into the blob
  * store, so it opens offline, after checking the bytes are the issued file.
@@ -14,8 +14,9 @@ import { storableBlob } from '../store/vault';
 import { db, type LangsoDB } from '../store/db';
 import type { BlobRow, ResultPdf, ResultRow } from '../store/types';
 import { HttpError, OfflineError, request } from './http';
-import { cachedKeys, refreshKeys } from './receipts';
-import { parseRecord, PDF_REASONS, pdfProblem, verifyResult } from './results-check';
+import { cachedKeys } from '../verify/receipts';
+import { refreshKeys } from './keys';
+import { parseRecord, PDF_REASONS, pdfProblem, verifyResult } from '../verify/results-check';
 
 /** A result PDF is a page or two; anything larger is not what the server issues. */
 export const MAX_RESULT_PDF = 10 * 1024 * 1024;

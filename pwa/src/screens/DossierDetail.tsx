@@ -7,7 +7,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getLang, localized, t, type MessageKey } from '../i18n';
 import { href, navigate } from '../router';
-import { communeShortName, localResultState, type LocalResultState } from '../net/results-check';
+import { communeShortName, localResultState, type LocalResultState } from '../verify/results-check';
 import { db } from '../store/db';
 import type { ResultRow } from '../store/types';
 import { LiveView, Screen } from '../ui/common';
@@ -197,7 +197,7 @@ export function DossierDetail(props: { dossierId: string; justSigned?: boolean }
 
 /**
  * The commune's signature on the result, checked now on this device from the local store only
- * (src/net/results-check.ts), and the issued PDF, offered only after its bytes are re-checked.
+ * (src/verify/results-check.ts), and the issued PDF, offered only after its bytes are re-checked.
  */
 function ResultCheckBox(props: { row: ResultRow }): JSX.Element {
   const { row } = props;

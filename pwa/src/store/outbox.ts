@@ -367,7 +367,7 @@ export interface AckSummary {
 
 /**
  * Apply the per-mutation results of one push to the outbox and to the entities, in one
- * transaction. `receipts` are the already verified receipts (src/net/receipts.ts) keyed by
+ * transaction. `receipts` are the already verified receipts (src/verify/receipts.ts) keyed by
  * mutation id. Rows without a final result stay pending.
  */
 export async function applyPushResults(

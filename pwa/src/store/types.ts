@@ -192,7 +192,7 @@ export interface ReceiptRow {
   id: string;
   dossier_id?: string;
   received_at: string;
-  /** Receipt as the server sent it: {payload, sig} (src/net/receipts.ts). */
+  /** Receipt as the server sent it: {payload, sig} (src/verify/receipts.ts). */
   body: unknown;
   /** Offline verification with the commune key: 'valid' | 'invalid' | 'unverified' (no key yet). */
   verdict?: 'valid' | 'invalid' | 'unverified';

@@ -12,7 +12,7 @@ import { startFillTimer } from './model';
 import type { AttachmentRef, DossierDraft, RatingRecord, RatingValue } from './types';
 import { RATING_VALUES } from './types';
 
-/** Maximum comment length accepted by the server (backend/monitoring/service.py COMMENT_MAX). */
+/** Maximum comment length accepted by the server (backend/monitoring/ratings.py COMMENT_MAX). */
 export const RATING_COMMENT_MAX = 500;
 
 /** The draft's entry for a stored file. */

@@ -88,7 +88,7 @@ export interface PrefillCount {
 
 /**
  * Share of the form that came from earlier data. Same definition as the dashboard's computed
- * fallback (backend/monitoring/service.py `_computed_prefill`): among the filled top-level fields
+ * fallback (backend/monitoring/dashboard.py `_computed_prefill`): among the filled top-level fields
  * of the cleaned data, those whose value equals the prefill.
  */
 export function countPrefilled(fields: readonly FormField[], data: JsonObject, prefill: JsonObject): PrefillCount {

@@ -51,7 +51,7 @@ export function serverStatusLabel(status: string, lang: 'vi' | 'en' = 'vi'): str
   return (lang === 'en' ? LABELS_EN : LABELS_VI)[status];
 }
 
-/** A supplement item as the officer wrote it (backend/review/service.py `_check_items`). */
+/** A supplement item as the officer wrote it (backend/review/actions.py `_check_items`). */
 export interface SupplementItem {
   component_code?: string;
   field?: string;

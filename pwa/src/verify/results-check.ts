@@ -1,7 +1,7 @@
 /**
  * Offline check of signed electronic results (pull entity `result`, backend/results/service.py
  * `result_entity`). No network: the commune keys come from the cache the sync loop keeps for
- * receipts (src/net/receipts.ts, GET /.well-known/langso/keys.json).
+ * receipts (src/net/keys.ts, GET /.well-known/langso/keys.json).
  *
  * What the commune signs (backend/results/qr.py): the canonical JSON `record`
  *   {commune_id, dossier_id, issued_at, key_id, official_code, outcome, result_sha256, v: 1}

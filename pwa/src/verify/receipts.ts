@@ -2,8 +2,8 @@
  * Offline verification of submission receipts (backend/sync_api/receipts.py): a receipt is
  * {payload: canonical JSON text, sig: base64url Ed25519 over its UTF-8 bytes}, signed by the
  * commune key with id `key_id`. The commune public keys come from
- * GET /.well-known/langso/keys.json, fetched during sync and cached in meta "commune_keys", so a
- * receipt — and later a receipt shown again — verifies with no network at all.
+ * GET /.well-known/langso/keys.json, fetched during sync (src/net/keys.ts) and cached in meta
+ * "commune_keys", so a receipt — and later a receipt shown again — verifies with no network at all.
  *
  * A receipt is 'valid' only if ALL hold: the key is known and its key id matches its bytes (SIG7),
  * the signature verifies over the exact payload bytes, the payload is canonical, names this
@@ -15,10 +15,8 @@ import type { ReceiptRow } from '../store/types';
 import { canonicalText, parseJson } from '../sync/canonical';
 import { receiptCodeFor } from '../sync/receipt-code';
 import { keyId, verify } from '../sync/signatures';
-import { requestJson } from './http';
 
 export const KEYS_META_KEY = 'commune_keys';
-export const KEYS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface CommuneKey {
   key_id: string;
@@ -40,18 +38,6 @@ export interface SignedReceipt {
 
 export async function cachedKeys(d: LangsoDB = db()): Promise<CachedKeys | undefined> {
   return (await d.meta.get(KEYS_META_KEY))?.value as CachedKeys | undefined;
-}
-
-/** Fetch the published keys when the cache is missing, stale, or lacks `needKeyId`. */
-export async function refreshKeys(d: LangsoDB = db(), needKeyId?: string, nowMs: number = Date.now()): Promise<CachedKeys | undefined> {
-  const cached = await cachedKeys(d);
-  const fresh = cached && nowMs - cached.fetched_at < KEYS_MAX_AGE_MS;
-  if (fresh && (!needKeyId || cached.keys.some((k) => k.key_id === needKeyId))) return cached;
-  const body = await requestJson<{ keys?: CommuneKey[] }>('/.well-known/langso/keys.json', { d });
-  const keys = Array.isArray(body.keys) ? body.keys.filter((k) => typeof k.key_id === 'string' && typeof k.public_key === 'string') : [];
-  const next: CachedKeys = { keys, fetched_at: nowMs };
-  await d.meta.put({ key: KEYS_META_KEY, value: next });
-  return next;
 }
 
 const VI = {
