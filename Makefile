@@ -54,6 +54,8 @@ check: $(STAMP) $(PWA_STAMP) vectors ## linters and type checkers (ruff, mypy, i
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	cd pwa && npm run --silent typecheck
+	$(BIN)/python tools/check_module_sizes.py
+	cd pwa && npm run --silent lint
 
 vectors: $(STAMP) ## regenerate the shared test vectors from tools/vectors/; fails if they drifted
 	@for gen in tools/vectors/gen_*.py tools/vectors/vectors.py; do $(BIN)/python $$gen > /dev/null || exit 1; done

@@ -65,10 +65,10 @@ describe('PIN', () => {
     expect(isUnlocked()).toBe(false);
     const t1 = t0 + BASE_LOCK_MS + 1;
     expect(await unlockWithPin('0000', d, t1)).toMatchObject({ reason: 'wrong', lockedUntil: t1 + 2 * BASE_LOCK_MS });
-    expect(((await d.meta.get(PIN_META_KEY))?.value as PinRecord).failures).toBe(FREE_TRIES + 1);
+    expect(((await d.meta.get(PIN_META_KEY))!.value as PinRecord).failures).toBe(FREE_TRIES + 1);
     expect(lockDelayMs(40)).toBe(MAX_LOCK_MS);
     expect(await unlockWithPin('2468', d, t1 + 3 * BASE_LOCK_MS)).toEqual({ ok: true });
-    expect(((await d.meta.get(PIN_META_KEY))?.value as PinRecord).failures).toBe(0);
+    expect(((await d.meta.get(PIN_META_KEY))!.value as PinRecord).failures).toBe(0);
     d.close();
   });
 });
@@ -96,7 +96,7 @@ describe('first login', () => {
     const failing: typeof fetch = async (input, init) => (String(input) === '/api/devices' ? Promise.reject(new TypeError('offline')) : server.fetch(input, init));
     await expect(firstLogin(USER.username, PASSWORD, failing, d)).rejects.toMatchObject({ code: 'enrol_failed' });
     expect(await d.meta.get(META_KEYS.session)).toBeUndefined();
-    const key = ((await d.meta.get(DEVICE_META_KEY))?.value as { public_key: string }).public_key;
+    const key = ((await d.meta.get(DEVICE_META_KEY))!.value as { public_key: string }).public_key;
     await firstLogin(USER.username, PASSWORD, server.fetch, d);
     expect([...server.devices.values()].map((x) => x.public_key)).toEqual([key]);
     d.close();

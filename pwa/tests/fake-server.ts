@@ -225,7 +225,7 @@ export class FakeServer {
     for (const [i, item] of body.mutations.entries()) {
       try {
         decoded.push(await decodeSignedMutation(item.payload, item.sig, device.alg, device.public_key));
-      } catch (e) {
+      } catch {
         return problem(401, 'bad_signature', `Mục ${i}: Chữ ký không hợp lệ`, { errors: [{ index: i, code: 'bad_signature' }] });
       }
     }

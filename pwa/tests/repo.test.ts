@@ -1,7 +1,6 @@
 // @vitest-environment node
 import { VaultLocked } from '../src/store/vault';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeviceError } from '../src/device/errors';
 import { setUnlocked } from '../src/device/lock';
 import { runOnce, resetSyncForTests } from '../src/net/sync';
 import { householdSearchKey } from '../src/store/search';

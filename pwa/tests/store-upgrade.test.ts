@@ -4,7 +4,9 @@ import { upgradeFrom } from './store-harness';
 
 describe('schema history', () => {
   it('starts at version 1 and increases by one each step', () => {
-    SCHEMA_HISTORY.forEach((v, i) => expect(v.version).toBe(i + 1));
+    SCHEMA_HISTORY.forEach((v, i) => {
+      expect(v.version).toBe(i + 1);
+    });
     expect(CURRENT_VERSION).toBe(SCHEMA_HISTORY.length);
   });
 

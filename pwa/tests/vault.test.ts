@@ -47,7 +47,9 @@ function haystack(dump: { value: unknown }[]): string {
     else if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object' && !(v instanceof CryptoKey)) Object.values(v).forEach(walk);
   };
-  dump.forEach((e) => walk(e.value));
+  dump.forEach((e) => {
+    walk(e.value);
+  });
   return parts.join('\u0000');
 }
 const latin1 = (bytes: Uint8Array): string => Array.from(bytes, (b) => String.fromCharCode(b)).join('');

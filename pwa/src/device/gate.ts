@@ -10,11 +10,10 @@ import { startSync } from '../net/sync';
 import type { Session } from '../store/types';
 import { needsDevice } from './account';
 import { getEnrolledDevice } from './keystore';
-import { AUTO_LOCK_HIDDEN_MS, isUnlocked, onLockChange, startAutoLock } from './lock';
+import { isUnlocked, onLockChange, startAutoLock } from './lock';
 import { hasPin } from './pin';
 
 export type Gate = 'loading' | 'enrol' | 'set_pin' | 'unlock' | 'ready';
-export const LOCK_AFTER_HIDDEN_MS = AUTO_LOCK_HIDDEN_MS;
 
 export function useLockGate(session: Session | null | undefined): Gate {
   const [unlocked, setUnlockedState] = useState(isUnlocked());

@@ -31,12 +31,11 @@ import {
   wrapKey,
   type VaultRecord,
 } from '../store/vault';
-import { b64uDecode, b64uEncode } from '../sync/b64u';
+import { b64uDecode } from '../sync/b64u';
 import { DeviceError } from './errors';
 import { setUnlocked } from './lock';
 
 export const PIN_META_KEY = 'pin';
-export const PIN_ITERATIONS = 250_000;
 export const FREE_TRIES = 5;
 export const BASE_LOCK_MS = 30_000;
 export const MAX_LOCK_MS = 60 * 60 * 1000;

@@ -113,7 +113,7 @@ async function receiptsOf(rows: readonly SignedOutboxRow[], results: readonly Pu
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const result of results) {
     const row = byId.get(result.id);
-    if (!row || row.entity !== 'dossier' || result['receipt'] === undefined) continue;
+    if (row?.entity !== 'dossier' || result['receipt'] === undefined) continue;
     const receipt = result['receipt'] as { payload?: unknown };
     let keyIdWanted: string | undefined;
     try {

@@ -1,7 +1,6 @@
 /** Review actions: which need a reason (server rules, docs/review-api.md §3) and their bodies. */
 
 export const ACTIONS = ['receive', 'refuse', 'request_supplement', 'approve', 'reject', 'stop', 'apologise'] as const;
-export type ReviewAction = (typeof ACTIONS)[number];
 
 /** The server answers 422 `reason_required` without one; the dialog asks first. */
 export const REASON_REQUIRED: ReadonlySet<string> = new Set(['refuse', 'request_supplement', 'reject', 'stop', 'apologise']);

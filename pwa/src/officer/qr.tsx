@@ -15,11 +15,11 @@ export function qrModules(text: string, level: 'L' | 'M' | 'Q' | 'H' = 'M'): boo
 
 export function qrPath(modules: boolean[][], quiet = 4): string {
   let d = '';
-  modules.forEach((row, r) =>
+  modules.forEach((row, r) => {
     row.forEach((dark, c) => {
       if (dark) d += `M${c + quiet} ${r + quiet}h1v1h-1z`;
-    }),
-  );
+    });
+  });
   return d;
 }
 

@@ -221,7 +221,9 @@ export async function applyPullPage(changes: readonly PullChange[], reset: boole
       const ids = [...new Set(changes.filter((c) => c.entity === kind).map((c) => c.id))];
       if (ids.length === 0) continue;
       const rows = (await (tables[kind] as Table).bulkGet(ids)) as (AnyRow | undefined)[];
-      ids.forEach((id, i) => current.set(`${kind}:${id}`, rows[i]));
+      ids.forEach((id, i) => {
+        current.set(`${kind}:${id}`, rows[i]);
+      });
     }
     for (const c of changes) {
       const p = pending.get(c.id);

@@ -40,10 +40,6 @@ export async function getBlob(sha256: string, d: LangsoDB = db()): Promise<Blob 
   return (await d.blobs.get(sha256))?.blob;
 }
 
-export async function getBlobRow(sha256: string, d: LangsoDB = db()): Promise<BlobRow | undefined> {
-  return d.blobs.get(sha256);
-}
-
 /** Blobs the sync loop must upload, smallest first (AT10: a short window delivers the most files). */
 export async function blobsToUpload(d: LangsoDB = db()): Promise<BlobRow[]> {
   const rows = await d.blobs.where('state').anyOf('pending', 'uploading').toArray();

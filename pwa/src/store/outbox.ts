@@ -111,7 +111,7 @@ export function referencedBlobs(fields: Record<string, unknown>): string[] {
   const hex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
   const components = fields['components'];
   if (components && typeof components === 'object') {
-    for (const list of Object.values(components)) if (Array.isArray(list)) list.filter(hex).forEach((h) => out.add(h));
+    for (const list of Object.values(components)) if (Array.isArray(list)) for (const h of list.filter(hex)) out.add(h);
   }
   const consent = fields['consent'] as { signature_sha256?: unknown } | undefined;
   if (consent && hex(consent.signature_sha256)) out.add(consent.signature_sha256);

@@ -8,7 +8,6 @@ import { villageIndex } from './search-index';
 import { householdSearchKey, matchesTokens, queryTokens, searchKey } from './search';
 import {
   META_KEYS,
-  type DossierRow,
   type HouseholdRow,
   type MemberRow,
   type ProcedureRow,
@@ -25,11 +24,6 @@ export async function getSession(d: LangsoDB = db()): Promise<Session | undefine
 
 export async function saveSession(session: Session, d: LangsoDB = db()): Promise<void> {
   await d.meta.put({ key: META_KEYS.session, value: session });
-}
-
-/** Logout forgets the token only; households, drafts and the outbox stay on the device. */
-export async function clearSession(d: LangsoDB = db()): Promise<void> {
-  await d.meta.delete(META_KEYS.session);
 }
 
 /** Stable per-installation id, created on first call. */
@@ -281,14 +275,6 @@ function diffFields(before: object, after: object, keys: readonly string[]): Rec
     if (was !== now) out[k] = now ?? null;
   }
   return out;
-}
-
-export async function pendingCount(d: LangsoDB = db()): Promise<number> {
-  return d.outbox.count();
-}
-
-export async function listDossiers(d: LangsoDB = db()): Promise<DossierRow[]> {
-  return d.dossiers.orderBy('updated_at').reverse().toArray();
 }
 
 export async function listProcedures(d: LangsoDB = db()): Promise<ProcedureRow[]> {

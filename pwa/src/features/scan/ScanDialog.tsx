@@ -132,7 +132,9 @@ export function ScanDialog(props: {
         return;
       }
       if (stopped) {
-        stream.getTracks().forEach((track) => track.stop());
+        stream.getTracks().forEach((track) => {
+          track.stop();
+        });
         return;
       }
       const v = video.current;
@@ -153,7 +155,9 @@ export function ScanDialog(props: {
     return () => {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
-      stream?.getTracks().forEach((track) => track.stop());
+      stream?.getTracks().forEach((track) => {
+        track.stop();
+      });
       document.removeEventListener('keydown', onKey);
     };
   }, []);
