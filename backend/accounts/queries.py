@@ -24,7 +24,7 @@ def list_users(
             .join(Village, col(Village.id) == col(UserVillage.village_id))
             .where(Village.commune_id == commune_id)
         )
-        stmt = stmt.where(or_(User.commune_id == commune_id, col(User.id).in_(assigned)))
+        stmt = stmt.where(or_(col(User.commune_id) == commune_id, col(User.id).in_(assigned)))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(
         stmt.order_by(col(User.full_name), col(User.username)).offset(offset).limit(limit)

@@ -59,6 +59,6 @@ def forget(session: Session, username: str, address: str) -> None:
     """A successful login clears that username's failures (not the address's)."""
     session.execute(
         delete(PublicLookupAttempt).where(
-            PublicLookupAttempt.bucket == _buckets(username, address)[0]
+            col(PublicLookupAttempt.bucket) == _buckets(username, address)[0]
         )
     )

@@ -20,10 +20,10 @@ def next_sequence(session: Session, commune_id: str, day: date) -> int:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = DossierCodeCounter.__table__  # type: ignore[attr-defined]
     stmt = insert(table).values(commune_id=commune_id, day=day, last=1)
-    stmt = stmt.on_conflict_do_update(
+    upsert = stmt.on_conflict_do_update(
         index_elements=[table.c.commune_id, table.c.day], set_={"last": table.c.last + 1}
     ).returning(table.c.last)
-    return int(session.execute(stmt).scalar_one())
+    return int(session.execute(upsert).scalar_one())
 
 
 def official_code(unit_code: str, day: date, sequence: int) -> str:

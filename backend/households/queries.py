@@ -53,7 +53,7 @@ def members_of(session: Session, household_ids: Sequence[str]) -> dict[str, list
     rows = session.exec(
         select(Member)
         .where(col(Member.household_id).in_(list(household_ids)))
-        .order_by(Member.date_of_birth, Member.id)
+        .order_by(col(Member.date_of_birth), col(Member.id))
     )
     for m in rows:
         out[m.household_id].append(m)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
 import anyio
 from litestar import Controller, get
@@ -138,8 +138,8 @@ class LiveController(Controller):
                                             "province_admin")])
     async def dossiers(
         self, state: State, principal: Principal, commune_id: str | None = None,
-        max_seconds: int = QueryParameter(default=600, ge=1, le=3600),
-        last_event_id: str | None = HeaderParameter(name="Last-Event-ID", default=None),
+        max_seconds: Annotated[int, QueryParameter(ge=1, le=3600)] = 600,
+        last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID")] = None,
         after: str | None = None,
     ) -> ServerSentEvent:
         """Dossier changes of the commune as `event: dossier` messages whose data is

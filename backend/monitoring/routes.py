@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get, post
@@ -50,8 +50,8 @@ class MonitoringController(Controller):
         self, db: Session, state: State, principal: Principal,
         commune_id: str | None = None, village_id: str | None = None,
         volunteer_id: str | None = None,
-        date_from: date | None = QueryParameter(name="from", default=None),
-        date_to: date | None = QueryParameter(name="to", default=None),
+        date_from: Annotated[date | None, QueryParameter(name="from")] = None,
+        date_to: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> dict[str, Any]:
         """Figures for a commune (officers: their own), optionally one village, one volunteer
         and a range of creation dates (Vietnam dates, inclusive)."""
@@ -63,8 +63,8 @@ class MonitoringController(Controller):
         self, db: Session, state: State, principal: Principal,
         commune_id: str | None = None, village_id: str | None = None,
         volunteer_id: str | None = None,
-        date_from: date | None = QueryParameter(name="from", default=None),
-        date_to: date | None = QueryParameter(name="to", default=None),
+        date_from: Annotated[date | None, QueryParameter(name="from")] = None,
+        date_to: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> Response[bytes]:
         board = self._board(db, state, principal, commune_id, village_id, volunteer_id,
                             date_from, date_to)
@@ -76,8 +76,8 @@ class MonitoringController(Controller):
         self, db: Session, state: State, principal: Principal,
         commune_id: str | None = None, village_id: str | None = None,
         volunteer_id: str | None = None,
-        date_from: date | None = QueryParameter(name="from", default=None),
-        date_to: date | None = QueryParameter(name="to", default=None),
+        date_from: Annotated[date | None, QueryParameter(name="from")] = None,
+        date_to: Annotated[date | None, QueryParameter(name="to")] = None,
     ) -> Response[bytes]:
         scope = dashboard.authorise_scope(db, principal, commune_id, village_id, volunteer_id,
                                           date_from, date_to)

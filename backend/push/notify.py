@@ -135,9 +135,9 @@ def _send_one(http: requests.Session, signer: Any, sub: PushSubscription, data: 
             timeout=SEND_TIMEOUT,
             requests_session=http,
         )
-        return int(response.status_code)  # type: ignore[union-attr]
+        return int(response.status_code)
     except WebPushException as exc:
-        code = exc.status_code
+        code: int | None = exc.status_code
         if code not in (404, 410):
             log.warning("push to subscription %s failed: %s", sub.id, code)
         return code
@@ -297,7 +297,7 @@ def notify_due_soon(now: datetime, engine: Engine | None = None,
             claimed = session.execute(
                 insert(PushNotice).values(event="due_soon", dossier_id=d.id, key=key,
                                           created_at=now)
-                .on_conflict_do_nothing().returning(PushNotice.id)  # type: ignore[attr-defined]
+                .on_conflict_do_nothing().returning(col(PushNotice.id))
             ).first()
             if claimed is None:
                 session.commit()
