@@ -112,6 +112,9 @@ def _store_pdf(session: Session, store: BlobStore, data: bytes, sha: str, user_i
     if row is None:
         session.add(Blob(sha256=sha, size=len(data), content_type="application/pdf",
                          uploaded_by=user_id, created_at=now, content_key=key))
+    elif not row.content_key:  # a PDF stored plain before sealing, written again: now sealed
+        row.content_key = key
+        session.add(row)
 
 
 def _facts(session: Session, catalog: Catalog, d: Dossier) -> tuple[Procedure | None, Facts,

@@ -163,3 +163,24 @@ def test_a_damaged_sealed_blob_answers_503_blob_unavailable(app: Any, salt: int)
         app.state.blob_store.put_stored(sha, bytes(raw))
         r = client.get(f"/api/attachments/{sha}", headers=headers)
         assert r.status_code == 503 and r.json()["code"] == "blob_unavailable"
+
+
+def test_a_result_pdf_stored_plain_and_written_again_is_sealed_with_its_row_key(
+        app: Any, salt: int) -> None:
+    from backend.blobs.content import read_plain
+    from backend.results.service import _store_pdf
+
+    pdf = b"%PDF-1.7\n" + bytes([salt % 251]) * 2048 + b"\n%%EOF\n"
+    sha = hashlib.sha256(pdf).hexdigest()
+    store = app.state.blob_store
+    store.put_stored(sha, pdf)
+    with Session(app.state.engine) as s:
+        s.add(Blob(sha256=sha, size=len(pdf), content_type="application/pdf",
+                   uploaded_by=user_id("officer_a"), created_at=utcnow()))
+        s.commit()
+        _store_pdf(s, store, pdf, sha, user_id("officer_a"), utcnow())
+        s.commit()
+    with Session(app.state.engine) as s:
+        row = s.get(Blob, sha)
+        assert row is not None and row.content_key
+        assert is_sealed_blob(_raw(app, sha)) and read_plain(store, row) == pdf
