@@ -41,6 +41,7 @@ from backend.lib.openapi_problems import declare_problems
 from backend.lib.security_headers import add_security_headers
 from backend.lib.text_guard import refuse_control_text
 from backend.privacy.access import before_request as log_personal_reads
+from backend.privacy.console import PrivacyConsoleController
 from backend.privacy.keys import install_for as install_pii_keys
 from backend.privacy.routes import PrivacyController
 from backend.settings import Settings
@@ -83,6 +84,7 @@ def route_handlers() -> list[Any]:
         ProvinceController,
         *sync_handlers(),
         PrivacyController,
+        PrivacyConsoleController,
     ]
 
 

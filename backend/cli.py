@@ -273,6 +273,21 @@ def _purge_retention(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _blobs_seal(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import Engine
+
+    from backend.blobs import make_blob_store
+    from backend.blobs.content import seal_existing
+
+    engine = _engine_with_keys(settings)
+    assert isinstance(engine, Engine)
+    undo = args.blobs_command == "unseal"
+    changed, skipped = seal_existing(engine, make_blob_store(settings), undo=undo)
+    print(f"{'unsealed' if undo else 'sealed'} {changed} blob(s); {skipped} missing from the "
+          "store or not matching their hash (left as they are)")
+    return 1 if skipped else 0
+
+
 def _breach_open(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime
 
@@ -380,6 +395,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     pr = sub.add_parser("purge-retention", help="purge personal data past its retention period")
     pr.set_defaults(func=_purge_retention)
+
+    bl = sub.add_parser("blobs", help="photos and PDFs in the blob store, sealed at rest")
+    blsub = bl.add_subparsers(dest="blobs_command", required=True)
+    for name, text in (("seal", "seal the blobs stored plain before sealing existed"),
+                       ("unseal", "write every blob back plain (before a schema downgrade)")):
+        blsub.add_parser(name, help=text).set_defaults(func=_blobs_seal)
 
     br = sub.add_parser("breach", help="personal-data breach records")
     brsub = br.add_subparsers(dest="breach_command", required=True)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, head, patch, post
-from litestar.datastructures import ETag, State
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import HeaderParameter
-from litestar.response import File
 from sqlmodel import Session
 
 from backend.attachments import service
@@ -169,7 +168,7 @@ class AttachmentController(Controller):
     ) -> Response[Any]:
         """The blob's bytes, for callers who may see it (uploader, their commune's officers,
         admins; later: readers of a dossier that references it). Immutable: cache forever."""
-        blob, path = service.readable_blob(db, _store(state), principal, sha256)
+        blob, data = service.readable_blob(db, _store(state), principal, sha256)
         etag = f'"{blob.sha256}"'
         headers = {
             "Cache-Control": "private, max-age=31536000, immutable",
@@ -180,11 +179,12 @@ class AttachmentController(Controller):
         if_none_match = request.headers.get("if-none-match", "")
         if etag in [t.strip().removeprefix("W/") for t in if_none_match.split(",")]:
             return Response(None, status_code=304, headers={**headers, "ETag": etag})
-        return File(
-            path,
+        # The bytes are sealed at rest, so they are opened here and sent from memory (≤ the
+        # attachment limit), not streamed from the file.
+        filename = blob.sha256 + _EXTENSIONS.get(blob.content_type, "")
+        return Response(
+            data,
             media_type=blob.content_type,
-            content_disposition_type="inline",
-            filename=blob.sha256 + _EXTENSIONS.get(blob.content_type, ""),
-            etag=ETag(value=blob.sha256),
-            headers=headers,
+            headers={**headers, "ETag": etag,
+                     "Content-Disposition": f'inline; filename="{filename}"'},
         )

@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -33,9 +32,11 @@ from backend.attachments.sniff import (
     not_allowed,
 )
 from backend.attachments.storage import BlobStore
+from backend.blobs.content import read_plain, write_sealed
 from backend.db.models import Blob, Upload
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError, forbidden, not_found
+from backend.privacy.crypto import SealError
 
 log = logging.getLogger("langso.attachments")
 
@@ -322,7 +323,9 @@ def _finish(
     if declared and declared != found.content_type:
         # Advisory only: the sniffed type is what is stored and served.
         log.info("upload %s declared %s, is %s", sha, declared, found.content_type)
-    store.promote(upload.partial_path, sha)
+    # Sealed at rest (backend/blobs/sealed.py); the partial goes only once the row is committed.
+    partial = upload.partial_path
+    key = write_sealed(session, store, sha, store.resolve(partial).read_bytes())
     session.delete(upload)
     session.add(
         Blob(
@@ -333,17 +336,20 @@ def _finish(
             height=found.height,
             uploaded_by=principal.user_id,
             created_at=now,
+            content_key=key,
         )
     )
     try:
         session.commit()
     except IntegrityError:
-        # Another user finished the same hash at the same moment; theirs counts, ours goes.
+        # Another user finished the same hash at the same moment; theirs counts, ours goes
+        # (same content, same content key: whichever file landed last opens with their row).
         session.rollback()
         again = queries.get_upload(session, sha, principal.user_id, lock=True)
         if again is not None:
             session.delete(again)
         session.commit()
+    store.discard(partial)
     return UploadState(
         sha, size, size, True, declared_type=declared, content_type=found.content_type
     )
@@ -378,23 +384,34 @@ def can_read_blob(session: Session, principal: Principal, blob: Blob) -> bool:
 
 def readable_blob(
     session: Session, store: BlobStore, principal: Principal, sha256: str
-) -> tuple[Blob, Path]:
+) -> tuple[Blob, bytes]:
+    """The blob's row and its bytes, opened (they are sealed at rest)."""
     sha = check_sha256(sha256)
     blob = queries.get_blob(session, sha)
     if blob is None:
         raise not_found("tệp đính kèm", "Attachment")
     if not can_read_blob(session, principal, blob):
         raise forbidden()
-    path = store.blob_path(sha)
-    if not path.is_file():
-        log.error("blob %s recorded but missing on disk", sha)
+    return blob, plain_bytes(store, blob)
+
+
+def plain_bytes(store: BlobStore, blob: Blob) -> bytes:
+    """Opened bytes of a recorded blob; 503 `blob_unavailable` when the store lacks them or
+    they do not open (a lost key, a damaged file)."""
+    try:
+        data = read_plain(store, blob)
+    except SealError:
+        log.error("blob %s does not open", blob.sha256)
+        data = None
+    if data is None:
+        log.error("blob %s recorded but unreadable in the store", blob.sha256)
         raise AppError(
             "blob_unavailable",
             "Tệp đính kèm tạm thời không đọc được. Vui lòng báo quản trị viên.",
-            "The attachment is recorded but its bytes are missing on the server.",
+            "The attachment is recorded but its bytes are missing or do not open on the server.",
             503,
         )
-    return blob, path
+    return data
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The one interface for blobs and partial uploads, whatever holds the bytes.
 
-A blob is immutable and named by the SHA-256 of its content; it counts (a `blobs` row) only
+A blob is immutable and named by the SHA-256 of its content (its plaintext: the store holds it
+sealed, backend/blobs/sealed.py); it counts (a `blobs` row) only
 after the whole content was hashed and checked. A partial upload is named by `relpath`
 (`uploads/<user>/<sha>.part`, stored in `uploads.partial_path`); the offset in the database is
 the truth, so a write at `offset` drops whatever a crashed earlier attempt left after it.
@@ -47,4 +48,10 @@ class BlobStore(Protocol):
     def put_blob(self, sha256: str, data: bytes) -> None:
         """Store bytes the server made itself (a result PDF); `sha256` must be their hash."""
 
-    def read_blob(self, sha256: str) -> bytes | None: ...
+    def put_stored(self, sha256: str, stored: bytes) -> None:
+        """Store `stored` (a sealed blob, backend/blobs/sealed.py) as the blob `sha256`,
+        atomically replacing whatever was there; no hash check (ciphertext)."""
+
+    def read_blob(self, sha256: str) -> bytes | None:
+        """The bytes as stored: sealed (backend/blobs/sealed.py) or, for a blob written before
+        sealing, plain."""

@@ -1,9 +1,10 @@
 """The local-directory blob store (the default; one machine): partial uploads under `data_dir/uploads/`, verified blobs under
 `data_dir/blobs/ab/abcdef…` (first two hex digits fan the directory out).
 
-Invariants: a file under `blobs/` has exactly the content its name hashes to (it arrives
-there only by an atomic rename of a fsynced, verified partial file, so a crash leaves either
-the old state or the whole blob, never half a blob). A partial file may hold bytes beyond the
+Invariants: a file under `blobs/` holds exactly the content its name hashes to, sealed
+(backend/blobs/sealed.py) or, written before sealing, plain; it arrives there only by an atomic
+rename of a fsynced file, so a crash leaves either the old state or the whole blob, never half a
+blob. A partial file may hold bytes beyond the
 offset recorded in the database (a crash between write and commit); every write therefore
 seeks to the committed offset and truncates after itself.
 """
@@ -113,6 +114,17 @@ class LocalBlobStore:
         tmp = path.with_name(f"{sha256}.{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+
+    def put_stored(self, sha256: str, stored: bytes) -> None:
+        path = self.blob_path(sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{sha256}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            fh.write(stored)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -16,8 +16,9 @@ resume any upload. The price is one read of the chunks when the upload completes
 default): they are concatenated into a node-local file while hashing, the hash is checked, the
 content sniffed, and the file uploaded as the blob (boto3 switches to multipart for big files).
 
-Reads go through a node-local cache of blobs (`<data_dir>/blob-cache/`), checked against
-their hash when fetched; blobs are immutable, so the cache never goes stale and may be deleted
+Blobs are stored sealed (backend/blobs/sealed.py): the bucket, and the node-local cache of
+blobs (`<data_dir>/blob-cache/`) that reads go through, hold ciphertext; a legacy plain blob is
+checked against its hash when fetched; blobs are immutable, so the cache never goes stale and may be deleted
 at any time.
 """
 
@@ -32,6 +33,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+
+from backend.blobs.sealed import MAGIC, is_sealed_blob
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SAFE_ID = re.compile(r"[0-9a-zA-Z-]{1,64}")
@@ -188,16 +191,21 @@ class S3BlobStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{sha256}.{os.getpid()}.tmp")
         digest = hashlib.sha256()
+        head = b""
         try:
             body = self.client.get_object(Bucket=self.bucket, Key=self._blob_key(sha256))["Body"]
             with tmp.open("wb") as out:
                 for block in body.iter_chunks(_READ_BLOCK):
+                    if len(head) < len(MAGIC):
+                        head += block[: len(MAGIC)]
                     digest.update(block)
                     out.write(block)
         except ClientError:
             tmp.unlink(missing_ok=True)
             return path  # absent: the caller reports the blob unavailable
-        if digest.hexdigest() != sha256:  # never serve bytes that are not what they claim
+        # Never serve bytes that are not what they claim: a plain (legacy) blob must hash to its
+        # name; a sealed one is checked by its GCM tag and hash when opened.
+        if not is_sealed_blob(head) and digest.hexdigest() != sha256:
             tmp.unlink(missing_ok=True)
             return path
         os.replace(tmp, path)
@@ -214,6 +222,11 @@ class S3BlobStore:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise ValueError("data does not hash to its name")
         self.client.put_object(Bucket=self.bucket, Key=self._blob_key(sha256), Body=data)
+
+    def put_stored(self, sha256: str, stored: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._blob_key(sha256), Body=stored)
+        # The node-local cache may hold the blob as it was (plain, before `langso blobs seal`).
+        self._cache_path(sha256).unlink(missing_ok=True)
 
     def read_blob(self, sha256: str) -> bytes | None:
         path = self.blob_path(sha256)

@@ -6,7 +6,8 @@ Where the master key comes from, first match wins:
 3. `<data dir>/keys/pii-master.key`, generated on first run (the single-machine default,
    like the session and signing keys).
 
-Data keys (one per purpose: members, dossiers, sync, results, and `bidx` for blind indexes)
+Data keys (one per purpose: members, dossiers, sync, results, blobs, and `bidx` for blind
+indexes)
 live in `pii_data_keys`, each sealed under the master key. The unwrapped keyring is attached
 to the engine's dialect, so that every engine (one per database) carries its own keys: the
 column types receive the dialect on every bind and result, and nothing else is global.
@@ -36,7 +37,7 @@ from backend.lib.secrets import _create_exclusive
 from backend.privacy import crypto
 from backend.settings import Settings
 
-PURPOSES = ("members", "dossiers", "sync", "results", "bidx")
+PURPOSES = ("members", "dossiers", "sync", "results", "bidx", "blobs")
 MASTER_FILE = Path("keys") / "pii-master.key"
 _ATTR = "langso_keyring"
 

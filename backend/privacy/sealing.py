@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from backend.privacy.crypto import is_sealed
 from backend.privacy.keys import Keyring
@@ -43,6 +43,7 @@ SEALED: tuple[SealedColumn, ...] = (
     SealedColumn("dossier_revisions", ("hash",), "payload", "sync", False),
     SealedColumn("dossier_results", ("id",), "content", "results", True),
     SealedColumn("dossier_results", ("id",), "record", "results", False),
+    SealedColumn("blobs", ("sha256",), "content_key", "blobs", False),
 )
 
 
@@ -63,13 +64,22 @@ def _plain_of(raw: object, c: SealedColumn, old: Keyring | None, sqlite: bool) -
     return text_value
 
 
+def _present_columns(conn: Connection) -> set[tuple[str, str]]:
+    inspector = inspect(conn)
+    return {(t, col["name"]) for t in {c.table for c in SEALED}
+            for col in inspector.get_columns(t)}
+
+
 def reseal(conn: Connection, new: Keyring | None, old: Keyring | None,
            columns: Sequence[SealedColumn] = SEALED, batch: int = 500) -> int:
     """Rewrite every value of `columns`: open with `old` (plaintext passes through), seal
     with `new` (None = write plaintext back, for the downgrade). Returns values rewritten."""
     sqlite = conn.dialect.name == "sqlite"
     count = 0
+    present = _present_columns(conn)
     for c in columns:
+        if (c.table, c.column) not in present:
+            continue  # a column of a later schema (an older migration runs this too)
         pk = ", ".join(c.pk)
         where = " AND ".join(f"{k} = :k{i}" for i, k in enumerate(c.pk))
         target = "CAST(:v AS JSONB)" if (c.json and not sqlite) else ":v"

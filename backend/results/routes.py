@@ -13,7 +13,6 @@ from litestar import Controller, MediaType, Response, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import File
 from sqlmodel import Session, select
 
 from backend.db.models import Commune
@@ -64,10 +63,11 @@ class ResultController(Controller):
         Officers of the commune, admins and volunteers of the dossier's village."""
         if name.endswith(".pdf"):
             r = service.readable_result(db, principal, name[: -len(".pdf")])
-            return File(service.pdf_path(state.settings.data_dir, r),
-                        media_type="application/pdf", content_disposition_type="inline",
-                        filename=f"ket-qua-{r.official_code.replace('.', '-')}.pdf",
-                        headers=PDF_HEADERS)
+            filename = f"ket-qua-{r.official_code.replace('.', '-')}.pdf"
+            return Response(service.pdf_bytes(db, state.settings.data_dir, r),
+                            media_type="application/pdf",
+                            headers={**PDF_HEADERS,
+                                     "Content-Disposition": f'inline; filename="{filename}"'})
         return Response(service.result_out(service.readable_result(db, principal, name)))
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from backend.attachments.storage import BlobStore, open_blob_store
+from backend.blobs.content import read_plain, write_sealed
 from backend.catalog.loader import Catalog
 from backend.catalog.model import Procedure
 from backend.db.models import (
@@ -40,6 +41,7 @@ from backend.lib.auth import Principal
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
 from backend.lib.vntime import local_date
+from backend.privacy.crypto import SealError
 from backend.push.notify import notify_after_commit
 from backend.results.births import confirm_births
 from backend.results.document import Facts, apply_corrections, draft
@@ -105,10 +107,16 @@ def result_entity(r: DossierResult) -> dict[str, Any]:
 
 def _store_pdf(session: Session, store: BlobStore, data: bytes, sha: str, user_id: str,
                now: datetime) -> None:
-    store.put_blob(sha, data)
-    if session.get(Blob, sha) is None:
+    row = session.get(Blob, sha)
+    if row is not None and row.content_key and store.has_blob(sha):
+        return
+    key = write_sealed(session, store, sha, data, row.content_key if row else None)
+    if row is None:
         session.add(Blob(sha256=sha, size=len(data), content_type="application/pdf",
-                         uploaded_by=user_id, created_at=now))
+                         uploaded_by=user_id, created_at=now, content_key=key))
+    elif not row.content_key:  # a PDF stored plain before sealing, written again: now sealed
+        row.content_key = key
+        session.add(row)
 
 
 def _facts(session: Session, catalog: Catalog, d: Dossier) -> tuple[Procedure | None, Facts,
@@ -288,13 +296,20 @@ def result_for_dossier(session: Session, principal: Principal, dossier_id: str) 
     return r
 
 
-def pdf_path(data_dir: Path, r: DossierResult) -> Path:
-    path = open_blob_store(data_dir).blob_path(r.pdf_sha256)
-    if not path.is_file():
+def pdf_bytes(session: Session, data_dir: Path, r: DossierResult) -> bytes:
+    """The issued PDF, opened (blobs are sealed at rest, backend/blobs/sealed.py)."""
+    blob = session.get(Blob, r.pdf_sha256)
+    data = None
+    if blob is not None:
+        try:
+            data = read_plain(open_blob_store(data_dir), blob)
+        except SealError:
+            data = None
+    if data is None:
         raise AppError("blob_unavailable",
                        "Tệp kết quả tạm thời không đọc được. Vui lòng báo quản trị viên.",
                        "The result PDF is recorded but its bytes are missing.", 503)
-    return path
+    return data
 
 
 # --- verification ---------------------------------------------------------------------

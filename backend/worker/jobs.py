@@ -56,10 +56,20 @@ def _purge_uploads(engine: Engine, data_dir: Path, now: datetime) -> int:
         return purge_stale_uploads(session, open_blob_store(data_dir), STALE_UPLOADS, now)
 
 
+def _purge_retention(engine: Engine, _: Path, now: datetime) -> int:
+    from backend.privacy.service import purge_retention
+    from backend.settings import Settings
+
+    counts = purge_retention(engine, Settings.from_env(), now)
+    return sum(counts.values())
+
+
 SCHEDULE: tuple[Job, ...] = (
     Job("notify_due", timedelta(hours=1), _notify_due),
     Job("prune_pull_log", timedelta(hours=6), _prune_pull_log),
     Job("purge_stale_uploads", timedelta(hours=6), _purge_uploads),
+    # Personal data past its retention period (docs/privacy.md); the console shows its runs.
+    Job("purge_retention", timedelta(hours=24), _purge_retention),
 )
 
 

@@ -19,6 +19,7 @@ import { Conflicts } from './screens/Conflicts';
 import { SyncStatusScreen, useSyncLine } from './screens/SyncStatus';
 import { Unlock } from './screens/Unlock';
 import type { LoginOutcome, Persistence } from './device/account';
+import { forgetWipedNote, resetOnWipe, wipedNote, type WipedNote } from './device/after-wipe';
 import { useLockGate } from './device/gate';
 import { isOfficer } from './session';
 import { ensureDeviceId, getSession } from './store/repo';
@@ -208,19 +209,27 @@ export function App(): JSX.Element {
   const path = useHashPath();
 
   useEffect(() => onLangChange(() => setLangTick((n) => n + 1)), []);
+  const [wiped, setWiped] = useState<WipedNote | undefined>();
   useEffect(() => {
     void ensureDeviceId();
     getSession().then(
       (s) => setSession(s ?? null),
       () => setSession(null),
     );
+    wipedNote().then(setWiped, () => undefined);
   }, []);
+  // A lost-phone wipe: the page starts over at the login screen (src/device/after-wipe.ts).
+  useEffect(() => resetOnWipe(), []);
 
   // Login, device enrolment, PIN and logout live in src/device (account.ts, gate.ts).
   const gate = useLockGate(session);
   const [persistence, setPersistence] = useState<Persistence | undefined>();
   const onLoggedIn = (outcome: LoginOutcome): void => {
     setPersistence(outcome.persistence);
+    if (wiped) {
+      setWiped(undefined);
+      void forgetWipedNote();
+    }
     setSession(outcome.session);
     navigate(isOfficer(outcome.session.user) ? '/officer' : '/');
   };
@@ -245,7 +254,10 @@ export function App(): JSX.Element {
         {session === undefined ? (
           <p class="muted">{t('common.loading')}</p>
         ) : session === null || gate === 'enrol' ? (
-          <Login onLoggedIn={onLoggedIn} notice={gate === 'enrol' ? t('pin.reenrol') : undefined} />
+          <Login
+            onLoggedIn={onLoggedIn}
+            notice={wiped && session === null ? t('wipe.done', { at: new Date(wiped.at).toLocaleString('vi-VN') }) : gate === 'enrol' ? t('pin.reenrol') : undefined}
+          />
         ) : gate === 'loading' ? (
           <p class="muted">{t('common.loading')}</p>
         ) : gate === 'set_pin' || gate === 'unlock' ? (

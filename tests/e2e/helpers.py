@@ -315,6 +315,19 @@ def blob_path(server: LiveServer, sha256: str) -> Path:
     return server.data_dir / "blobs" / sha256[:2] / sha256
 
 
+def blob_bytes(server: LiveServer, sha256: str) -> bytes:
+    """A blob's bytes as the server holds them, opened: the file itself must be sealed
+    (backend/blobs/sealed.py); its key comes from the blob's row, unsealed like any value."""
+    from backend.blobs.sealed import is_sealed_blob, open_blob
+
+    stored = blob_path(server, sha256).read_bytes()
+    assert is_sealed_blob(stored), f"blob {sha256} is stored in clear"
+    with server_db(server) as con:
+        row = con.execute("select content_key from blobs where sha256 = ?", (sha256,)).fetchone()
+    assert row is not None and row["content_key"]
+    return open_blob(bytes.fromhex(unseal(server, "blobs", row["content_key"])), sha256, stored)
+
+
 @dataclass(frozen=True)
 class Couple:
     household_id: str

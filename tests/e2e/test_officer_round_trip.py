@@ -16,7 +16,7 @@ import pytest
 
 from tests.e2e.conftest import LiveServer, dump_pages
 from tests.e2e.helpers import (
-    blob_path,
+    blob_bytes,
     document_photo,
     draw_signature,
     file_birth_registration,
@@ -185,7 +185,7 @@ def _round_trip(
         "create", "submit", "receive", "start", "request_supplement", "supplement", "approve",
         "issue_result",
     ]
-    pdf_bytes = blob_path(server, result["pdf_sha256"]).read_bytes()
+    pdf_bytes = blob_bytes(server, result["pdf_sha256"])
     assert hashlib.sha256(pdf_bytes).hexdigest() == result["pdf_sha256"]
 
     # --- 5. the result reaches the device (with its PDF), then verifies with the server gone

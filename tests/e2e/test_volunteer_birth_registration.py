@@ -12,7 +12,7 @@ import pytest
 from sync.mutations import decode_signed_mutation
 from tests.e2e.conftest import OfflineVolunteer
 from tests.e2e.helpers import (
-    blob_path,
+    blob_bytes,
     document_photo,
     file_birth_registration,
     go,
@@ -106,7 +106,7 @@ def test_volunteer_registers_birth_offline_then_syncs(
     consent = mutation.fields["consent"]["signature_sha256"]
     for sha in [*photos, consent]:
         assert sha in blobs, f"blob {sha} missing on the server"
-        data = blob_path(server, sha).read_bytes()
+        data = blob_bytes(server, sha)
         assert hashlib.sha256(data).hexdigest() == sha
         assert len(data) == blobs[sha]["size"]
     for sha in photos:

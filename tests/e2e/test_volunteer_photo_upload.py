@@ -10,7 +10,7 @@ from typing import Any
 
 from tests.e2e.conftest import OfflineVolunteer
 from tests.e2e.helpers import (
-    blob_path,
+    blob_bytes,
     file_birth_registration,
     go,
     go_online,
@@ -109,4 +109,4 @@ def test_photo_upload_resumes_after_connection_drop(
             "select size, content_type from blobs where sha256 = ?", (sha,)
         ).fetchone()
     assert blob is not None and blob["size"] == size and blob["content_type"] == "application/pdf"
-    assert hashlib.sha256(blob_path(server, sha).read_bytes()).hexdigest() == sha
+    assert hashlib.sha256(blob_bytes(server, sha)).hexdigest() == sha

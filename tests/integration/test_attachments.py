@@ -22,6 +22,8 @@ from sqlmodel import Session, func, select
 from backend.app import create_app
 from backend.attachments import service
 from backend.attachments.storage import BlobStore
+from backend.blobs.content import read_plain
+from backend.blobs.sealed import is_sealed_blob
 from backend.db.models import Blob, Upload, User
 from backend.lib.auth import load_principal
 from backend.lib.clock import utcnow
@@ -141,9 +143,17 @@ def store_of(app: Any) -> BlobStore:
 
 
 def stored_bytes(app: Any, digest: str) -> bytes | None:
-    """The blob's bytes as the store holds them (local file or S3 object), not via the API."""
+    """The blob's bytes from the store (local file or S3 object), not via the API, opened with
+    the row's key; the stored form itself must be sealed, not the plain bytes."""
     store = store_of(app)
-    return store.read_blob(digest) if store.has_blob(digest) else None
+    if not store.has_blob(digest):
+        return None
+    raw = store.read_blob(digest)
+    assert raw is not None and is_sealed_blob(raw)
+    with Session(app.state.engine) as s:
+        blob = s.get(Blob, digest)
+        assert blob is not None and blob.content_key
+        return read_plain(store, blob)
 
 
 def partial_of(user: str, digest: str) -> str:

@@ -16,6 +16,8 @@ from litestar.testing import TestClient
 from sqlmodel import Session, select
 
 from backend.app import create_app
+from backend.blobs.content import read_plain
+from backend.blobs.sealed import is_sealed_blob
 from backend.db.engine import make_engine
 from backend.db.migrate import upgrade
 from backend.db.models import Blob, DossierResult, DossierRevision
@@ -120,7 +122,9 @@ def test_a_restored_backup_has_every_blob_and_every_signature(
                 results = s.exec(select(DossierResult)).all()
             assert len(blobs) >= 2 and len(revisions) == 2 and len(results) == 1
             for blob in blobs:
-                data = store.read_blob(blob.sha256)
+                # Sealed at rest: the restored database's key (keys/ copied above) opens it.
+                assert is_sealed_blob(store.read_blob(blob.sha256) or b"")
+                data = read_plain(store, blob)
                 assert data is not None and hashlib.sha256(data).hexdigest() == blob.sha256
                 assert len(data) == blob.size
             for rev in revisions:

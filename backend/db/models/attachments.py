@@ -1,7 +1,7 @@
 """Attachments: content-addressed blobs and the resumable uploads that produce them.
 
 A `Blob` row exists only for bytes whose SHA-256 the server has recomputed and whose type
-it has sniffed from the content; the bytes live on disk under `data_dir/blobs/ab/abcd…`.
+it has sniffed from the content; the bytes live sealed in the blob store (backend/blobs/).
 An `Upload` is one user's partial transfer of one hash; it never "counts" for anything.
 """
 
@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Column
 from sqlmodel import Field, SQLModel
 
 from backend.db.types import UTCDateTime
+from backend.privacy.sealed_types import SealedText
 
 
 class Blob(SQLModel, table=True):
@@ -26,6 +27,9 @@ class Blob(SQLModel, table=True):
     height: int | None = Field(default=None)
     uploaded_by: str = Field(foreign_key="users.id", index=True, max_length=36)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Hex of the key the stored bytes are sealed with (backend/blobs/sealed.py), itself sealed;
+    # NULL for a blob stored plain before sealing (until `langso blobs seal`).
+    content_key: str | None = Field(default=None, sa_column=Column(SealedText("blobs")))
 
 
 class Upload(SQLModel, table=True):

@@ -103,6 +103,7 @@ export const en: Record<MessageKey, string> = {
   'pin.forgot_hint': 'Needs a connection: enter the password of {username} to set a new PIN. Local data is kept.',
   'pin.forgot_submit': 'Confirm and set a new PIN',
   'pin.reenrol': 'This device must be enrolled again. Log in while online; local data is kept.',
+  'wipe.done': 'This phone was reported lost, so its keys and all data on it were erased (at {at}). Log in again to carry on: it will be enrolled as a new device.',
   'syncui.title': 'Sync',
   'syncui.open': 'Open sync status',
   'syncui.sync_now': 'Sync now',

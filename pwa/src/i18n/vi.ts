@@ -101,6 +101,7 @@ export const vi = {
   'pin.forgot_hint': 'Cần có mạng: nhập mật khẩu của tài khoản {username} để đặt mã PIN mới. Dữ liệu trên máy được giữ nguyên.',
   'pin.forgot_submit': 'Xác nhận và đặt mã PIN mới',
   'pin.reenrol': 'Thiết bị này cần được đăng ký lại. Hãy đăng nhập khi có mạng; dữ liệu trên máy được giữ nguyên.',
+  'wipe.done': 'Máy này đã được báo mất nên khoá và toàn bộ dữ liệu trên máy đã bị xoá (lúc {at}). Đăng nhập lại để dùng tiếp: máy sẽ được đăng ký như máy mới.',
   'syncui.title': 'Đồng bộ',
   'syncui.open': 'Xem trạng thái đồng bộ',
   'syncui.sync_now': 'Đồng bộ ngay',

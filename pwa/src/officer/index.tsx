@@ -16,6 +16,7 @@ import { DashboardScreen } from './screens/Dashboard';
 import { DevicesScreen } from './screens/Devices';
 import { DossierScreen } from './screens/Dossier';
 import { ImportScreen } from './screens/Import';
+import { PrivacyScreen } from './screens/Privacy';
 import { Queue } from './screens/Queue';
 import { injectStyles } from './styles';
 
@@ -23,11 +24,12 @@ import { injectStyles } from './styles';
 // they restyled a painted console and shifted the whole page (layout shift 0.75).
 injectStyles();
 
-const TAB_LABEL: Record<Exclude<Tab, 'dossier'>, 'tab.queue' | 'tab.dashboard' | 'tab.devices' | 'tab.import'> = {
+const TAB_LABEL: Record<Exclude<Tab, 'dossier'>, 'tab.queue' | 'tab.dashboard' | 'tab.devices' | 'tab.import' | 'tab.privacy'> = {
   queue: 'tab.queue',
   dashboard: 'tab.dashboard',
   devices: 'tab.devices',
   import: 'tab.import',
+  privacy: 'tab.privacy',
 };
 
 /** The queue's API query: the console hash query without `tab`. */
@@ -93,7 +95,7 @@ function CommuneConsole(props: { user: SessionUser }): JSX.Element {
   const tab = tabOf(q);
   useEffect(() => {
     document.querySelector<HTMLElement>('.oc h1')?.focus();
-  }, [tab, q.get('id')]);
+  }, [tab, q.get('id'), q.get('view')]);
   const active = tab === 'dossier' ? 'queue' : tab;
   return (
     <div class="oc">
@@ -124,6 +126,8 @@ function CommuneConsole(props: { user: SessionUser }): JSX.Element {
           <DevicesScreen />
         ) : tab === 'import' ? (
           <ImportScreen role={props.user.role} />
+        ) : tab === 'privacy' ? (
+          <PrivacyScreen user={props.user} query={q} />
         ) : (
           <Queue query={withoutTab(q)} />
         )}

@@ -1,7 +1,9 @@
+import { privacyEn } from './privacy';
 import type { OfficerKey } from './vi';
 
 /** Officer console messages, English — exactly the keys of vi.ts (compiler + officer-i18n test). */
 export const en: Record<OfficerKey, string> = {
+  ...privacyEn,
   'console.title': 'Commune officer console',
   'console.nav': 'Console sections',
   'console.role_officer': 'commune officer',

@@ -2,7 +2,10 @@
  * Officer console messages, Vietnamese (default and source of keys). NFC. English in en.ts must
  * have exactly these keys (compiler + tests/officer-i18n.test.ts).
  */
+import { privacyVi } from './privacy';
+
 export const vi = {
+  ...privacyVi,
   'console.title': 'Bàn làm việc cán bộ xã',
   'console.nav': 'Các mục của bàn làm việc',
   'console.role_officer': 'cán bộ xã',

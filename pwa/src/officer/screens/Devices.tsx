@@ -1,6 +1,7 @@
 /**
  * Devices of the commune: list, issue a one-time enrolment ticket for a volunteer (code shown big
- * and as a QR of the server's payload), revoke with a reason. A revoked device's pushes are refused;
+ * and as a QR of the server's payload), revoke with a reason, or mark a phone lost (the
+ * revocation carries a wipe order: the phone destroys its keys and data at its next contact). A revoked device's pushes are refused;
  * what it signed before stays verifiable.
  */
 import type { JSX } from 'preact';
@@ -18,8 +19,9 @@ interface DeviceList {
   names: Map<string, string>;
 }
 
-/** The device list names each device's owner (backend/devices; older servers send ids only). */
-type NamedDevice = Device & { username?: string; full_name?: string };
+/** The device list names each device's owner (backend/devices; older servers send ids only) and
+ * says whether a wipe was ordered (a lost phone) and done. */
+type NamedDevice = Device & { username?: string; full_name?: string; wipe_ordered_at?: string | null; wiped_at?: string | null };
 
 /** A volunteer of the commune as GET /api/users?role=volunteer lists them. */
 interface VolunteerItem {
@@ -48,6 +50,7 @@ export function DevicesScreen(): JSX.Element {
   const [pageNo, setPageNo] = useState(1);
   const [data, reload] = useAsync(() => loadDevices(pageNo), [pageNo]);
   const [revoking, setRevoking] = useState<Device | undefined>();
+  const [losing, setLosing] = useState<Device | undefined>();
   const [message, setMessage] = useState<string | undefined>();
   return (
     <section aria-labelledby="oc-dev-title">
@@ -80,7 +83,7 @@ export function DevicesScreen(): JSX.Element {
                   </tr>
                 </thead>
                 <tbody>
-                  {page.items.map((d) => (
+                  {(page.items as NamedDevice[]).map((d) => (
                     <tr key={d.id} class={d.revoked_at ? 'oc-row--muted' : ''}>
                       <td>{d.label || d.id.slice(0, 8)}</td>
                       <td>{names.get(d.user_id) ?? <span class="oc-mono">{d.user_id.slice(0, 8)}</span>}</td>
@@ -96,15 +99,29 @@ export function DevicesScreen(): JSX.Element {
                           <>
                             <Badge tone="red">{ot('dev.revoked')}</Badge> {fmtDateTime(d.revoked_at)}
                             {d.revoke_reason ? <div class="oc-muted">{d.revoke_reason}</div> : null}
+                            {d.wiped_at ? (
+                              <div>
+                                <Badge tone="grey">{ot('dev.wiped', { at: fmtDateTime(d.wiped_at) })}</Badge>
+                              </div>
+                            ) : d.wipe_ordered_at ? (
+                              <div>
+                                <Badge tone="amber">{ot('dev.wipe_ordered', { at: fmtDateTime(d.wipe_ordered_at) })}</Badge>
+                              </div>
+                            ) : null}
                           </>
                         ) : (
                           <Badge tone="green">{ot('dev.active')}</Badge>
                         )}
                       </td>
-                      <td>
+                      <td class="oc-nowrap">
                         {d.revoked_at ? null : (
                           <button type="button" class="oc-btn oc-btn--danger-outline" onClick={() => setRevoking(d)}>
                             {ot('dev.revoke')}
+                          </button>
+                        )}{' '}
+                        {d.wipe_ordered_at ? null : (
+                          <button type="button" class="oc-btn oc-btn--danger" onClick={() => setLosing(d)}>
+                            {ot('dev.mark_lost')}
                           </button>
                         )}
                       </td>
@@ -142,6 +159,23 @@ export function DevicesScreen(): JSX.Element {
             await reload();
           }}
           onClose={() => setRevoking(undefined)}
+        />
+      ) : null}
+      {losing ? (
+        <ConfirmDialog
+          title={ot('dev.mark_lost_title')}
+          message={ot('dev.mark_lost_confirm', { label: losing.label || losing.id.slice(0, 8) })}
+          confirmLabel={ot('dev.mark_lost')}
+          reason="required"
+          danger
+          onConfirm={async (reason) => {
+            // A revocation carrying the wipe order (also on an already revoked device).
+            await sendJson(`/api/devices/${encodeURIComponent(losing.id)}/revoke`, { reason, wipe: true });
+            setLosing(undefined);
+            setMessage(ot('dev.mark_lost_done'));
+            await reload();
+          }}
+          onClose={() => setLosing(undefined)}
         />
       ) : null}
     </section>

@@ -1,0 +1,186 @@
+"""Photos and result PDFs are sealed at rest in the blob store (issue 14, branch privacy2).
+
+On each database and each store (local directory, S3-compatible): an uploaded photo is stored
+as ciphertext and served as the original bytes; a blob stored plain before sealing still reads,
+`langso blobs seal` seals it in place and `unseal` undoes it; `langso pii rotate` re-wraps the
+content keys so every blob still opens after it; a damaged sealed file answers 503, not 500.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
+
+from backend.blobs.content import seal_existing
+from backend.blobs.sealed import MAGIC, is_sealed_blob
+from backend.db.models import Blob
+from backend.lib.clock import utcnow
+from backend.privacy.crypto import is_sealed
+from backend.privacy.keys import master_for
+from backend.privacy.rotation import rotate
+from backend.settings import Settings
+from tests.conftest import login
+from tests.integration.test_attachments import noisy_jpeg, upload
+from tests.support.world import user_id
+
+
+@pytest.fixture(scope="module", params=["local", "s3"])
+def blob_url(request: pytest.FixtureRequest) -> str | None:
+    if request.param == "local":
+        return None
+    return request.getfixturevalue("s3_server").new_bucket_url()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def settings(database_url: str, blob_url: str | None,
+             tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"),
+                    blob_url=blob_url)
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings) -> Any:
+    from backend.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def salt(blob_url: str | None) -> int:
+    """Photos differ per store: the database (and its blob rows) is shared by both."""
+    return 0 if blob_url is None else 1000
+
+
+def _raw(app: Any, sha: str) -> bytes:
+    data = app.state.blob_store.read_blob(sha)
+    assert data is not None
+    return data  # type: ignore[no-any-return]
+
+
+def _content_key_column(app: Any, sha: str) -> str:
+    with app.state.engine.connect() as conn:
+        return str(conn.execute(text("SELECT content_key FROM blobs WHERE sha256 = :s"),
+                                {"s": sha}).scalar_one())
+
+
+def test_an_uploaded_photo_is_ciphertext_in_the_store_and_the_original_when_served(
+        app: Any, salt: int) -> None:
+    photo = noisy_jpeg(seed=salt + 41)
+    sha = hashlib.sha256(photo).hexdigest()
+    with TestClient(app=app) as client:
+        headers = login(client, "vol_a1")
+        upload(client, headers, photo)
+        raw = _raw(app, sha)
+        assert raw.startswith(MAGIC)
+        # Neither the JPEG header nor any 32-byte run of the photo is in the stored bytes.
+        assert b"\xff\xd8\xff" not in raw[:64] and b"JFIF" not in raw
+        assert all(photo[i:i + 32] not in raw for i in range(0, len(photo) - 32, 4096))
+        # The row keeps the content key sealed, never in clear.
+        assert is_sealed(_content_key_column(app, sha))
+        served = client.get(f"/api/attachments/{sha}", headers=headers)
+        assert served.status_code == 200 and served.content == photo
+        assert served.headers["content-type"].startswith("image/jpeg")
+        assert served.headers["etag"] == f'"{sha}"'
+        again = client.get(f"/api/attachments/{sha}",
+                           headers={**headers, "If-None-Match": f'"{sha}"'})
+        assert again.status_code == 304
+
+
+def test_a_blob_stored_plain_before_sealing_reads_then_seals_and_unseals_in_place(
+        app: Any, salt: int) -> None:
+    png = noisy_jpeg(seed=salt + 42, size=(120, 90))
+    sha = hashlib.sha256(png).hexdigest()
+    store = app.state.blob_store
+    store.put_stored(sha, png)  # as a store written before this branch holds it
+    with Session(app.state.engine) as s:
+        s.add(Blob(sha256=sha, size=len(png), content_type="image/jpeg",
+                   uploaded_by=user_id("vol_a1"), created_at=utcnow()))
+        s.commit()
+    with TestClient(app=app) as client:
+        headers = login(client, "vol_a1")
+        assert client.get(f"/api/attachments/{sha}", headers=headers).content == png
+
+        # (Rows of the other store's run are "missing" here: the database is shared.)
+        changed, _missing = seal_existing(app.state.engine, store)
+        assert changed == 1
+        assert is_sealed_blob(_raw(app, sha))
+        assert client.get(f"/api/attachments/{sha}", headers=headers).content == png
+        assert seal_existing(app.state.engine, store)[0] == 0  # idempotent
+
+        changed, _ = seal_existing(app.state.engine, store, undo=True)
+        assert changed >= 1 and _raw(app, sha) == png
+        assert not is_sealed_blob(_raw(app, sha))
+        with Session(app.state.engine) as s:
+            row = s.get(Blob, sha)
+            assert row is not None and row.content_key is None
+        assert client.get(f"/api/attachments/{sha}", headers=headers).content == png
+        seal_existing(app.state.engine, store)  # leave the store sealed for what follows
+        assert is_sealed_blob(_raw(app, sha))
+
+
+def test_key_rotation_rewraps_content_keys_and_every_blob_still_opens(
+        app: Any, settings: Settings, salt: int) -> None:
+    before = noisy_jpeg(seed=salt + 43, size=(200, 150))
+    sha = hashlib.sha256(before).hexdigest()
+    with TestClient(app=app) as client:
+        headers = login(client, "vol_a1")
+        upload(client, headers, before)
+        stored_before = _raw(app, sha)
+        column_before = _content_key_column(app, sha)
+
+        old = master_for(settings)
+        new = bytes(range(32))
+        assert rotate(app.state.engine, old, new) > 0
+        try:
+            # The file is untouched; its key is re-wrapped under the new data key.
+            assert _raw(app, sha) == stored_before
+            assert _content_key_column(app, sha) != column_before
+            assert client.get(f"/api/attachments/{sha}", headers=headers).content == before
+            # A blob stored after the rotation is sealed under the new keys and reads too.
+            after = noisy_jpeg(seed=salt + 44, size=(200, 150))
+            upload(client, headers, after)
+            got = client.get(f"/api/attachments/{hashlib.sha256(after).hexdigest()}",
+                             headers=headers)
+            assert got.content == after
+        finally:
+            rotate(app.state.engine, new, old)  # the module's other tests use the file key
+        assert client.get(f"/api/attachments/{sha}", headers=headers).content == before
+
+
+def test_a_damaged_sealed_blob_answers_503_blob_unavailable(app: Any, salt: int) -> None:
+    photo = noisy_jpeg(seed=salt + 45, size=(160, 120))
+    sha = hashlib.sha256(photo).hexdigest()
+    with TestClient(app=app) as client:
+        headers = login(client, "vol_a1")
+        upload(client, headers, photo)
+        raw = bytearray(_raw(app, sha))
+        raw[-5] ^= 0x01
+        app.state.blob_store.put_stored(sha, bytes(raw))
+        r = client.get(f"/api/attachments/{sha}", headers=headers)
+        assert r.status_code == 503 and r.json()["code"] == "blob_unavailable"
+
+
+def test_a_result_pdf_stored_plain_and_written_again_is_sealed_with_its_row_key(
+        app: Any, salt: int) -> None:
+    from backend.blobs.content import read_plain
+    from backend.results.service import _store_pdf
+
+    pdf = b"%PDF-1.7\n" + bytes([salt % 251]) * 2048 + b"\n%%EOF\n"
+    sha = hashlib.sha256(pdf).hexdigest()
+    store = app.state.blob_store
+    store.put_stored(sha, pdf)
+    with Session(app.state.engine) as s:
+        s.add(Blob(sha256=sha, size=len(pdf), content_type="application/pdf",
+                   uploaded_by=user_id("officer_a"), created_at=utcnow()))
+        s.commit()
+        _store_pdf(s, store, pdf, sha, user_id("officer_a"), utcnow())
+        s.commit()
+    with Session(app.state.engine) as s:
+        row = s.get(Blob, sha)
+        assert row is not None and row.content_key
+        assert is_sealed_blob(_raw(app, sha)) and read_plain(store, row) == pdf
