@@ -147,7 +147,7 @@ class PrivacyConsoleController(Controller):
         if principal.role != "admin":
             stmt = stmt.where(AccessLogEntry.commune_id == (principal.commune_id or ""))
         if actor:
-            user = db.exec(select(User).where(or_(User.id == actor, User.username == actor))
+            user = db.exec(select(User).where(or_(col(User.id) == actor, col(User.username) == actor))
                            ).first()
             stmt = stmt.where(AccessLogEntry.actor_id == (user.id if user else actor))
         if subject:

@@ -102,8 +102,8 @@ function Filters(props: { q: URLSearchParams }): JSX.Element {
     e.preventDefault();
     const s = since.trim() ? parseDayTime(since, false) : null;
     const u = until.trim() ? parseDayTime(until, false) : null;
-    if (s === undefined || u === undefined) return setProblem(ot('pv.bad_date'));
-    if (s && u && s > u) return setProblem(ot('pv.bad_range'));
+    if (s === undefined || u === undefined) { setProblem(ot('pv.bad_date')); return; }
+    if (s && u && s > u) { setProblem(ot('pv.bad_range')); return; }
     setProblem(undefined);
     const next = new URLSearchParams({ tab: 'privacy', view: 'log' });
     if (actor.trim()) next.set('actor', actor.normalize('NFC').trim());

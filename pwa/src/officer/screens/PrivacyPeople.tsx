@@ -239,8 +239,8 @@ function RequestForm(props: { id: string; name: string; onRecorded: () => Promis
   };
   const submit = (e: Event): void => {
     e.preventDefault();
-    if (!kind) return setProblem(ot('pv.choose_kind'));
-    if (note.length > 1000) return setProblem(ot('pv.note_too_long'));
+    if (!kind) { setProblem(ot('pv.choose_kind')); return; }
+    if (note.length > 1000) { setProblem(ot('pv.note_too_long')); return; }
     setProblem(undefined);
     if (kind === 'erasure') setConfirming(true);
     else void send();
