@@ -1,5 +1,5 @@
 """Every rule a SPEC defines has at least one shared vector (issue 9: one rule, one place, pinned
-in both languages). A rule is defined where a SPEC writes its id in bold (``**HLC3``); a vector
+in both languages). A rule is defined where a SPEC writes its id in bold (``**HLC3``, or after a ``/`` in a bold heading); a vector
 names its rule in ``rule``. A new rule without a vector, or a vector naming no rule, fails here."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted((ROOT / "sync").glob("**/SPEC*.md"))
-DEFINED = re.compile(r"\*\*([A-Z]{2,5}[0-9]+)\b")
+DEFINED = re.compile(r"\*\*(?:[^*\n]*?/\s*)?([A-Z]{2,5}[0-9]+)\b")
 
 
 def spec_rules() -> dict[str, str]:
