@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +65,8 @@ from backend.sync_api.changes import Versions, changed_clocks, record_rest_chang
 from backend.sync_api.clock import server_tick
 from sync.forms import visible_fields
 from sync.states import LABELS_VI, STATES, allowed_actions
-from sync.working_days import (
-    add_working_days,
-    is_working_day,
-    next_working_day,
-    receipt_day,
-)
+from sync.working_days import add_working_days, next_working_day
+from sync.working_days import elapsed_working_days as core_elapsed_working_days
 
 OFFICER_ACTIONS = ("receive", "refuse", "request_supplement", "approve", "reject", "stop")
 EXTRA_ACTIONS = ("apologise",)
@@ -753,20 +749,9 @@ def _apologise(
 def elapsed_working_days(
     received_at: datetime, today: date, pauses: Sequence[tuple[datetime, datetime | None]]
 ) -> int:
-    """Working days counted against the deadline from the day after receipt up to `today`,
-    excluding days spent waiting for a supplement (same rule as sync.working_days WD4)."""
+    """Working days counted against the deadline up to `today` (the core's rule WD5)."""
     off, work = _calendar(today.year)
-    start = receipt_day(received_at, off, work)
-    spans = [(local_date(s), local_date(e) if e else None) for s, e in pauses]
-    count = 0
-    day = start + timedelta(days=1)
-    while day <= today:
-        if is_working_day(day, off, work) and not any(
-            s < day and (e is None or day <= e) for s, e in spans
-        ):
-            count += 1
-        day += timedelta(days=1)
-    return count
+    return core_elapsed_working_days(received_at, today, pauses, off, work)
 
 
 def apology_draft(
