@@ -1,3 +1,4 @@
+import { LABELS_EN, stateMessages } from '../../sync/states';
 import type { OfficerKey } from './vi';
 
 /** Officer console messages, English — exactly the keys of vi.ts (compiler + officer-i18n test). */
@@ -22,16 +23,8 @@ export const en: Record<OfficerKey, string> = {
   'error.http': 'The server reported an error (HTTP {status}).',
   'error.unexpected': 'Something went wrong: {message}',
 
-  'status.draft': 'Draft',
-  'status.submitted': 'Submitted, awaiting receipt',
-  'status.received': 'Received',
-  'status.not_received': 'Not received',
-  'status.processing': 'Processing',
-  'status.supplement_requested': 'Supplement requested',
-  'status.done': 'Result ready',
-  'status.result_returned': 'Result returned',
-  'status.withdrawn': 'Withdrawn',
-  'status.stopped': 'Stopped',
+  // The dossier states' labels are the core's (ST1, src/sync/states.ts).
+  ...stateMessages(LABELS_EN),
 
   'queue.title': 'Dossier queue',
   'queue.filters': 'Filter dossiers',

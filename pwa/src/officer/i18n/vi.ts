@@ -2,6 +2,8 @@
  * Officer console messages, Vietnamese (default and source of keys). NFC. English in en.ts must
  * have exactly these keys (compiler + tests/officer-i18n.test.ts).
  */
+import { LABELS_VI, stateMessages } from '../../sync/states';
+
 export const vi = {
   'console.title': 'Bàn làm việc cán bộ xã',
   'console.nav': 'Các mục của bàn làm việc',
@@ -23,16 +25,8 @@ export const vi = {
   'error.http': 'Máy chủ báo lỗi (HTTP {status}).',
   'error.unexpected': 'Có lỗi: {message}',
 
-  'status.draft': 'Bản nháp',
-  'status.submitted': 'Đã nộp, chờ tiếp nhận',
-  'status.received': 'Đã tiếp nhận',
-  'status.not_received': 'Không tiếp nhận',
-  'status.processing': 'Đang xử lý',
-  'status.supplement_requested': 'Yêu cầu bổ sung hồ sơ',
-  'status.done': 'Đã có kết quả',
-  'status.result_returned': 'Đã trả kết quả',
-  'status.withdrawn': 'Đã rút hồ sơ',
-  'status.stopped': 'Dừng xử lý',
+  // The dossier states' labels are the core's (ST1, src/sync/states.ts).
+  ...stateMessages(LABELS_VI),
 
   'queue.title': 'Hồ sơ chờ xử lý',
   'queue.filters': 'Lọc hồ sơ',
