@@ -1,11 +1,11 @@
 /**
  * Console navigation. The app shell routes `#/officer` (any query) here; the console's own views
- * live in the hash query: `tab=queue|dossier|dashboard|devices|import`, plus the view's parameters.
+ * live in the hash query: `tab=queue|dossier|dashboard|devices|import|signer`, plus the view's parameters.
  */
 import { navigate } from '../router';
 
-export type Tab = 'queue' | 'dossier' | 'dashboard' | 'devices' | 'import';
-export const TABS: readonly Tab[] = ['queue', 'dashboard', 'devices', 'import'];
+export type Tab = 'queue' | 'dossier' | 'dashboard' | 'devices' | 'import' | 'signer';
+export const TABS: readonly Tab[] = ['queue', 'dashboard', 'devices', 'import', 'signer'];
 
 export function consoleHref(params: string | Record<string, string>): string {
   const query = typeof params === 'string' ? params : new URLSearchParams(params).toString();
@@ -22,7 +22,7 @@ export function queryOf(path: string): URLSearchParams {
 
 export function tabOf(q: URLSearchParams): Tab {
   const t = q.get('tab');
-  return t === 'dossier' || t === 'dashboard' || t === 'devices' || t === 'import' ? t : 'queue';
+  return t === 'dossier' || t === 'dashboard' || t === 'devices' || t === 'import' || t === 'signer' ? t : 'queue';
 }
 
 /** The queue view last shown, so "back to the queue" keeps its filters and page. */

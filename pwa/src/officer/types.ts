@@ -435,6 +435,13 @@ export interface Commune {
   name: string;
 }
 
+/** GET/PUT /api/review/communes/{id}/signer. */
+export interface Signer {
+  commune_id: string;
+  signer_name: string;
+  signer_title: string;
+}
+
 export interface ProcedureSummary {
   code: string;
   version: number;
