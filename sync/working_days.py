@@ -127,3 +127,24 @@ def deadline_with_pauses(
         if not paused:
             remaining -= 1
     return d
+
+
+def elapsed_working_days(
+    received_at: datetime,
+    today: date,
+    pauses: Sequence[tuple[datetime, datetime | None]],
+    holidays: frozenset[date],
+    workdays: frozenset[date] = _EMPTY,
+) -> int:
+    """WD5: the working days counted against the deadline from the day after
+    :func:`receipt_day` up to and including ``today``, without the days WD4 pauses (an open
+    pause pauses every day after it begins). 0 when ``today`` is not after the receipt day."""
+    spans = _pause_days(pauses)
+    d = receipt_day(received_at, holidays, workdays)
+    count = 0
+    while True:
+        d = next_working_day(d, holidays, workdays)
+        if d > today:
+            return count
+        if not any(s < d and (e is None or d <= e) for s, e in spans):
+            count += 1

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from backend.catalog.model import CONDITION_TAGS, FormField, Procedure
 from sync.forms import FormError, condition_fields, form_sections, parse_prefill
+from sync.records import HOUSEHOLD_FIELDS, MEMBER_FIELDS, max_length
 
 DEFAULT_DIRECTORY = Path(__file__).parent / "procedures"
 _FILE_NAME = re.compile(r"(?P<code>[a-z0-9-]+)\.v(?P<version>[1-9][0-9]*)\.json")
@@ -450,10 +451,27 @@ def _check_prefill(name: str, path: str, item: FormField, earlier: dict[str, For
     if item.type not in targets:
         raise _err(name, where, f"không điền '{parsed.attr}' vào trường kiểu {item.type}",
                    f"'{parsed.attr}' cannot prefill a {item.type} field")
+    _check_saved_back_limit(name, path, item, parsed.source, parsed.attr)
     if parsed.source != "household" and parsed.attr in _IDENTITY_ATTRS \
             and item.merge_rule != "identity":
         raise _err(name, f"{path}.merge", "trường nhân thân phải dùng merge 'identity'",
                    "identity attributes (name, date of birth, sex, CCCD) need merge 'identity'")
+
+
+def _check_saved_back_limit(name: str, path: str, item: FormField, source: str,
+                            attr: str) -> None:
+    """A value typed in a field that prefills from a member or household text field is saved
+    back to that record: it must fit the record's own limit (SPEC-records REC1/REC3)."""
+    record = HOUSEHOLD_FIELDS if source == "household" else MEMBER_FIELDS
+    if item.type != "text" or attr not in {f["key"] for f in record if f["type"] == "text"}:
+        return
+    limit = max_length(record, attr)
+    have = item.rules.max_length if item.rules is not None else None
+    if have is None or have > limit:
+        raise _err(name, f"{path}.rules.max_length",
+                   f"trường điền sẵn từ '{attr}' phải có max_length ≤ {limit}",
+                   f"a field prefilled from '{attr}' needs max_length ≤ {limit} "
+                   "(the record's own limit, sync/records.py)")
 
 
 def _check_applicant_role(name: str, path: str, item: FormField, earlier: dict[str, FormField],

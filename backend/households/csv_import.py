@@ -26,7 +26,14 @@ from sync.identity import (
     normalise_phone,
     search_key,
 )
-from sync.text import TEXT_LIMITS, text_issue
+from sync.records import (
+    HOUSEHOLD_FIELDS,
+    MEMBER_FIELDS,
+    OLDEST_BIRTH_DATE,
+    RELATIONSHIPS,
+    max_length,
+)
+from sync.text import text_issue
 
 COLUMNS: Final = (
     "household_ref",
@@ -42,28 +49,19 @@ COLUMNS: Final = (
 )
 MAX_BYTES: Final = 5 * 1024 * 1024
 MAX_ROWS: Final = 20_000  # data rows, header excluded
+# Limits of member and household fields: the core's one definition (REC1).
+
 MAX_LENGTHS: Final = {
     "household_ref": 50,
     "village_code": 50,
-    "address": 200,
-    "full_name": TEXT_LIMITS["member.full_name"],
-    "ethnicity": TEXT_LIMITS["member.ethnicity"],
+    "address": max_length(HOUSEHOLD_FIELDS, "address"),
+    "full_name": max_length(MEMBER_FIELDS, "full_name"),
+    "ethnicity": max_length(MEMBER_FIELDS, "ethnicity"),
 }
-OLDEST_BIRTH_YEAR: Final = 1900
+OLDEST_BIRTH_YEAR: Final = int(OLDEST_BIRTH_DATE[:4])
 
-RELATIONSHIP_CODES: Final = (
-    "chu_ho",
-    "vo",
-    "chong",
-    "con",
-    "bo",
-    "me",
-    "ong",
-    "ba",
-    "chau",
-    "anh_chi_em",
-    "khac",
-)
+# REC2: the codes are the core's; the words below are how a spreadsheet writes them.
+RELATIONSHIP_CODES: Final = RELATIONSHIPS
 # Vietnamese words accepted for each code. Matching is accent- and case-insensitive (search_key),
 # which is safe because every code already *is* the unaccented word: "ba" is bà (grandmother),
 # never the southern "ba" (father) — write "bố" or "cha" for a father.

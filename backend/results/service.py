@@ -51,6 +51,7 @@ from backend.results.qr import (
     BadQr,
     ResultRecord,
     from_compact,
+    initials,
     to_compact,
     verify_url,
 )
@@ -63,6 +64,7 @@ from backend.sync_api.receipts import commune_key, rfc3339_ms
 from sync.canonical import canonical_bytes, nfc
 from sync.errors import SyncError
 from sync.hashing import sha256_hex
+from sync.result_record import MAX_PROCEDURE_NAME
 from sync.signatures import sign, verify
 
 MAX_SUMMARY = 2000
@@ -247,10 +249,14 @@ def issue(
     })
     result_sha = sha256_hex(canonical_bytes(content))
     private, _, kid = commune_key(session, data_dir, d.commune_id)
+    # Version 2 carries the holder's initials and the procedure, so /v shows them offline.
     record = ResultRecord(commune_id=d.commune_id, dossier_id=d.id,
                           issued_at=rfc3339_ms(issued), key_id=kid,
                           official_code=d.official_code, outcome=d.outcome,
-                          result_sha256=result_sha)
+                          result_sha256=result_sha, v=2,
+                          holder_initials=initials(content["applicant_name"]),
+                          procedure_code=d.procedure_code,
+                          procedure_name=content["procedure_name"][:MAX_PROCEDURE_NAME])
     text = record.text()
     sig = sign("Ed25519", private, text.encode("utf-8"))
     qr_text = verify_url(public_base, to_compact(record, sig))
@@ -379,15 +385,13 @@ def _check_record(session: Session, data_dir: Path, record: ResultRecord, sig: s
     if stored is None or stored.record != record.text() or stored.sig != sig:
         return Verdict(False, "not_registered", **base)
     content = stored.content or {}
+    # A version-2 record carries both (signed); a version-1 one needs the register.
+    holder = record.holder_initials if record.v == 2 \
+        else initials(str(content.get("applicant_name") or ""))
+    procedure = record.procedure_name if record.v == 2 \
+        else str(content.get("procedure_name") or "")
     return Verdict(True, "valid", document_kind=stored.document_kind,
-                   holder_initials=initials(str(content.get("applicant_name") or "")),
-                   procedure_name=str(content.get("procedure_name") or "") or None, **base)
-
-
-def initials(name: str) -> str | None:
-    """"Lò Văn Pọm" → "L.V.P." — all a verifier learns about the holder."""
-    words = [w for w in name.split() if w]
-    return "".join(f"{w[0].upper()}." for w in words) or None
+                   holder_initials=holder or None, procedure_name=procedure or None, **base)
 
 
 def verify_qr(session: Session, data_dir: Path, text: str) -> Verdict:

@@ -4,7 +4,7 @@ with its new appointment date."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -34,11 +34,8 @@ from backend.review.common import (
 from backend.review.schemas import (
     ApologyDraft,
 )
-from sync.working_days import (
-    add_working_days,
-    is_working_day,
-    receipt_day,
-)
+from sync.working_days import add_working_days
+from sync.working_days import elapsed_working_days as core_elapsed_working_days
 
 # --- deadlines ------------------------------------------------------------------------
 
@@ -46,20 +43,9 @@ from sync.working_days import (
 def elapsed_working_days(
     received_at: datetime, today: date, pauses: Sequence[tuple[datetime, datetime | None]]
 ) -> int:
-    """Working days counted against the deadline from the day after receipt up to `today`,
-    excluding days spent waiting for a supplement (same rule as sync.working_days WD4)."""
+    """Working days counted against the deadline up to `today` (the core's rule WD5)."""
     off, work = _calendar(today.year)
-    start = receipt_day(received_at, off, work)
-    spans = [(local_date(s), local_date(e) if e else None) for s, e in pauses]
-    count = 0
-    day = start + timedelta(days=1)
-    while day <= today:
-        if is_working_day(day, off, work) and not any(
-            s < day and (e is None or day <= e) for s, e in spans
-        ):
-            count += 1
-        day += timedelta(days=1)
-    return count
+    return core_elapsed_working_days(received_at, today, pauses, off, work)
 
 
 def apology_draft(

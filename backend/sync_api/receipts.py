@@ -1,10 +1,9 @@
 """Receipts signed with the commune's Ed25519 key, and the published public keys.
 
-A receipt is `{"payload": <canonical JSON text>, "sig": <base64url Ed25519 signature of the
-payload's UTF-8 bytes>}`; the payload holds exactly `commune_id`, `content_hash` (the revision
-hash = the submitted mutation's hash), `dossier_id`, `key_id`, `received_at` (RFC 3339 UTC with
-milliseconds) and `receipt_code` (sync.receipt_code, seeded by dossier id and received time).
-A device verifies it offline with the key of that `key_id` from /.well-known/langso/keys.json.
+The receipt itself — payload, signed text and how a device checks it — is the pure core's
+(sync/receipts.py, SPEC-records §RCP, twin pwa/src/sync/receipts.ts); this module finds the
+commune's key and signs. A device verifies a receipt offline with the key of its `key_id` from
+/.well-known/langso/keys.json.
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from backend.lib import commune_keys
 from backend.lib.clock import utcnow
 from backend.lib.keyring import keys_for
 from backend.sync_api.clock import ms_of
-from sync.canonical import canonical_text
-from sync.receipt_code import receipt_code_for
+from sync.receipts import receipt_payload, receipt_text
+from sync.result_record import rfc3339_ms as ms_rfc3339
 from sync.signatures import sign
 
 
@@ -33,8 +32,8 @@ def commune_key(session: Session, data_dir: Path,
 
 
 def rfc3339_ms(moment: datetime) -> str:
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """A database time in the core's RFC 3339 form (milliseconds, UTC)."""
+    return ms_rfc3339(ms_of(moment.astimezone(UTC)))
 
 
 def make_receipt(
@@ -43,16 +42,8 @@ def make_receipt(
 ) -> dict[str, str]:
     private, _, kid = commune_key(session, data_dir, commune_id)
     # Millisecond precision everywhere, so the code can be recomputed from the receipt.
-    received_ms = ms_of(received_at)
-    body = {
-        "commune_id": commune_id,
-        "content_hash": content_hash,
-        "dossier_id": dossier_id,
-        "key_id": kid,
-        "received_at": rfc3339_ms(received_at),
-        "receipt_code": receipt_code_for(dossier_id, received_ms),
-    }
-    text = canonical_text(body)
+    text = receipt_text(receipt_payload(commune_id, content_hash, dossier_id, kid,
+                                        ms_of(received_at)))
     return {"payload": text, "sig": sign("Ed25519", private, text.encode("utf-8"))}
 
 

@@ -79,6 +79,13 @@ describe('reuse offers', () => {
     expect(reuseOffers(FIELDS, { ...DATA, mother_residence: moved }, ctx).some((o) => o.kind === 'household')).toBe(false);
   });
 
+  it('offers nothing the member rule would refuse (sync/records REC): the dossier keeps it, the member keeps hers', () => {
+    // A CCCD inconsistent with her recorded birth year and sex, and an ethnicity over 40 characters.
+    const bad = { ...DATA, mother_cccd: '001090012345', requester_cccd: '001090012345', mother_ethnicity: 'Ê'.repeat(41), child_ethnicity: 'Ê'.repeat(41) };
+    const ids = reuseOffers(FIELDS, bad, ctx).map((o) => o.id);
+    expect(ids).toEqual([`member:${WIFE.id}:phone`]);
+  });
+
   it('describes the newborn as a child of the head, pending its birth registration', () => {
     expect(newbornOf('khai-sinh', DOSSIER, DATA, ctx)?.fields).toEqual({
       full_name: 'Giàng A Lử',

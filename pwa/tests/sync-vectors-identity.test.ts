@@ -15,7 +15,7 @@ import {
 import { expectCode, loadVectors, type VectorCase } from './vectors';
 
 interface Case extends VectorCase {
-  op: 'check_cccd' | 'check_phone' | 'normalise_phone' | 'normalise_name' | 'search_key' | 'matches';
+  op: 'check_cccd' | 'check_phone' | 'normalise_phone' | 'normalise_name' | 'search_key' | 'matches' | 'messages';
   input: Record<string, string | null>;
   expected: unknown;
 }
@@ -37,6 +37,8 @@ function run(c: Case): unknown {
       return searchKey(a['text']!);
     case 'matches':
       return matches(a['query']!, a['text']!);
+    case 'messages':
+      return Object.fromEntries(Object.entries(ISSUE_MESSAGES).map(([code, texts]) => [code, [...texts]]));
   }
 }
 

@@ -2,27 +2,29 @@
 /** Runs sync/vectors/working_days.json (shared with the Python core) against src/sync/working-days.ts. */
 import { describe, expect, it } from 'vitest';
 import { WorkingDaysError } from '../src/sync/core-errors';
-import { addWorkingDays, deadlineWithPauses, receiptDay, type Pause } from '../src/sync/working-days';
+import { addWorkingDays, deadlineWithPauses, elapsedWorkingDays, receiptDay, type Pause } from '../src/sync/working-days';
 import { expectCode, loadVectors, type VectorCase } from './vectors';
 
 interface Case extends VectorCase {
-  op: 'add_working_days' | 'receipt_day' | 'deadline';
+  op: 'add_working_days' | 'receipt_day' | 'deadline' | 'elapsed';
+  today?: string;
   start?: string;
   days?: number;
   received_at?: string;
   pauses?: Pause[];
   holidays: string[];
   workdays: string[];
-  expected?: string | null;
+  expected?: string | number | null;
 }
 
 const { cases } = loadVectors<Case>('working_days');
 
-function run(c: Case): string | null {
+function run(c: Case): string | number | null {
   const hol = new Set(c.holidays);
   const work = new Set(c.workdays);
   if (c.op === 'add_working_days') return addWorkingDays(c.start!, c.days!, hol, work);
   if (c.op === 'receipt_day') return receiptDay(c.received_at!, hol, work);
+  if (c.op === 'elapsed') return elapsedWorkingDays(c.received_at!, c.today!, c.pauses!, hol, work);
   return deadlineWithPauses(c.received_at!, c.days!, c.pauses!, hol, work);
 }
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from sync.identity import (
+    ISSUE_MESSAGES,
     check_cccd,
     check_phone,
     matches,
@@ -40,6 +41,8 @@ def _run(op: str, args: dict[str, Any]) -> object:
         return search_key(args["text"])
     if op == "matches":
         return matches(args["query"], args["text"])
+    if op == "messages":
+        return {code: list(texts) for code, texts in ISSUE_MESSAGES.items()}
     raise AssertionError(f"unknown op {op!r}")
 
 
@@ -55,6 +58,7 @@ def test_vector_file_has_the_shared_shape() -> None:
         "normalise_name",
         "search_key",
         "matches",
+        "messages",
     }
 
 

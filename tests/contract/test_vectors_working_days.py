@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 
 from sync.errors import WorkingDaysError
-from sync.working_days import add_working_days, deadline_with_pauses, receipt_day
+from sync.working_days import (
+    add_working_days,
+    deadline_with_pauses,
+    elapsed_working_days,
+    receipt_day,
+)
 
 from .conftest import case_ids, load_vectors
 
@@ -19,7 +24,7 @@ def _dates(items: list[str]) -> frozenset[date]:
     return frozenset(date.fromisoformat(d) for d in items)
 
 
-def _run(case: dict[str, Any]) -> str | None:
+def _run(case: dict[str, Any]) -> str | int | None:
     hol, work = _dates(case["holidays"]), _dates(case["workdays"])
     op = case["op"]
     if op == "add_working_days":
@@ -32,6 +37,9 @@ def _run(case: dict[str, Any]) -> str | None:
         (datetime.fromisoformat(s), None if e is None else datetime.fromisoformat(e))
         for s, e in case["pauses"]
     ]
+    if op == "elapsed":
+        return elapsed_working_days(received, date.fromisoformat(case["today"]), pauses,
+                                    hol, work)
     result = deadline_with_pauses(received, case["days"], pauses, hol, work)
     return None if result is None else result.isoformat()
 

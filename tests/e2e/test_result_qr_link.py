@@ -1,14 +1,16 @@
-"""Issue 11: the result's QR code is a link `<public base>/v#LSR1.…`. Opened in Chromium at
+"""Issue 11: the result's QR code is a link `<public base>/v#LSR2.…`. Opened in Chromium at
 phone size, the page checks the signature in the browser with the commune's published key;
 then, with the server stopped and the browser offline (only the page and the key list
-cached by the page's own service worker), the same link still says "valid" and a tampered
-record says "altered"."""
+cached by the page's own service worker), the same link still says "valid" and shows the
+holder's initials and the procedure (signed in the v2 record, SPEC-records RES1), and a
+tampered record says "altered"."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from sync.result_record import from_compact
 from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import server_db, wait_until
 
@@ -40,7 +42,7 @@ def issued_qr_link(server: LiveServer) -> str:
     issued = server.api("POST", f"/api/review/dossiers/{did}/result", token, json={})
     assert issued.status_code == 201, issued.text
     link = str(issued.json()["qr_text"])
-    assert link.startswith(f"{server.url}/v#LSR1.")
+    assert link.startswith(f"{server.url}/v#LSR2.")
     return link
 
 
@@ -51,7 +53,7 @@ def verdict(page: Any) -> str:
 
 def tampered(link: str) -> str:
     base, compact = link.split("#", 1)
-    parts = compact.split(".", 8)
+    parts = compact.split(".", 11)
     parts[5] = "r" if parts[5] == "a" else "a"  # approved ↔ rejected
     return base + "#" + ".".join(parts)
 
@@ -79,7 +81,13 @@ def test_qr_link_verifies_in_the_browser_and_offline_from_the_server(
     offline = context.new_page()
     offline.goto(link)
     assert verdict(offline) == "valid"
-    assert link.split("#", 1)[1].split(".", 8)[8] in offline.inner_text("body")
+    record, _ = from_compact(link)
+    facts = offline.inner_text(".facts")
+    assert record.official_code in facts
+    # no server to ask: the initials and the procedure come from the signed record itself
+    assert record.holder_initials and record.holder_initials in facts
+    assert "Người được cấp (viết tắt)" in facts
+    assert "Thủ tục / Procedure" in facts and "Đăng ký khai sinh" in facts
     offline.close()
 
     altered = context.new_page()

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.db.models import Blob, DossierEvent
-from backend.results.qr import from_compact
+from backend.results.qr import from_compact, initials
 from sync.canonical import canonical_bytes
 from sync.signatures import verify
 from tests.integration.test_review_world import (
@@ -66,8 +66,13 @@ def test_result_record_is_signed_with_the_published_commune_key(
 ) -> None:
     _, did, res = issued
     rec = res["record"]
+    # Record v2 (SPEC-records RES1): v1's keys and the holder's initials and the procedure.
     assert set(rec) == {"commune_id", "dossier_id", "issued_at", "key_id", "official_code",
-                        "outcome", "result_sha256", "v"}
+                        "outcome", "result_sha256", "v", "holder_initials", "procedure_code",
+                        "procedure_name"}
+    assert rec["v"] == 2 and rec["procedure_code"] == "khai-sinh"
+    assert rec["procedure_name"] == res["content"]["procedure_name"] == "Đăng ký khai sinh"
+    assert rec["holder_initials"] == initials(res["content"]["applicant_name"]) != ""
     assert rec["dossier_id"] == did and rec["outcome"] == "approved"
     assert res["record_text"] == canonical_bytes(rec).decode()
     keys = client.get("/.well-known/langso/keys.json").json()["keys"]
@@ -80,7 +85,7 @@ def test_result_record_is_signed_with_the_published_commune_key(
     assert {"key": "child_full_name", "label": "Họ, chữ đệm, tên", "value": "Giàng A Lử"} \
         in lines
     # the QR code is a link to the public page with exactly the signed record after '#'
-    assert res["qr_text"].startswith("http://127.0.0.1:8000/v#LSR1.")
+    assert res["qr_text"].startswith("http://127.0.0.1:8000/v#LSR2.")
     back, sig = from_compact(res["qr_text"])
     assert back.as_json() == rec and sig == res["sig"]
     with Session(engine) as s:

@@ -395,3 +395,21 @@ def test_real_templates_exist_for_the_four_papers() -> None:
     assert templates == {"khai-sinh": "extract", "khai-tu": "extract",
                          "xac-nhan-tthn": "certificate", "thuong-tru": "confirmation"}
     assert all(p.result and p.result.contact_phone for p in catalog.latest())
+
+
+def test_a_field_saved_back_to_a_member_must_fit_the_member_rule(tmp_path: Path) -> None:
+    """Issue 9: the form allowed an ethnicity of 50, the member rule 40 (sync/records.py)."""
+    def change(doc: dict[str, Any]) -> None:
+        doc["form"]["fields"][_field_index(doc, "mother_ethnicity")]["rules"]["max_length"] = 41
+
+    error = _broken(tmp_path, change)
+    assert error.path.endswith("mother_ethnicity.rules.max_length") or \
+        error.path.endswith(".rules.max_length")
+    assert "≤ 40" in str(error)
+
+
+def test_a_field_saved_back_to_a_household_needs_a_limit(tmp_path: Path) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        del doc["form"]["fields"][_field_index(doc, "mother_residence")]["rules"]
+
+    assert "≤ 300" in str(_broken(tmp_path, change))

@@ -190,7 +190,7 @@ def test_compact_qr_text_round_trips_to_the_exact_signed_record() -> None:
     verify("Ed25519", public_key_b64u(key), back.text().encode(), back_sig)
 
 
-@pytest.mark.parametrize("bad", ["", "LSR2.x", "LSR1.99001.abc", "LSR1." + "x." * 8 + "y"])
+@pytest.mark.parametrize("bad", ["", "LSR2.x", "LSR3.x", "LSR1.99001.abc", "LSR1." + "x." * 8 + "y"])
 def test_malformed_qr_texts_are_refused(bad: str) -> None:
     with pytest.raises(BadQr):
         from_compact(bad)

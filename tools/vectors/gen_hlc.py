@@ -45,6 +45,15 @@ tick_case(f"001763820000000-00003-{D1}", 1763820000000, "same millisecond: count
 tick_case(f"001763820000000-00003-{D1}", 1763819990000, "wall clock behind (went backwards): keep ms, counter + 1")
 tick_case(f"001763820000000-99999-{D1}", 1763820000000, "counter overflow carries into ms")
 tick_case(f"000000000000000-00000-server", 1763820000000, "server first event")
+def now_case(now, note):
+    c = {"id": nid(), "rule": "HLC3", "op": "tick", "comment": note, "local": f"001763820000000-00003-{D1}", "now_ms": now}
+    try: c["expected"] = format_hlc(tick(parse_hlc(c["local"]), now))
+    except HlcError as e: c["error"] = e.code
+    cases.append(c)
+now_case(0, "now_ms 0 (the epoch) is in range")
+now_case(999999999999999, "now_ms at its largest (15 digits) is in range")
+now_case(1000000000000000, "now_ms of 16 digits is refused")
+now_case(-1, "negative now_ms is refused")
 def recv_case(local, remote, now, note):
     c = {"id": nid(), "rule": "HLC5", "op": "receive", "comment": note, "local": local, "remote": remote, "now_ms": now}
     try: c["expected"] = format_hlc(receive(parse_hlc(local), parse_hlc(remote), now))

@@ -180,6 +180,13 @@ mt("blank query matches everything", "   ", "Giàng A Páo", True)
 mt("non-empty query never matches empty text", "ngu", "", False)
 mt("query longer than token", "nguyenn", "Nguyễn Văn A", False)
 
+# MSG1: the message table, read from the SPEC itself (not from an implementation).
+_spec = (__import__("pathlib").Path(__file__).resolve().parents[2] / "sync/SPEC-identity.md").read_text(encoding="utf-8")
+_table = _spec.split("- **MSG1** —", 1)[1].split("\n\n", 2)[1]
+_rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in _table.splitlines()[2:]]
+add("MSG", "MSG1", "messages", "every issue code with its Vietnamese and English text, verbatim as in the SPEC table", {},
+    {code: [vi, en] for code, vi, en in sorted(_rows)})
+
 doc = {
     "description": (
         "Identity rules: CCCD checks, phone normalisation/checks, name normalisation, search keys "

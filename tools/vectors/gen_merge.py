@@ -28,6 +28,13 @@ def case(rule, comment, base, current, clocks, proposed, phlc, rules=RULES, defa
 
 base = {"ho_ten": "Nguyễn Văn An", "ghi_chu": "cũ", "so_dien_thoai": "0912345678", "thanh_vien": ["m1", "m2"], "trang_thai": "draft"}
 clk = {k: T1 for k in base}
+# MRG1: one concurrent change per rule, the four rules side by side.
+cur1 = {**base, "ho_ten": "Nguyễn Văn Bình", "ghi_chu": "server", "thanh_vien": ["m1", "m2", "m3"], "trang_thai": "received"}
+clk1 = {**clk, "ho_ten": S2, "ghi_chu": S2, "thanh_vien": S2, "trang_thai": S2}
+case("MRG1", "identity field changed on both sides: conflict, the server value stays", base, cur1, clk1, {"ho_ten": "Nguyễn Văn Ân"}, T3)
+case("MRG1", "lww field changed on both sides: the later HLC wins", base, cur1, clk1, {"ghi_chu": "máy"}, T3)
+case("MRG1", "union field changed on both sides: both additions kept", base, cur1, clk1, {"thanh_vien": ["m1", "m2", "m4"]}, T3)
+case("MRG1", "server field: a client change is refused", base, cur1, clk1, {"trang_thai": "done"}, T3)
 case("MRG4", "no concurrent change: proposal applies (verdict applied)", base, base, clk, {"ghi_chu": "mới", "ho_ten": "Nguyễn Văn Ân"}, T2)
 case("MRG3", "proposed equals current: no-op (verdict applied, nothing changes)", base, base, clk, {"ghi_chu": "cũ"}, T2)
 case("MRG3", "empty proposal", base, base, clk, {}, T2)

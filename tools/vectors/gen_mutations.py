@@ -107,6 +107,15 @@ shape("MUT7", "transition with an extra field", base_payload(entity="dossier", o
 for text, note in [('{"v":1.5}', "a float anywhere refuses the payload (CAN codes pass through)"),
                    ('{"ho_ten":"Nguye\u0302\u0303n"}', "decomposed Vietnamese text refuses the payload")]:
     decode_case("MUT3", note, text, sign("Ed25519", ed, text.encode()))
+shape("MUT1", "entity rating, op create: a well-formed payload", base_payload(entity="rating", fields={"score": 5}))
+shape("MUT1", "a field name of 64 characters is allowed", base_payload(fields={"a" * 64: "x"}))
+shape("MUT1", "a field name of 65 characters is refused", base_payload(fields={"a" * 65: "x"}))
+shape("MUT1", "a field name starting with a digit is refused", base_payload(fields={"1ho_ten": "x"}))
+shape("MUT1", "base 0 for create, n 1 with the genesis prev: the smallest valid payload", base_payload(fields={}))
+tu = canonical_bytes(first).decode()
+decode_case("MUT2", "the signature covers the UTF-8 bytes of the payload text", tu, sign("Ed25519", ed, tu.encode("utf-8")))
+decode_case("MUT2", "a signature over the UTF-16 bytes of the same text is refused", tu, sign("Ed25519", ed, tu.encode("utf-16-be")))
+decode_case("MUT2", "a signature over the request body's JSON string (quoted and escaped) is refused", tu, sign("Ed25519", ed, json.dumps(tu).encode("utf-8")))
 decode_case("MUT3", "unsupported algorithm", t, s, alg="RS256")
 
 # chain

@@ -27,6 +27,10 @@ for s in STATES:
     cases.append({"id": nid(), "rule": "ST1", "op": "describe", "comment": "labels, terminal flag, deadline clock, legal actions",
                   "state": s, "expected": {"label_vi": LABELS_VI[s], "label_en": LABELS_EN[s], "terminal": s in TERMINAL,
                                            "clock": CLOCK[s], "actions": list(allowed_actions(s))}})
+for s in ("submitted", "received", "processing", "supplement_requested", "done"):
+    cases.append({"id": nid(), "rule": "ST2", "op": "describe", "comment": f"deadline clock in {s}: starts at receive, runs, pauses for a supplement, ends",
+                  "state": s, "expected": {"label_vi": LABELS_VI[s], "label_en": LABELS_EN[s], "terminal": s in TERMINAL,
+                                           "clock": CLOCK[s], "actions": list(allowed_actions(s))}})
 write("states", "Dossier state machine. op=transition: transition(state, action, actor) → expected {state, outcome} (outcome null except "
       "approve/reject) or error code. op=describe: per-state data (Vietnamese/English label, terminal, deadline clock, legal actions in ACTIONS order).",
       "st-dossier-states", cases)

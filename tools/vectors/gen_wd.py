@@ -38,6 +38,10 @@ add("make-up working Saturday (làm bù) 26 Apr 2025 counts; 30 Apr–2 May are 
 add("same without the make-up Saturday", "2025-04-25", 3, H25)
 add("a date in both holidays and workdays is a working day", "2025-11-07", 1, [date(2025, 11, 10)], [date(2025, 11, 10)])
 add("negative days are refused", "2025-11-03", -1, [])
+add("WD1: a Friday holiday is not a working day: Thu + 1 = Mon", "2025-11-06", 1, [date(2025, 11, 7)], rule="WD1")
+add("WD1: a Saturday is not a working day unless listed in workdays", "2025-11-07", 1, [], rule="WD1")
+add("WD1: a Saturday in workdays is a working day", "2025-11-07", 1, [], [date(2025, 11, 8)], rule="WD1")
+add("WD1: a date in both holidays and workdays is a working day (Monday)", "2025-11-09", 1, [date(2025, 11, 10)], [date(2025, 11, 10)], rule="WD1")
 rd("working day before 16:00: same day", "2025-11-03T15:59:59+07:00", [])
 rd("exactly 16:00 is after the cut-off: next working day", "2025-11-03T16:00:00+07:00", [])
 rd("Friday evening: Monday", "2025-11-07T18:30:00+07:00", [])
@@ -63,8 +67,28 @@ dl("open pause beginning on the deadline day: the request day still counts", "20
 dl("pause spanning Tết 2026", "2026-02-09T10:00:00+07:00", 10, H26, [("2026-02-11T10:00:00+07:00", "2026-02-24T10:00:00+07:00")])
 dl("0 days: the receipt day", "2025-11-08T10:00:00+07:00", 0, [])
 dl("pause ending before it starts is refused", "2025-11-03T10:00:00+07:00", 5, [], [("2025-11-05T09:00:00+07:00", "2025-11-04T09:00:00+07:00")])
+def el(comment, received_at, today, hol, pauses=(), work=()):
+    c = {"id": nid(), "rule": "WD5", "op": "elapsed", "comment": comment, "received_at": received_at, "today": today,
+         "pauses": [[s, e] for s, e in pauses], "holidays": iso(hol), "workdays": iso(work)}
+    try:
+        c["expected"] = elapsed_working_days(datetime.fromisoformat(received_at), date.fromisoformat(today),
+                                             [(datetime.fromisoformat(s), None if e is None else datetime.fromisoformat(e)) for s, e in pauses],
+                                             frozenset(hol), frozenset(work))
+    except SyncError as e: c["error"] = e.code
+    cases.append(c)
+el("the receipt day itself does not count", "2025-11-03T10:00:00+07:00", "2025-11-03", [])
+el("Mon 10:00 to Fri: four working days", "2025-11-03T10:00:00+07:00", "2025-11-07", [])
+el("after the cut-off the count starts a day later", "2025-11-03T17:00:00+07:00", "2025-11-07", [])
+el("the weekend does not count", "2025-11-07T10:00:00+07:00", "2025-11-10", [])
+el("a supplement pause: the request day counts, the days waiting and the arrival day do not", "2025-11-03T10:00:00+07:00", "2025-11-12", [],
+   [("2025-11-05T09:00:00+07:00", "2025-11-10T14:00:00+07:00")])
+el("an open pause stops the count from the day after the request", "2025-11-03T10:00:00+07:00", "2025-11-12", [], [("2025-11-05T09:00:00+07:00", None)])
+el("Tết 2026 does not count", "2026-02-12T10:00:00+07:00", "2026-02-24", H26)
+el("today before the receipt day (received on a Saturday): nothing elapsed", "2025-11-08T10:00:00+07:00", "2025-11-08", [])
+el("pause ending before it starts is refused", "2025-11-03T10:00:00+07:00", "2025-11-07", [], [("2025-11-05T09:00:00+07:00", "2025-11-04T09:00:00+07:00")])
 write("working_days", "Working-day arithmetic. Dates are ISO yyyy-mm-dd; times are ISO 8601 with an explicit UTC offset. holidays and workdays "
       "(make-up working Saturdays) are given in each case, so no holiday library is needed. Vietnam holidays 2025/2026 here come from the Python "
       "`holidays` package (country_holidays('VN')). op=add_working_days(start, days, holidays, workdays); op=receipt_day(received_at, holidays, workdays); "
-      "op=deadline: deadline_with_pauses(received_at, days, pauses [[start, end|null]], holidays, workdays) → date, null (open pause) or error.",
+      "op=deadline: deadline_with_pauses(received_at, days, pauses [[start, end|null]], holidays, workdays) → date, null (open pause) or error; "
+      "op=elapsed: elapsed_working_days(received_at, today, pauses, holidays, workdays) → integer or error.",
       "wd-working-days", cases)

@@ -1,7 +1,8 @@
 // Public verification page (/v#LSR1.…): checks a result's QR record IN THE BROWSER with the
 // commune's published Ed25519 key (WebCrypto), so it works with only this page and the key
 // list cached (v-sw.js) and the record, after '#', never reaches a server log.
-// Record format: backend/results/qr.py (LSR1 compact form of the signed canonical JSON).
+// Record format: sync/SPEC-records.md RES1–RES5 (sync/result_record.py); run against the same
+// vectors as the core by pwa/tests/verify-page-vectors.test.ts.
 'use strict';
 
 const OUTCOMES = { a: ['approved', 'Chấp thuận', 'Approved'], r: ['rejected', 'Từ chối giải quyết', 'Rejected'] };
@@ -11,7 +12,11 @@ const STORE = 'langso.verify.keys';
 function b64uDecode(text) {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error('b64u');
   const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  // Strict like the core (SIG3): one encoding per byte string, no stray trailing bits.
+  const again = btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  if (again !== text) throw new Error('b64u');
+  return bytes;
 }
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -20,31 +25,61 @@ function uuidOf(bytes) {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** {record, sig} from the fragment, or null when it is not a well-formed LSR1 text. */
+/** Strict UTF-8 text of a base64url part (v2's initials and procedure name). */
+function textOf(part) {
+  return new TextDecoder('utf-8', { fatal: true }).decode(b64uDecode(part));
+}
+
+const MAX_MS = 253402300799999;
+const WHOLE = { 1: 9, 2: 12 };
+
+/** {record, sig, letter} from the fragment, or null when it is not a well-formed LSR1/LSR2 text
+ * (sync/SPEC-records.md RES3; the same vectors as sync/result_record.py run against this). */
 export function parseCompact(raw) {
-  const text = decodeURIComponent(raw).trim();
+  let text;
+  try {
+    text = decodeURIComponent(raw).trim();
+  } catch {
+    return null;
+  }
+  if (text.includes('#')) text = text.slice(text.indexOf('#') + 1);
+  const version = text.startsWith('LSR1.') ? 1 : text.startsWith('LSR2.') ? 2 : 0;
+  if (!version) return null;
   const parts = [];
   let rest = text;
-  for (let i = 0; i < 8; i += 1) {
+  for (let i = 0; i < WHOLE[version] - 1; i += 1) {
     const dot = rest.indexOf('.');
     if (dot < 0) return null;
     parts.push(rest.slice(0, dot));
     rest = rest.slice(dot + 1);
   }
   parts.push(rest);
-  const [prefix, commune, did, ms, kid, letter, digest, sig, code] = parts;
-  if (prefix !== 'LSR1' || !/^[0-9A-Za-z_-]{1,16}$/.test(commune) || !/^[0-9]{1,15}$/.test(ms)) return null;
+  const [, commune, did, ms, kid, letter, digest, sig] = parts;
+  const code = parts[parts.length - 1];
+  if (!/^[0-9A-Za-z_-]{1,16}$/.test(commune) || !/^[0-9]{1,15}$/.test(ms) || Number(ms) > MAX_MS) return null;
   if (!/^[0-9a-f]{16}$/.test(kid) || !(letter in OUTCOMES) || !/^[0-9A-Za-z.-]{1,48}$/.test(code)) return null;
   let didBytes;
   let hash;
+  const extra = {};
   try {
     didBytes = b64uDecode(did);
     hash = b64uDecode(digest);
     b64uDecode(sig);
+    if (version === 2) {
+      extra.procedure_code = parts[8];
+      extra.holder_initials = textOf(parts[9]);
+      extra.procedure_name = textOf(parts[10]);
+    }
   } catch {
     return null;
   }
   if (didBytes.length !== 16 || hash.length !== 32) return null;
+  if (version === 2) {
+    const n = extra.procedure_name;
+    if (!/^[a-z0-9][a-z0-9-]{0,47}$/.test(extra.procedure_code)) return null;
+    if ([...extra.holder_initials].length > 24 || extra.holder_initials.normalize('NFC') !== extra.holder_initials) return null;
+    if (!n || [...n].length > 120 || n.normalize('NFC') !== n) return null;
+  }
   const record = {
     commune_id: commune,
     dossier_id: uuidOf(didBytes),
@@ -53,12 +88,14 @@ export function parseCompact(raw) {
     official_code: code,
     outcome: OUTCOMES[letter][0],
     result_sha256: hex(hash),
-    v: 1,
+    ...extra,
+    v: version,
   };
   return { record, sig, letter };
 }
 
-/** RFC 8785 canonical text of the record: sorted ASCII keys, strings as JSON.stringify writes them. */
+/** RFC 8785 canonical text of the record: keys sorted (all ASCII), strings as JSON.stringify
+ * writes them (RFC 8785's escaping), `v` an integer. */
 function canonical(record) {
   return '{' + Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(record[k])}`).join(',') + '}';
 }
@@ -135,8 +172,11 @@ function render(out, result, register) {
     const r = result.parsed.record;
     const day = new Date(r.issued_at).toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' });
     add('Mã hồ sơ / Dossier code', r.official_code);
-    if (register && register.holder_initials) add('Người được cấp (viết tắt) / Holder', register.holder_initials);
-    if (register && register.procedure_name) add('Thủ tục / Procedure', register.procedure_name);
+    // v2 carries both, signed, so they show with no server; a v1 record needs the register.
+    const holder = r.v === 2 ? r.holder_initials : register && register.holder_initials;
+    const procedure = r.v === 2 ? r.procedure_name : register && register.procedure_name;
+    if (holder) add('Người được cấp (viết tắt) / Holder', holder);
+    if (procedure) add('Thủ tục / Procedure', procedure);
     if (register && register.document_kind) add('Văn bản / Document', register.document_kind);
     add('Ngày cấp / Issued on', day);
     add('Cơ quan cấp / Issued by', result.entry && result.entry.commune_name ? `UBND xã ${result.entry.commune_name}` : r.commune_id);
@@ -176,5 +216,8 @@ async function main() {
   }
 }
 
-window.addEventListener('hashchange', () => void main());
-void main();
+// Imported by the vector tests (pwa/tests) outside a browser: only a page runs main().
+if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+  window.addEventListener('hashchange', () => void main());
+  void main();
+}

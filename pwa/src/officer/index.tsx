@@ -1,6 +1,6 @@
 /**
  * Officer console — the commune office's side of Làng Số: queue, dossier review and actions,
- * dashboard, devices, household import. Loaded only through a dynamic import() for officer/admin
+ * dashboard, devices, household import, the signer of result papers. Loaded only through a dynamic import() for officer/admin
  * users, so it is its own chunk (assets/officer-*.js): never part of the volunteer entry and not
  * precached. Its messages (./i18n) and styles (./styles) live in this chunk too.
  * Keep imports one-way: the volunteer code must never import from src/officer/.
@@ -18,18 +18,20 @@ import { DossierScreen } from './screens/Dossier';
 import { ImportScreen } from './screens/Import';
 import { PrivacyScreen } from './screens/Privacy';
 import { Queue } from './screens/Queue';
+import { SignerScreen } from './screens/Signer';
 import { injectStyles } from './styles';
 
 // Styles go in when the chunk loads, before the first render: injected after it (in an effect)
 // they restyled a painted console and shifted the whole page (layout shift 0.75).
 injectStyles();
 
-const TAB_LABEL: Record<Exclude<Tab, 'dossier'>, 'tab.queue' | 'tab.dashboard' | 'tab.devices' | 'tab.import' | 'tab.privacy'> = {
+const TAB_LABEL: Record<Exclude<Tab, 'dossier'>, 'tab.queue' | 'tab.dashboard' | 'tab.devices' | 'tab.import' | 'tab.privacy' | 'tab.signer'> = {
   queue: 'tab.queue',
   dashboard: 'tab.dashboard',
   devices: 'tab.devices',
   import: 'tab.import',
   privacy: 'tab.privacy',
+  signer: 'tab.signer',
 };
 
 /** The queue's API query: the console hash query without `tab`. */
@@ -128,6 +130,8 @@ function CommuneConsole(props: { user: SessionUser }): JSX.Element {
           <ImportScreen role={props.user.role} />
         ) : tab === 'privacy' ? (
           <PrivacyScreen user={props.user} query={q} />
+        ) : tab === 'signer' ? (
+          <SignerScreen role={props.user.role} communeId={props.user.commune_id} />
         ) : (
           <Queue query={withoutTab(q)} />
         )}

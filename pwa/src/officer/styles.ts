@@ -66,6 +66,8 @@ main:has(.oc){max-width:1400px}
 .oc-error p{margin:0}
 .oc-success{color:var(--oc-green);font-weight:600;background:#e5f3ea;border-left:4px solid var(--oc-green);padding:8px 12px}
 .oc-warn{color:var(--oc-amber);font-weight:600}
+.oc-preview{border:1px dashed #8a8a8a;border-radius:8px;padding:8px 12px;text-align:center}
+.oc-preview p{margin:2px 0}
 .oc-warnbox{background:var(--oc-amber-bg);border:2px solid #c98a00;border-radius:8px;padding:8px 12px;margin:8px 0}
 .oc-hint{color:var(--oc-amber);margin:0}
 .oc-req{color:var(--oc-red)}

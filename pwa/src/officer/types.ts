@@ -4,19 +4,11 @@
  * typed; the server may send more.
  */
 
-export const STATUSES = [
-  'draft',
-  'submitted',
-  'received',
-  'not_received',
-  'processing',
-  'supplement_requested',
-  'done',
-  'result_returned',
-  'withdrawn',
-  'stopped',
-] as const;
-export type Status = (typeof STATUSES)[number];
+import { STATES, type State } from '../sync/states';
+
+/** The dossier states are the core's state machine (ST1, src/sync/states.ts). */
+export const STATUSES = STATES;
+export type Status = State;
 
 export interface Flags {
   overdue: boolean;
@@ -441,6 +433,13 @@ export interface Village {
 export interface Commune {
   id: string;
   name: string;
+}
+
+/** GET/PUT /api/review/communes/{id}/signer. */
+export interface Signer {
+  commune_id: string;
+  signer_name: string;
+  signer_title: string;
 }
 
 export interface ProcedureSummary {

@@ -10,6 +10,7 @@ import { navigate } from '../router';
 import { getMember, NotOnDevice, saveMember } from '../store/repo';
 import type { MemberRow } from '../store/types';
 import { validateForm } from '../sync/forms';
+import { checkMember } from '../sync/records';
 import { Screen } from '../ui/common';
 import { newDossierHref } from './Household';
 import { memberFormFields, memberToValues, valuesToMember } from './memberForm';
@@ -63,10 +64,15 @@ export function MemberEdit(props: { householdId: string; memberId?: string }): J
 
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
-    const issues = validateForm(fields, values, localToday());
-    setErrors(issuesByPath(issues));
-    if (issues.length > 0) {
-      document.getElementById(fieldElementId('m', issues[0]!.path))?.focus();
+    const formIssues = validateForm(fields, values, localToday());
+    const errs = issuesByPath(formIssues);
+    // The server's own rule (REC, twin of sync/records.py) last: what it would refuse is shown here.
+    const coreIssues = formIssues.length > 0 ? [] : checkMember({ ...valuesToMember(values) }, localToday())[1];
+    for (const it of coreIssues) errs[it.field] ??= getLang() === 'en' ? it.message_en : it.message_vi;
+    setErrors(errs);
+    const first = formIssues[0]?.path ?? coreIssues[0]?.field;
+    if (first !== undefined) {
+      document.getElementById(fieldElementId('m', first))?.focus();
       return;
     }
     setBusy(true);

@@ -1,45 +1,30 @@
 /**
- * The member add/edit form, written in the catalogue form format so it goes through the same
- * renderer and validation as procedure forms. Field keys are the backend member fields
- * (backend/households/schemas.py); labels come from the i18n catalogues. Text limits are the
- * ones the server enforces (sync/SPEC.md TXT4), and every text value obeys the text rule (FRM14).
+ * The member add/edit form: the core's member fields (src/sync/records.ts, twin of
+ * sync/records.py — the one definition the server, the sync path and the CSV import use) in the
+ * catalogue form format, so it goes through the same renderer and validation as procedure forms.
+ * Only the labels are added here, from the i18n catalogues.
  */
 import { CATALOGUES, type MessageKey } from '../i18n';
 import type { FormField, FormValues, LocalizedText } from '../forms/schema';
 import { MEMBER_FIELD_KEYS, type MemberFields } from '../store/repo';
 import type { MemberRow } from '../store/types';
-import { TEXT_LIMITS } from '../sync/text';
+import { MEMBER_FIELDS } from '../sync/records';
 
 const text = (key: MessageKey): LocalizedText => ({ vi: CATALOGUES.vi[key], en: CATALOGUES.en[key] });
 
-/** Relationship codes accepted by the backend, head first. */
-export const RELATIONSHIPS = ['chu_ho', 'vo', 'chong', 'con', 'bo', 'me', 'ong', 'ba', 'chau', 'anh_chi_em', 'khac'] as const;
+const OPTION_LABELS: Record<string, (code: string) => MessageKey> = {
+  relationship: (code) => `rel.${code}` as MessageKey,
+  sex: (code) => `member.sex_${code}` as MessageKey,
+};
 
 export function memberFormFields(): FormField[] {
-  return [
-    { key: 'full_name', type: 'text', label: text('member.full_name'), required: true, rules: { max_length: TEXT_LIMITS['member.full_name'] } },
-    {
-      key: 'relationship',
-      type: 'select',
-      label: text('member.relationship'),
-      required: true,
-      options: RELATIONSHIPS.map((code) => ({ value: code, label: text(`rel.${code}`) })),
-    },
-    { key: 'date_of_birth', type: 'date', label: text('member.date_of_birth'), rules: { min: '1900-01-01', max: 'today' } },
-    {
-      key: 'sex',
-      type: 'select',
-      label: text('member.sex'),
-      options: [
-        { value: 'male', label: text('member.sex_male') },
-        { value: 'female', label: text('member.sex_female') },
-      ],
-    },
-    { key: 'cccd', type: 'cccd', label: text('member.cccd') },
-    { key: 'phone', type: 'phone', label: text('member.phone') },
-    { key: 'ethnicity', type: 'text', label: text('member.ethnicity'), rules: { max_length: TEXT_LIMITS['member.ethnicity'] } },
-    { key: 'notes', type: 'text', label: text('member.notes'), rules: { max_length: TEXT_LIMITS['member.notes'] } },
-  ];
+  return MEMBER_FIELDS.map((f) => {
+    const field: FormField = { key: f.key, type: f.type, label: text(`member.${f.key}` as MessageKey) } as FormField;
+    if (f.required) field.required = true;
+    if (f.rules) field.rules = { ...f.rules } as FormField['rules'];
+    if (f.options) field.options = f.options.map((code) => ({ value: code, label: text(OPTION_LABELS[f.key]!(code)) }));
+    return field;
+  });
 }
 
 export function memberToValues(member: MemberRow | undefined): FormValues {

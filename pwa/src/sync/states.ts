@@ -176,3 +176,8 @@ export function transition(state: string, action: string, actor: string): Transi
   }
   return { source: s, action, target: r.target, outcome: r.outcome };
 }
+
+/** ST1's labels as message-catalogue entries `status.<state>` (the officer console's i18n). */
+export function stateMessages(labels: Readonly<Record<State, string>>): { [K in State as `status.${K}`]: string } {
+  return Object.fromEntries(STATES.map((s) => [`status.${s}`, labels[s]])) as { [K in State as `status.${K}`]: string };
+}

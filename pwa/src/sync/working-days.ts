@@ -150,3 +150,32 @@ export function deadlineWithPauses(
   }
   return isoDate(d);
 }
+
+/**
+ * WD5: the working days counted against the deadline from the day after receiptDay up to and
+ * including `today`, without the days WD4 pauses (an open pause pauses every day after it begins).
+ */
+export function elapsedWorkingDays(
+  receivedAt: Instant,
+  today: IsoDate,
+  pauses: readonly Pause[],
+  holidays: DateSet,
+  workdays: DateSet = EMPTY,
+): number {
+  const spans = pauses.map(([start, end]): [number, number | null] => {
+    const s = localMs(start);
+    const e = end === null ? null : localMs(end);
+    if (e !== null && e < s) {
+      throw new WorkingDaysError('Khoảng tạm dừng kết thúc trước khi bắt đầu / pause ends before it starts', 'bad_pause');
+    }
+    return [Math.floor(s / DAY_MS), e === null ? null : Math.floor(e / DAY_MS)];
+  });
+  const last = dayNumber(today);
+  let d = receiptDayNumber(receivedAt, holidays, workdays);
+  let count = 0;
+  for (;;) {
+    d = nextWorkingDayNumber(d, holidays, workdays);
+    if (d > last) return count;
+    if (!spans.some(([s, e]) => s < d && (e === null || d <= e))) count++;
+  }
+}

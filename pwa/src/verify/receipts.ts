@@ -5,16 +5,12 @@
  * GET /.well-known/langso/keys.json, fetched during sync (src/net/keys.ts) and cached in meta
  * "commune_keys", so a receipt — and later a receipt shown again — verifies with no network at all.
  *
- * A receipt is 'valid' only if ALL hold: the key is known and its key id matches its bytes (SIG7),
- * the signature verifies over the exact payload bytes, the payload is canonical, names this
- * dossier and the hash of the mutation this device signed (content_hash), and its receipt code is
- * the one derived from (dossier id, received time) (RC1–RC3). 'unverified' = key not cached yet.
+ * What makes a receipt valid is the core's rule (src/sync/receipts.ts, sync/SPEC-records.md RCP2);
+ * this module keeps the key cache and stores the verdicts.
  */
 import { db, type LangsoDB } from '../store/db';
 import type { ReceiptRow } from '../store/types';
-import { canonicalText, parseJson } from '../sync/canonical';
-import { receiptCodeFor } from '../sync/receipt-code';
-import { keyId, verify } from '../sync/signatures';
+import { checkReceipt, RECEIPT_REASONS } from '../sync/receipts';
 
 export const KEYS_META_KEY = 'commune_keys';
 
@@ -40,25 +36,9 @@ export async function cachedKeys(d: LangsoDB = db()): Promise<CachedKeys | undef
   return (await d.meta.get(KEYS_META_KEY))?.value as CachedKeys | undefined;
 }
 
-const VI = {
-  shape: 'Biên nhận không đúng định dạng.',
-  key: 'Khoá ký của xã không khớp với mã khoá.',
-  sig: 'Chữ ký trên biên nhận KHÔNG hợp lệ.',
-  canonical: 'Nội dung biên nhận không ở dạng chuẩn.',
-  dossier: 'Biên nhận không thuộc hồ sơ này.',
-  content: 'Biên nhận không khớp với nội dung hồ sơ đã ký trên máy.',
-  code: 'Mã biên nhận không khớp.',
-  nokey: 'Chưa có khoá công khai của xã để kiểm tra (sẽ kiểm tra khi có mạng).',
-};
-
-function isSigned(value: unknown): value is SignedReceipt {
-  const v = value as SignedReceipt | null;
-  return !!v && typeof v === 'object' && typeof v.payload === 'string' && typeof v.sig === 'string';
-}
-
 /**
  * Verify `receipt` for (dossierId, contentHash) with cached keys; returns the row to store
- * (id = contentHash, the revision). Never throws for a bad receipt: the verdict says it.
+ * (id = contentHash, the revision). The rule is the core's (src/sync/receipts.ts, RCP2).
  */
 export async function verifyReceipt(
   receipt: unknown,
@@ -67,46 +47,18 @@ export async function verifyReceipt(
   keys: readonly CommuneKey[],
   nowIso: string = new Date().toISOString(),
 ): Promise<ReceiptRow> {
-  const row = (verdict: ReceiptRow['verdict'], reason?: string, payload?: Record<string, unknown>): ReceiptRow => {
-    const out: ReceiptRow = {
-      id: contentHash,
-      dossier_id: dossierId,
-      received_at: typeof payload?.['received_at'] === 'string' ? (payload['received_at'] as string) : nowIso,
-      body: receipt,
-      verdict,
-      verified_at: nowIso,
-    };
-    if (reason) out.reason_vi = reason;
-    if (typeof payload?.['receipt_code'] === 'string') out.receipt_code = payload['receipt_code'] as string;
-    return out;
+  const { verdict, reason, payload } = await checkReceipt(receipt, dossierId, contentHash, keys);
+  const out: ReceiptRow = {
+    id: contentHash,
+    dossier_id: dossierId,
+    received_at: typeof payload?.['received_at'] === 'string' ? (payload['received_at'] as string) : nowIso,
+    body: receipt,
+    verdict,
+    verified_at: nowIso,
   };
-  if (!isSigned(receipt)) return row('invalid', VI.shape);
-  let payload: Record<string, unknown>;
-  try {
-    const parsed = parseJson(receipt.payload);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return row('invalid', VI.shape);
-    payload = parsed as Record<string, unknown>;
-  } catch {
-    return row('invalid', VI.shape);
-  }
-  const fields = ['commune_id', 'content_hash', 'dossier_id', 'key_id', 'received_at', 'receipt_code'];
-  if (!fields.every((f) => typeof payload[f] === 'string')) return row('invalid', VI.shape, payload);
-  const key = keys.find((k) => k.key_id === payload['key_id'] && k.commune_id === payload['commune_id']);
-  if (!key) return row('unverified', VI.nokey, payload);
-  try {
-    if ((await keyId(key.alg, key.public_key)) !== key.key_id) return row('invalid', VI.key, payload);
-    await verify(key.alg, key.public_key, new TextEncoder().encode(receipt.payload), receipt.sig);
-  } catch {
-    return row('invalid', VI.sig, payload);
-  }
-  if (canonicalText(payload) !== receipt.payload) return row('invalid', VI.canonical, payload);
-  if (payload['dossier_id'] !== dossierId) return row('invalid', VI.dossier, payload);
-  if (payload['content_hash'] !== contentHash) return row('invalid', VI.content, payload);
-  const receivedMs = Date.parse(payload['received_at'] as string);
-  if (!Number.isFinite(receivedMs) || (await receiptCodeFor(dossierId, receivedMs)) !== payload['receipt_code']) {
-    return row('invalid', VI.code, payload);
-  }
-  return row('valid', undefined, payload);
+  if (reason) out.reason_vi = RECEIPT_REASONS[reason][0];
+  if (typeof payload?.['receipt_code'] === 'string') out.receipt_code = payload['receipt_code'] as string;
+  return out;
 }
 
 /** Re-verify stored receipts still 'unverified' (their key arrived later). Returns how many changed. */

@@ -3,9 +3,8 @@
  * `result_entity`). No network: the commune keys come from the cache the sync loop keeps for
  * receipts (src/net/keys.ts, GET /.well-known/langso/keys.json).
  *
- * What the commune signs (backend/results/qr.py): the canonical JSON `record`
- *   {commune_id, dossier_id, issued_at, key_id, official_code, outcome, result_sha256, v: 1}
- * with Ed25519 over its UTF-8 bytes. `result_sha256` is the SHA-256 of the canonical result
+ * What the commune signs (sync/SPEC-records.md RES1): the canonical JSON `record` v1 or v2 (v2
+ * adds holder_initials, procedure_code, procedure_name) with Ed25519 over its UTF-8 bytes. `result_sha256` is the SHA-256 of the canonical result
  * `content` (what the document prints), so the content is covered by the signature too.
  *
  * A result is 'valid' only if ALL hold: the record is canonical and well-formed; its key is
@@ -21,25 +20,15 @@
  */
 import { db, type LangsoDB } from '../store/db';
 import type { ResultCheck, ResultRow } from '../store/types';
-import { b64uDecode, b64uEncode } from '../sync/b64u';
-import { canonicalBytes, canonicalText, parseJson } from '../sync/canonical';
+import { canonicalBytes, canonicalText } from '../sync/canonical';
 import { sha256Hex } from '../sync/hashing';
+import { compactText, initials, MAX_PROCEDURE_NAME, parseRecord } from '../sync/result-record';
 import { keyId, verify } from '../sync/signatures';
 import { cachedKeys, type CommuneKey } from './receipts';
 
-export interface ResultRecord {
-  commune_id: string;
-  dossier_id: string;
-  issued_at: string;
-  key_id: string;
-  official_code: string;
-  outcome: string;
-  result_sha256: string;
-  v: 1;
-}
-
-const RECORD_KEYS = ['commune_id', 'dossier_id', 'issued_at', 'key_id', 'official_code', 'outcome', 'result_sha256', 'v'];
-const OUTCOME_LETTER: Record<string, string> = { approved: 'a', rejected: 'r' };
+// The record, its parse and its QR text are the core's (src/sync/result-record.ts, RES1–RES3).
+export { compactText, parseRecord };
+export type { ResultRecord } from '../sync/result-record';
 
 type Reason = 'shape' | 'canonical' | 'key' | 'sig' | 'dossier' | 'content' | 'shown' | 'nokey';
 
@@ -56,24 +45,6 @@ export const REASONS: Record<Reason, [vi: string, en: string]> = {
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (o: Record<string, unknown>, k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-
-/** The signed record from its exact text; undefined when it is not a v1 result record. */
-export function parseRecord(text: unknown): ResultRecord | undefined {
-  if (typeof text !== 'string') return undefined;
-  let parsed: unknown;
-  try {
-    parsed = parseJson(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(parsed)) return undefined;
-  const keys = Object.keys(parsed).sort();
-  if (keys.length !== RECORD_KEYS.length || keys.some((k, i) => k !== RECORD_KEYS[i])) return undefined;
-  if (parsed['v'] !== 1) return undefined;
-  if (!RECORD_KEYS.filter((k) => k !== 'v').every((k) => typeof parsed[k] === 'string')) return undefined;
-  if (!(parsed['outcome'] as string in OUTCOME_LETTER)) return undefined;
-  return parsed as unknown as ResultRecord;
-}
 
 /** "Pu Sam Cáp" from "Xã Pu Sam Cáp" or "Pu Sam Cáp": the UI says "UBND xã …" itself. */
 export function communeShortName(name: string): string {
@@ -130,41 +101,19 @@ export async function verifyResult(
     if (content[k] !== v) return out('invalid', 'content', who);
     if (k !== 'commune_id' && data[k] !== undefined && data[k] !== v) return out('invalid', 'shown', who);
   }
+  if (record.v === 2) {
+    // The signed initials and procedure are the content's (the name cut to the record's limit).
+    const applicant = typeof content['applicant_name'] === 'string' ? content['applicant_name'] : '';
+    const name = typeof content['procedure_name'] === 'string' ? [...content['procedure_name']].slice(0, MAX_PROCEDURE_NAME).join('') : undefined;
+    if (content['procedure_code'] !== record.procedure_code || name !== record.procedure_name || initials(applicant) !== record.holder_initials) {
+      return out('invalid', 'content', who);
+    }
+  }
   for (const k of ['summary', 'document_kind', 'document_number']) {
     if (data[k] !== undefined && data[k] !== content[k]) return out('invalid', 'shown', who);
   }
   const communeName = str(content, 'commune_name');
   return out('valid', undefined, communeName ? { ...who, commune_name: communeName } : who);
-}
-
-function uuidBytes(id: string): Uint8Array {
-  const hex = id.replace(/-/g, '');
-  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error('not a uuid');
-  return hexBytes(hex);
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/** The compact QR text of a record and signature (twin of backend/results/qr.py `to_compact`). */
-export function compactText(record: ResultRecord, sig: string): string {
-  const ms = Date.parse(record.issued_at);
-  if (!Number.isFinite(ms) || !/^[0-9a-f]{64}$/.test(record.result_sha256)) throw new Error('bad record');
-  b64uDecode(sig); // strict encoding, as the QR parser demands
-  return [
-    'LSR1',
-    record.commune_id,
-    b64uEncode(uuidBytes(record.dossier_id)),
-    String(ms),
-    record.key_id,
-    OUTCOME_LETTER[record.outcome]!,
-    b64uEncode(hexBytes(record.result_sha256)),
-    sig,
-    record.official_code,
-  ].join('.');
 }
 
 function containsAscii(haystack: Uint8Array, needle: string): boolean {

@@ -18,6 +18,7 @@ import { db, type LangsoDB } from '../../store/db';
 import { getMember, MEMBER_FIELD_KEYS, saveHousehold, saveMember, type MemberFields } from '../../store/repo';
 import type { MemberRow } from '../../store/types';
 import { coupleMember, isEmpty, parsePrefill, type JsonObject } from '../../sync/forms';
+import { checkHousehold, checkMember } from '../../sync/records';
 import type { DossierContext } from './context';
 import { memberJson } from './context';
 
@@ -118,9 +119,26 @@ export function reuseOffers(fields: readonly FormField[], data: JsonObject, ctx:
     if (values.size !== 1 || offer.value === offer.old) continue;
     // Identity (name, date of birth, sex, CCCD) only fills a blank.
     if (offer.kind === 'member' && REUSABLE_ATTRS[offer.attr] && offer.old !== undefined) continue;
+    if (!fitsRecord(offer, ctx)) continue;
     out.push(offer);
   }
   return out;
+}
+
+/**
+ * Would the server take this value for that record (REC, src/sync/records.ts)? An offer it would
+ * refuse is not made: the dossier keeps the value, the member or household keeps its own. Dates
+ * were bounded by the form already, so "today" here only has to be late enough.
+ */
+function fitsRecord(offer: Offer, ctx: DossierContext): boolean {
+  if (offer.kind === 'household') return checkHousehold({ address: offer.value }, true)[1].length === 0;
+  const person = ctx.members.find((m) => m.id === offer.memberId);
+  const merged: Record<string, unknown> = { [offer.attr]: offer.value };
+  if (offer.attr === 'cccd') {
+    merged['date_of_birth'] = person?.date_of_birth ?? null;
+    merged['sex'] = person?.sex ?? null;
+  }
+  return checkMember(merged, '9999-12-31', true)[1].every((i) => i.field !== offer.attr);
 }
 
 /** The member a procedure's signed data adds to the household (pending until the result). */

@@ -1,4 +1,5 @@
 import { privacyEn } from './privacy';
+import { LABELS_EN, stateMessages } from '../../sync/states';
 import type { OfficerKey } from './vi';
 
 /** Officer console messages, English — exactly the keys of vi.ts (compiler + officer-i18n test). */
@@ -12,6 +13,7 @@ export const en: Record<OfficerKey, string> = {
   'tab.dashboard': 'Monitoring',
   'tab.devices': 'Devices',
   'tab.import': 'Import households (CSV)',
+  'tab.signer': 'Result signer',
 
   'common.loading': 'Loading…',
   'common.cancel': 'Cancel',
@@ -24,16 +26,8 @@ export const en: Record<OfficerKey, string> = {
   'error.http': 'The server reported an error (HTTP {status}).',
   'error.unexpected': 'Something went wrong: {message}',
 
-  'status.draft': 'Draft',
-  'status.submitted': 'Submitted, awaiting receipt',
-  'status.received': 'Received',
-  'status.not_received': 'Not received',
-  'status.processing': 'Processing',
-  'status.supplement_requested': 'Supplement requested',
-  'status.done': 'Result ready',
-  'status.result_returned': 'Result returned',
-  'status.withdrawn': 'Withdrawn',
-  'status.stopped': 'Stopped',
+  // The dossier states' labels are the core's (ST1, src/sync/states.ts).
+  ...stateMessages(LABELS_EN),
 
   'queue.title': 'Dossier queue',
   'queue.filters': 'Filter dossiers',
@@ -328,6 +322,14 @@ export const en: Record<OfficerKey, string> = {
   'dev.ticket_once': 'The code is shown once; it cannot be shown again after leaving this page.',
   'dev.ticket_qr': 'QR code of ticket {code}',
 
+  'signer.title': 'Signer of result papers',
+  'signer.explain': 'The title and name printed in the signature block of every result the commune issues from now on. Results already issued keep the signer they were issued with.',
+  'signer.job_title': 'Title (line above the signature)',
+  'signer.job_title_example': 'E.g. KT. CHỦ TỊCH — PHÓ CHỦ TỊCH',
+  'signer.name': "Signer's full name",
+  'signer.preview': 'The signature block will read:',
+  'signer.save': 'Save signer',
+  'signer.saved': 'Saved. Results issued from now on carry this signer.',
   'import.title': 'Import households from a CSV file',
   'import.explain': 'The whole file is checked: if any row is wrong nothing is imported, and every bad row is listed to fix.',
   'import.commune': 'Commune',
@@ -343,6 +345,7 @@ export const en: Record<OfficerKey, string> = {
   'result.preview': 'Preview of the result paper',
   'result.correction_reason': 'Reason for the correction (recorded)',
   'result.signer': 'Signed by: {title} {name}',
+  'result.signer_missing': "No signer's name yet: set it under “Result signer” before issuing.",
   'result.reason': 'Reason for the refusal',
   'dash.satisfaction_channels': 'rated by citizens: on the phone {device}, on the status page {web}',
   'dash.satisfaction_volunteer': 'Recorded by volunteers',

@@ -3,6 +3,7 @@
  * have exactly these keys (compiler + tests/officer-i18n.test.ts).
  */
 import { privacyVi } from './privacy';
+import { LABELS_VI, stateMessages } from '../../sync/states';
 
 export const vi = {
   ...privacyVi,
@@ -14,6 +15,7 @@ export const vi = {
   'tab.dashboard': 'Theo dõi, thống kê',
   'tab.devices': 'Thiết bị',
   'tab.import': 'Nhập hộ từ CSV',
+  'tab.signer': 'Người ký kết quả',
 
   'common.loading': 'Đang tải…',
   'common.cancel': 'Hủy',
@@ -26,16 +28,8 @@ export const vi = {
   'error.http': 'Máy chủ báo lỗi (HTTP {status}).',
   'error.unexpected': 'Có lỗi: {message}',
 
-  'status.draft': 'Bản nháp',
-  'status.submitted': 'Đã nộp, chờ tiếp nhận',
-  'status.received': 'Đã tiếp nhận',
-  'status.not_received': 'Không tiếp nhận',
-  'status.processing': 'Đang xử lý',
-  'status.supplement_requested': 'Yêu cầu bổ sung hồ sơ',
-  'status.done': 'Đã có kết quả',
-  'status.result_returned': 'Đã trả kết quả',
-  'status.withdrawn': 'Đã rút hồ sơ',
-  'status.stopped': 'Dừng xử lý',
+  // The dossier states' labels are the core's (ST1, src/sync/states.ts).
+  ...stateMessages(LABELS_VI),
 
   'queue.title': 'Hồ sơ chờ xử lý',
   'queue.filters': 'Lọc hồ sơ',
@@ -330,6 +324,14 @@ export const vi = {
   'dev.ticket_once': 'Mã chỉ hiện một lần; đóng trang này là không xem lại được.',
   'dev.ticket_qr': 'Mã QR của mã ghép {code}',
 
+  'signer.title': 'Người ký kết quả',
+  'signer.explain': 'Chức vụ và họ tên in ở khối chữ ký của mọi kết quả xã cấp từ nay. Kết quả đã cấp giữ người ký lúc cấp.',
+  'signer.job_title': 'Chức vụ (dòng trên chữ ký)',
+  'signer.job_title_example': 'Ví dụ: KT. CHỦ TỊCH — PHÓ CHỦ TỊCH',
+  'signer.name': 'Họ và tên người ký',
+  'signer.preview': 'Khối chữ ký sẽ in:',
+  'signer.save': 'Lưu người ký',
+  'signer.saved': 'Đã lưu. Kết quả cấp từ nay in người ký này.',
   'import.title': 'Nhập hộ gia đình từ tệp CSV',
   'import.explain': 'Tệp được kiểm tra toàn bộ: nếu có dòng lỗi thì không nhập hộ nào, và mọi dòng lỗi được liệt kê để sửa.',
   'import.commune': 'Xã',
@@ -345,6 +347,7 @@ export const vi = {
   'result.preview': 'Xem trước văn bản kết quả',
   'result.correction_reason': 'Lý do sửa (được ghi lại)',
   'result.signer': 'Người ký: {title} {name}',
+  'result.signer_missing': 'Chưa có tên người ký: đặt ở mục “Người ký kết quả” trước khi cấp.',
   'result.reason': 'Lý do từ chối',
   'dash.satisfaction_channels': 'người dân tự đánh giá: trên máy {device}, trên trang tra cứu {web}',
   'dash.satisfaction_volunteer': 'Tình nguyện viên ghi nhận',

@@ -9,6 +9,7 @@ import { getJson, openFile, sendJson, errorText } from '../api';
 import { actionBody, DANGEROUS, reasonRequired } from '../actions';
 import { fmtDate } from '../format';
 import { ot, pick as pickLang, type OfficerKey } from '../i18n';
+import { consoleHref } from '../nav';
 import { buildSupplementBody, MAX_PROBLEM, type PickError, type SupplementPick } from '../supplement';
 import type { ActionOut, ApologyDraft, DossierView, Result, ResultDraft } from '../types';
 import { Dialog, ErrorBox } from '../ui';
@@ -371,6 +372,11 @@ export function ResultDialog(props: { view: DossierView; onDone: (r: Result) => 
             ))}
             {draft.closing ? <p>{draft.closing}</p> : null}
             <p class="oc-muted">{ot('result.signer', { title: draft.signer_title || '—', name: draft.signer_name || '—' })}</p>
+            {!draft.signer_name.trim() ? (
+              <p class="oc-warn">
+                <a href={consoleHref({ tab: 'signer' })}>{ot('result.signer_missing')}</a>
+              </p>
+            ) : null}
           </section>
         ) : (
           <p class="oc-muted">{ot('common.loading')}</p>
