@@ -10,7 +10,7 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from backend.db.models import Commune, Dossier, DossierEvent, DossierRollup, Rating
-from backend.lib.vntime import VN, local_date
+from backend.lib.vntime import VN
 from backend.monitoring.index766 import COUNT_FIELDS, Counts
 
 R = DossierRollup
@@ -68,7 +68,7 @@ DOSSIER_COLUMNS = (col(Dossier.id), col(Dossier.official_code), col(Dossier.proc
                    col(Dossier.due_date))
 DOSSIER_KEYS = ("id", "official_code", "procedure_code", "status", "outcome", "received_at",
                 "due_date")
-LATE_SCAN = 5000
+DECISIONS = ("approve", "reject")
 
 
 def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -77,16 +77,49 @@ def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return lo, datetime.combine(end + timedelta(days=1), time(), VN).astimezone(UTC)
 
 
+def _local_day(session: Session, at: Any) -> Any:
+    """SQL for the Vietnam day of a stored UTC instant (UTC+7 all year, as vntime.local_date);
+    SQLite stores naive UTC text and dates as ISO text, so the two compare as text."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Ho_Chi_Minh", at))
+    return func.date(at, "+7 hours")
+
+
+def late_from(session: Session, commune_id: str, procedure_code: str | None, start: date,
+              end: date, limit: int) -> date:
+    """The first day worth reading to list the newest `limit` late decisions: walk the rollup
+    days backwards (late = finished − finished on time, the rule the rollups count by) until
+    they hold `limit`. A few rows of the rollups instead of every decision of the period."""
+    late = func.sum(col(R.finished) - col(R.finished_on_time))
+    stmt = (columns(col(R.day), late)
+            .where(col(R.commune_id) == commune_id, col(R.day) >= start, col(R.day) <= end)
+            .group_by(col(R.day)).having(late > 0).order_by(col(R.day).desc()))
+    if procedure_code:
+        stmt = stmt.where(col(R.procedure_code) == procedure_code)
+    seen = 0
+    for day, n in session.execute(stmt):
+        seen += int(n)
+        if seen >= limit:
+            return max(start, day)
+    return start
+
+
 def dossiers_behind(session: Session, commune_id: str, procedure_code: str | None,
                     metric: str, start: date, end: date, today: date, limit: int
                     ) -> list[dict[str, Any]]:
     """The dossiers behind a number, newest first. `metric`: received | finished | late
-    (finished after the due date) | overdue (still open past it, whatever the period) |
-    not_satisfied. The period bounds the day the rollups count them on."""
+    (decided after the due date, by the Vietnam day) | overdue (still open past it, whatever
+    the period) | not_satisfied. The period bounds the day the rollups count them on."""
+    if metric == "late":
+        first = late_from(session, commune_id, procedure_code, start, end, limit)
+        rows = _decisions(session, commune_id, procedure_code, first, end, limit, late=True)
+        if len(rows) < limit and first > start:
+            # the rollups judged lateness against the due date of that moment; if a due date
+            # moved since, read the whole period rather than list too few
+            rows = _decisions(session, commune_id, procedure_code, start, end, limit, late=True)
+        return rows
     lo, hi = _local_bounds(start, end)
-    stmt: Any = columns(*DOSSIER_COLUMNS, col(DossierEvent.at)).where(col(Dossier.commune_id) == commune_id)
-    if procedure_code:
-        stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
+    stmt: Any
     if metric == "overdue":
         stmt = columns(*DOSSIER_COLUMNS, col(Dossier.received_at)).where(
             col(Dossier.commune_id) == commune_id,
@@ -102,22 +135,39 @@ def dossiers_behind(session: Session, commune_id: str, procedure_code: str | Non
         if procedure_code:
             stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
         stmt = stmt.order_by(col(Rating.rated_at).desc())
+    elif metric == "finished":
+        return _decisions(session, commune_id, procedure_code, start, end, limit, late=False)
     else:
-        actions = ("receive",) if metric == "received" else ("approve", "reject")
-        stmt = stmt.join(DossierEvent, col(DossierEvent.dossier_id) == col(Dossier.id)).where(
-            col(DossierEvent.action).in_(actions), col(DossierEvent.at) >= lo,
-            col(DossierEvent.at) < hi).order_by(col(DossierEvent.at).desc())
-    rows = session.execute(stmt.limit(LATE_SCAN if metric == "late" else limit)).all()
+        stmt = columns(*DOSSIER_COLUMNS, col(DossierEvent.at)).join(
+            DossierEvent, col(DossierEvent.dossier_id) == col(Dossier.id)).where(
+            col(Dossier.commune_id) == commune_id, col(DossierEvent.action) == "receive",
+            col(DossierEvent.at) >= lo, col(DossierEvent.at) < hi)
+        if procedure_code:
+            stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
+        stmt = stmt.order_by(col(DossierEvent.at).desc())
+    return _items(session.execute(stmt.limit(limit)).all())
+
+
+def _decisions(session: Session, commune_id: str, procedure_code: str | None, start: date,
+               end: date, limit: int, *, late: bool) -> list[dict[str, Any]]:
+    lo, hi = _local_bounds(start, end)
+    stmt: Any = columns(*DOSSIER_COLUMNS, col(DossierEvent.at)).join(
+        DossierEvent, col(DossierEvent.dossier_id) == col(Dossier.id)).where(
+        col(Dossier.commune_id) == commune_id, col(DossierEvent.action).in_(DECISIONS),
+        col(DossierEvent.at) >= lo, col(DossierEvent.at) < hi)
+    if procedure_code:
+        stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
+    if late:
+        stmt = stmt.where(_local_day(session, col(DossierEvent.at)) > col(Dossier.due_date))
+    return _items(session.execute(stmt.order_by(col(DossierEvent.at).desc()).limit(limit)).all())
+
+
+def _items(rows: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for r in rows:
         item = dict(zip(DOSSIER_KEYS, r[:-1], strict=True))
-        at = r[-1]
-        if metric == "late" and (item["due_date"] is None or local_date(at) <= item["due_date"]):
-            continue
-        item["at"] = at
+        item["at"] = r[-1]
         out.append(item)
-        if len(out) >= limit:
-            break
     return out
 
 
