@@ -20,7 +20,7 @@ from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
 from backend.lib.sync_errors import from_sync_error
 from backend.lib.vntime import local_date
-from backend.monitoring import rollups  # noqa: F401  (registers the rollup hook on flush)
+from backend.monitoring import decided, rollups  # noqa: F401  (register their hooks on flush)
 from backend.sync_api.changes import record_rest_change
 from sync.errors import SyncError
 from sync.states import transition

@@ -85,40 +85,15 @@ def _local_day(session: Session, at: Any) -> Any:
     return func.date(at, "+7 hours")
 
 
-def late_from(session: Session, commune_id: str, procedure_code: str | None, start: date,
-              end: date, limit: int) -> date:
-    """The first day worth reading to list the newest `limit` late decisions: walk the rollup
-    days backwards (late = finished − finished on time, the rule the rollups count by) until
-    they hold `limit`. A few rows of the rollups instead of every decision of the period."""
-    late = func.sum(col(R.finished) - col(R.finished_on_time))
-    stmt = (columns(col(R.day), late)
-            .where(col(R.commune_id) == commune_id, col(R.day) >= start, col(R.day) <= end)
-            .group_by(col(R.day)).having(late > 0).order_by(col(R.day).desc()))
-    if procedure_code:
-        stmt = stmt.where(col(R.procedure_code) == procedure_code)
-    seen = 0
-    for day, n in session.execute(stmt):
-        seen += int(n)
-        if seen >= limit:
-            return max(start, day)
-    return start
-
-
 def dossiers_behind(session: Session, commune_id: str, procedure_code: str | None,
                     metric: str, start: date, end: date, today: date, limit: int
                     ) -> list[dict[str, Any]]:
     """The dossiers behind a number, newest first. `metric`: received | finished | late
     (decided after the due date, by the Vietnam day) | overdue (still open past it, whatever
     the period) | not_satisfied. The period bounds the day the rollups count them on."""
-    if metric == "late":
-        first = late_from(session, commune_id, procedure_code, start, end, limit)
-        rows = _decisions(session, commune_id, procedure_code, first, end, limit, late=True)
-        if len(rows) < limit and first > start:
-            # the rollups judged lateness against the due date of that moment; if a due date
-            # moved since, read the whole period rather than list too few
-            rows = _decisions(session, commune_id, procedure_code, start, end, limit, late=True)
-        return rows
     lo, hi = _local_bounds(start, end)
+    if metric == "late":
+        return _late(session, commune_id, procedure_code, lo, hi, limit)
     stmt: Any
     if metric == "overdue":
         stmt = columns(*DOSSIER_COLUMNS, col(Dossier.received_at)).where(
@@ -135,12 +110,11 @@ def dossiers_behind(session: Session, commune_id: str, procedure_code: str | Non
         if procedure_code:
             stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
         stmt = stmt.order_by(col(Rating.rated_at).desc())
-    elif metric == "finished":
-        return _decisions(session, commune_id, procedure_code, start, end, limit, late=False)
     else:
         stmt = columns(*DOSSIER_COLUMNS, col(DossierEvent.at)).join(
             DossierEvent, col(DossierEvent.dossier_id) == col(Dossier.id)).where(
-            col(Dossier.commune_id) == commune_id, col(DossierEvent.action) == "receive",
+            col(Dossier.commune_id) == commune_id,
+            col(DossierEvent.action).in_(("receive",) if metric == "received" else DECISIONS),
             col(DossierEvent.at) >= lo, col(DossierEvent.at) < hi)
         if procedure_code:
             stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
@@ -148,18 +122,17 @@ def dossiers_behind(session: Session, commune_id: str, procedure_code: str | Non
     return _items(session.execute(stmt.limit(limit)).all())
 
 
-def _decisions(session: Session, commune_id: str, procedure_code: str | None, start: date,
-               end: date, limit: int, *, late: bool) -> list[dict[str, Any]]:
-    lo, hi = _local_bounds(start, end)
-    stmt: Any = columns(*DOSSIER_COLUMNS, col(DossierEvent.at)).join(
-        DossierEvent, col(DossierEvent.dossier_id) == col(Dossier.id)).where(
-        col(Dossier.commune_id) == commune_id, col(DossierEvent.action).in_(DECISIONS),
-        col(DossierEvent.at) >= lo, col(DossierEvent.at) < hi)
+def _late(session: Session, commune_id: str, procedure_code: str | None, lo: datetime,
+          hi: datetime, limit: int) -> list[dict[str, Any]]:
+    """Decided after the due date, newest first: a backward walk of `ix_dossiers_decided`
+    (commune, decided_at, due_date) that stops at `limit`, lateness judged from the index."""
+    decided = col(Dossier.decided_at)
+    stmt = columns(*DOSSIER_COLUMNS, decided).where(
+        col(Dossier.commune_id) == commune_id, decided >= lo, decided < hi,
+        _local_day(session, decided) > col(Dossier.due_date))
     if procedure_code:
         stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
-    if late:
-        stmt = stmt.where(_local_day(session, col(DossierEvent.at)) > col(Dossier.due_date))
-    return _items(session.execute(stmt.order_by(col(DossierEvent.at).desc()).limit(limit)).all())
+    return _items(session.execute(stmt.order_by(decided.desc()).limit(limit)).all())
 
 
 def _items(rows: Any) -> list[dict[str, Any]]:

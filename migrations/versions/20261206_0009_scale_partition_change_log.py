@@ -1,10 +1,14 @@
-"""scale: the change log and entity versions as hash-partitioned tables (PostgreSQL)
+"""scale: the change log and entity versions as hash-partitioned tables (PostgreSQL);
+dossiers.decided_at for the late drill-down
+
+`dossiers.decided_at` (both databases) is filled from the latest approve/reject audit event
+and indexed with the commune and due date (backend/monitoring/decided.py keeps it).
 
 `sync_changes` is partitioned by HASH(commune_id) and `entity_versions` by HASH(entity_id),
 16 partitions each (docs/adr/0020-partitioned-change-log.md). A partitioned table's keys must
 hold the partition key, so the change log's primary key becomes (seq, commune_id); `seq` keeps
 its one sequence (cursors stay plain numbers; a pull's scope is one commune, ordered by the
-commune lock in backend/sync_api/changes.py). SQLite: nothing to do (one file, one writer).
+commune lock in backend/sync_api/changes.py). SQLite keeps plain tables (one file, one writer).
 
 Rows are copied into the new tables inside the migration's transaction; a country-sized log
 would rather be attached partition by partition (the ADR says how).
@@ -18,8 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import text
+
+import backend.db.types
 
 revision: str = '0009_scale'
 down_revision: str | None = '0008_pdp'
@@ -109,7 +116,30 @@ def _repartition_versions(partitioned: bool) -> None:
     op.execute("DROP TABLE entity_versions_old")
 
 
+DECIDED = "decided_at IS NOT NULL"
+LATEST_DECISION = ("SELECT max(e.at) FROM dossier_events e WHERE e.dossier_id = dossiers.id "
+                   "AND e.action IN ('approve', 'reject')")
+
+
+def _add_decided_at() -> None:
+    with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('decided_at', backend.db.types.UTCDateTime(),
+                                      nullable=True))
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("UPDATE dossiers d SET decided_at = x.at FROM ("
+                   "SELECT dossier_id, max(at) AS at FROM dossier_events "
+                   "WHERE action IN ('approve', 'reject') GROUP BY dossier_id) x "
+                   "WHERE x.dossier_id = d.id")
+    else:
+        op.execute(f"UPDATE dossiers SET decided_at = ({LATEST_DECISION}) "
+                   f"WHERE EXISTS ({LATEST_DECISION.replace('max(e.at)', '1')})")
+    op.create_index("ix_dossiers_decided", "dossiers", ["commune_id", "decided_at", "due_date"],
+                    unique=False, postgresql_where=sa.text(DECIDED),
+                    sqlite_where=sa.text(DECIDED))
+
+
 def upgrade() -> None:
+    _add_decided_at()
     if op.get_bind().dialect.name != "postgresql":
         return
     _repartition_changes(partitioned=True)
@@ -119,6 +149,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_dossiers_decided", table_name="dossiers")
+    with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.drop_column('decided_at')
     if op.get_bind().dialect.name != "postgresql":
         return
     _repartition_changes(partitioned=False)
