@@ -1,8 +1,9 @@
 """scale: the change log and entity versions as hash-partitioned tables (PostgreSQL);
-dossiers.decided_at for the late drill-down
+dossiers.decided_at for the late drill-down; catalogue versions per province
 
 `dossiers.decided_at` (both databases) is filled from the latest approve/reject audit event
 and indexed with the commune and due date (backend/monitoring/decided.py keeps it).
+`province_procedure_versions`: the version a province administrator pins per procedure.
 
 `sync_changes` is partitioned by HASH(commune_id) and `entity_versions` by HASH(entity_id),
 16 partitions each (docs/adr/0020-partitioned-change-log.md). A partitioned table's keys must
@@ -138,7 +139,21 @@ def _add_decided_at() -> None:
                     sqlite_where=sa.text(DECIDED))
 
 
+def _add_province_versions() -> None:
+    op.create_table(
+        'province_procedure_versions',
+        sa.Column('province_id', sa.String(length=8), nullable=False),
+        sa.Column('procedure_code', sa.String(length=64), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('set_by', sa.String(length=36), nullable=False),
+        sa.Column('set_at', backend.db.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['province_id'], ['provinces.id']),
+        sa.PrimaryKeyConstraint('province_id', 'procedure_code'),
+    )
+
+
 def upgrade() -> None:
+    _add_province_versions()
     _add_decided_at()
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -149,6 +164,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('province_procedure_versions')
     op.drop_index("ix_dossiers_decided", table_name="dossiers")
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
         batch_op.drop_column('decided_at')
