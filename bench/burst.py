@@ -168,8 +168,8 @@ def main() -> int:
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     if args.nodes > 1 and kinds != ["postgres"]:
         parser.error("--nodes 2 needs --db postgres (a fleet shares one PostgreSQL database)")
-    if args.nodes > 1:  # one personal-data master key for the database and both nodes
-        os.environ.setdefault("LANGSO_PII_KEY", secrets.token_hex(32))
+    # one personal-data master key for the database this process migrates and its servers
+    os.environ.setdefault("LANGSO_PII_KEY", secrets.token_hex(32))
     print(f"# burst on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
           f"at start; clients on the same machine", flush=True)
     for kind in kinds:
