@@ -291,8 +291,10 @@ export async function listDossiers(d: LangsoDB = db()): Promise<DossierRow[]> {
   return d.dossiers.orderBy('updated_at').reverse().toArray();
 }
 
+/** The versions the server serves now (one per procedure: the newest, or the one the
+ * province chose); older rows stay for the dossiers filed with them (`getProcedure`). */
 export async function listProcedures(d: LangsoDB = db()): Promise<ProcedureRow[]> {
-  return d.procedures.toArray();
+  return (await d.procedures.toArray()).filter((p) => p.served !== false);
 }
 
 export async function getProcedure(code: string, version: number, d: LangsoDB = db()): Promise<ProcedureRow | undefined> {
