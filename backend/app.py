@@ -44,6 +44,7 @@ from backend.privacy.access import before_request as log_personal_reads
 from backend.privacy.console import PrivacyConsoleController
 from backend.privacy.keys import install_for as install_pii_keys
 from backend.privacy.routes import PrivacyController
+from backend.push.notify import deliver_inline
 from backend.settings import Settings
 from backend.units.routes import UnitController
 
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     parse_trusted(settings.trusted_proxies)  # a malformed entry stops the start, named
     keys = register(settings)  # in fleet mode: refuses to start when a secret is missing
     blob_store = register_blob_store(settings)
+    deliver_inline(settings.push_inline)
     engine = make_engine(settings.database_url, threads=settings.worker_threads)
     install_pii_keys(engine, settings)
     state = State(

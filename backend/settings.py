@@ -94,6 +94,8 @@ class Settings:
     key_encryption_key: str | None = None  # 32 bytes, hex or base64url
     trusted_proxies: tuple[str, ...] = field(default_factory=tuple)  # addresses / CIDRs
     blob_url: str | None = None  # file:///dir (default data_dir) or s3://bucket/prefix?...
+    # false: nodes only write push notices to the outbox and `langso worker` delivers them
+    push_inline: bool = True
     # days a closed dossier stays on a volunteer's phone (delivered to the device)
     device_closed_dossier_days: int = 30
     # Personal data protection (branch pdp; docs/privacy.md). The master key: LANGSO_PII_KEY,
@@ -155,5 +157,7 @@ class Settings:
             key_encryption_key=secret_setting("LANGSO_KEY_ENCRYPTION_KEY"),
             trusted_proxies=_list(os.environ.get("LANGSO_TRUSTED_PROXIES", "")),
             blob_url=os.environ.get("LANGSO_BLOB_URL") or None,
+            push_inline=_bool("LANGSO_PUSH_INLINE") if os.environ.get("LANGSO_PUSH_INLINE")
+            else True,
             device_closed_dossier_days=_int("LANGSO_DEVICE_CLOSED_DOSSIER_DAYS", 30),
         )

@@ -14,6 +14,12 @@ deadline (hangs), and whether /health answers afterwards.
 
     .venv/bin/python bench/burst.py [--db sqlite|postgres|both] [--n 50,200,500]
         [--dossiers 2] [--per-village 10] [--timeout 120] [--deadline 900]
+        [--nodes 2]   # PostgreSQL: two `langso serve` nodes (1 worker each) in fleet mode
+
+With `--nodes 2` the two nodes share one PostgreSQL database and their secrets (fleet mode,
+signing keys made once by `langso keys create`, blobs in one shared directory), each with its
+own data directory, as two machines behind a sticky balancer: device i talks to node i mod 2
+(its token from the other node's login). Same process count as one node with `--workers 2`.
 
 Bounded: every request has a client timeout, every run a deadline, and the server is stopped
 (SIGTERM, then SIGKILL) at the end of each run.
@@ -24,11 +30,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +55,7 @@ from tests.support.crowd import (  # noqa: E402
     serve,
     stored_counts,
 )
+from tests.unit.test_fleet_settings import vapid_pem  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -62,29 +73,59 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / TICKS
 
 
+def fleet_env(url: str, tmp: Path) -> dict[str, str]:
+    """Shared secrets and blob store for two nodes; the signing keys made once, up front."""
+    (tmp / "vapid.pem").write_text(vapid_pem())
+    env = {"LANGSO_FLEET": "true", "LANGSO_SESSION_SECRET": secrets.token_hex(32),
+           "LANGSO_TICKET_SECRET": secrets.token_hex(32),
+           "LANGSO_KEY_ENCRYPTION_KEY": secrets.token_hex(32),
+           "LANGSO_VAPID_PRIVATE_KEY_FILE": str(tmp / "vapid.pem"),
+           "LANGSO_BLOB_URL": f"file://{tmp}/shared-blobs"}
+    subprocess.run([sys.executable, "-m", "backend.cli", "keys", "create"], cwd=ROOT,
+                   env={**os.environ, **env, "LANGSO_DATABASE_URL": url,
+                        "LANGSO_DATA_DIR": str(tmp / "admin")},
+                   check=True, capture_output=True, timeout=300)
+    return env
+
+
+@contextmanager
+def servers(kind: str, url: str, tmp: Path, nodes: int, workers: int,
+            threads: int | None) -> Iterator[list[Any]]:
+    if nodes == 1:
+        with serve(url, tmp, workers=workers, threads=threads) as server:
+            yield [server]
+        return
+    env = fleet_env(url, tmp)
+    with ExitStack() as stack:
+        yield [stack.enter_context(serve(url, tmp / f"node{i}", workers=workers,
+                                         threads=threads, extra_env=env))
+               for i in range(nodes)]
+
+
 def burst(kind: str, n: int, dossiers: int, per_village: int, timeout: float,
-          deadline: float, threads: int | None = None) -> dict[str, Any]:
-    workers = 1 if kind == "sqlite" else 2
+          deadline: float, threads: int | None = None, nodes: int = 1) -> dict[str, Any]:
+    workers = 1 if kind == "sqlite" or nodes > 1 else 2
     with tempfile.TemporaryDirectory() as tmp, \
             fresh_database(kind, Path(tmp)) as (url, engine):
         volunteers = add_villages(engine, -(-n // per_village))
-        with serve(url, Path(tmp), workers=workers, threads=threads) as server:
-            with ThreadPoolExecutor(4) as pool:
+        with servers(kind, url, Path(tmp), nodes, workers, threads) as fleet:
+            with ThreadPoolExecutor(4) as pool:  # log in on the last node, work on any
                 tokens = dict(zip([v[0] for v in volunteers],
-                                  pool.map(lambda v: login(server.base, v[0]), volunteers),
+                                  pool.map(lambda v: login(fleet[-1].base, v[0]), volunteers),
                                   strict=True))
             devices = []
             for i in range(n):
                 name, uid, village = volunteers[i // per_village]
-                devices.append(Device(server.base, tokens[name], uid, village, dossiers,
-                                      timeout=timeout))
-            cpu0 = group_cpu_seconds(server.proc.pid)
+                devices.append(Device(fleet[i % nodes].base, tokens[name], uid, village,
+                                      dossiers, timeout=timeout))
+            cpu0 = sum(group_cpu_seconds(s.proc.pid) for s in fleet)
             outcomes, hung, wall = run_crowd(devices, join_timeout=deadline)
-            server_cpu = group_cpu_seconds(server.proc.pid) - cpu0
+            server_cpu = sum(group_cpu_seconds(s.proc.pid) for s in fleet) - cpu0
             t0 = time.perf_counter()
-            health = server.health(timeout=30)
+            healths = [s.health(timeout=30) for s in fleet]
+            health = max(healths, key=lambda h: h != 200)  # any node's failure shows
             health_s = time.perf_counter() - t0
-            log = server.log_text()
+            log = "".join(s.log_text() for s in fleet)
         ids = [d.sim.device_id for d in devices if d.sim.device_id]
         rows, distinct, _ = stored_counts(engine, ids)
     statuses: Counter[str] = Counter()
@@ -100,7 +141,7 @@ def burst(kind: str, n: int, dossiers: int, per_village: int, timeout: float,
         return None if p is None else round(p * 1000)
 
     return {
-        "db": kind, "workers": workers, "threads": threads or "default", "devices": n, "wall_s": round(wall, 1),
+        "db": kind, "nodes": nodes, "workers": workers, "threads": threads or "default", "devices": n, "wall_s": round(wall, 1),
         "server_cpu_s": round(server_cpu, 1),
         "requests": sum(statuses.values()), "errors": errors,
         "push_p50_ms": ms(push, 0.5), "push_p99_ms": ms(push, 0.99),
@@ -121,14 +162,20 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="per request, seconds")
     parser.add_argument("--threads", type=int, help="langso serve --threads (default: its own)")
     parser.add_argument("--deadline", type=float, default=900.0, help="per run, seconds")
+    parser.add_argument("--nodes", type=int, choices=(1, 2), default=1,
+                        help="2: two server nodes on one PostgreSQL database")
     args = parser.parse_args()
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if args.nodes > 1 and kinds != ["postgres"]:
+        parser.error("--nodes 2 needs --db postgres (a fleet shares one PostgreSQL database)")
+    # one personal-data master key for the database this process migrates and its servers
+    os.environ.setdefault("LANGSO_PII_KEY", secrets.token_hex(32))
     print(f"# burst on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
           f"at start; clients on the same machine", flush=True)
     for kind in kinds:
         for n in (int(x) for x in args.n.split(",")):
             result = burst(kind, n, args.dossiers, args.per_village, args.timeout,
-                           args.deadline, args.threads)
+                           args.deadline, args.threads, args.nodes)
             result["load_avg_1m_after"] = round(os.getloadavg()[0], 1)
             print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0

@@ -18,6 +18,7 @@ dossiers (finished and late, one commune and procedure). Prints median and p95 o
 
     .venv/bin/python bench/province_scale.py [--dossiers 1000000] [--runs 20] [--verify]
         [--keep]   # keep the database (prints its URL)
+        [--database URL]   # measure a database kept by --keep (migrated to head, not seeded)
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ UPDATE plan SET decided_at = NULL, fate = 'open'
   WHERE decided_at > now();  -- recent dossiers still being handled
 INSERT INTO dossiers (id, procedure_code, procedure_version, applicant_member_id, household_id,
                       village_id, commune_id, prepared_by, status, outcome, form_data,
-                      components, official_code, received_at, due_date, version, created_at,
-                      updated_at)
+                      components, official_code, received_at, due_date, decided_at, version,
+                      created_at, updated_at)
 SELECT 'd-' || g, procedure_code, 1, 'm-' || commune_id, 'h-' || commune_id,
        'v-' || commune_id, commune_id, 'u-' || commune_id,
        CASE fate WHEN 'refused' THEN 'not_received' WHEN 'withdrawn' THEN 'withdrawn'
@@ -110,7 +111,7 @@ SELECT 'd-' || g, procedure_code, 1, 'm-' || commune_id, 'h-' || commune_id,
        '{{}}', '{{}}',
        CASE WHEN fate <> 'refused' THEN commune_id || '-' || g END,
        CASE WHEN fate <> 'refused' THEN received_at END,
-       CASE WHEN fate <> 'refused' THEN due END,
+       CASE WHEN fate <> 'refused' THEN due END, decided_at,
        1, submitted_at - interval '10 minutes', coalesce(decided_at, received_at)
 FROM plan;
 """
@@ -221,15 +222,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--verify", action="store_true")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--database", help="a database kept by --keep: measure it again")
     args = parser.parse_args()
     print(f"province_scale: {COMMUNES} communes, {args.dossiers:,} dossiers over two years; "
           f"load average {os.getloadavg()[0]:.2f} at start", flush=True)
-    url = create_database("langso_bench_province")
+    url = args.database or create_database("langso_bench_province")
     try:
         upgrade(url)
-        t0 = time.perf_counter()
-        seed(url, args.dossiers)
-        print(f"  seeding took {time.perf_counter() - t0:.0f} s", flush=True)
+        if not args.database:
+            t0 = time.perf_counter()
+            seed(url, args.dossiers)
+            print(f"  seeding took {time.perf_counter() - t0:.0f} s", flush=True)
         engine = make_engine(url)
         with Session(engine) as s:
             communes = frozenset(s.execute(text(
@@ -271,7 +274,7 @@ def main() -> int:
         print(f"  load average {os.getloadavg()[0]:.2f} at the end")
         engine.dispose()
     finally:
-        if args.keep:
+        if args.keep or args.database:
             print(f"  kept {url}")
         else:
             drop_database(url)

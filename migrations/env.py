@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from logging.config import fileConfig
+from typing import Any
 
 from alembic import context
 from sqlmodel import SQLModel
@@ -16,6 +18,12 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = SQLModel.metadata
+# Partitions of the PostgreSQL tables partitioned in 0009_scale: the parent is the model.
+PARTITION = re.compile(r"^(sync_changes|entity_versions)_p[0-9]{2}$")
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    return not (type_ == "table" and name is not None and PARTITION.match(name))
 
 
 def _url() -> str:
@@ -43,6 +51,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

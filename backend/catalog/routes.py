@@ -6,19 +6,25 @@ from typing import Any
 
 from litestar import Controller, get
 from litestar.datastructures import State
+from sqlmodel import Session
 
 from backend.catalog.loader import ProcedureNotFound
+from backend.lib.auth import Principal
 from backend.lib.errors import not_found
+from backend.province import catalogue
 
 
 class CatalogController(Controller):
     path = "/api/procedures"
     tags = ["procedures"]
 
-    @get("/", sync_to_thread=False)
-    def list_procedures(self, state: State) -> list[dict[str, Any]]:
-        """Latest version of every procedure, complete with form schema and components."""
-        return [p.model_dump(mode="json", exclude_none=True) for p in state.catalog.latest()]
+    @get("/", sync_to_thread=True)
+    def list_procedures(self, state: State, db: Session,
+                        principal: Principal) -> list[dict[str, Any]]:
+        """Every procedure at the version the caller's province files it with (the newest
+        unless its administrator chose another), with form schema and components."""
+        return [p.model_dump(mode="json", exclude_none=True)
+                for p in catalogue.served(db, state.catalog, principal)]
 
     @get("/{code:str}/versions/{version:int}", sync_to_thread=False)
     def get_version(self, code: str, version: int, state: State) -> dict[str, Any]:

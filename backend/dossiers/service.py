@@ -20,7 +20,8 @@ from backend.lib.clock import new_id
 from backend.lib.errors import AppError, forbidden, not_found
 from backend.lib.sync_errors import from_sync_error
 from backend.lib.vntime import local_date
-from backend.monitoring import rollups  # noqa: F401  (registers the rollup hook on flush)
+from backend.monitoring import decided, rollups  # noqa: F401  (register their hooks on flush)
+from backend.province.catalogue import version_for
 from backend.sync_api.changes import record_rest_change
 from sync.errors import SyncError
 from sync.states import transition
@@ -50,7 +51,8 @@ def create_draft(
             403,
         )
     try:
-        procedure = catalog.get(data["procedure_code"], data.get("procedure_version"))
+        procedure = catalog.get(data["procedure_code"], data.get("procedure_version")
+                                or version_for(session, principal, data["procedure_code"]))
     except ProcedureNotFound as exc:
         raise AppError(
             "unknown_procedure",

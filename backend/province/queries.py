@@ -10,7 +10,7 @@ from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from backend.db.models import Commune, Dossier, DossierEvent, DossierRollup, Rating
-from backend.lib.vntime import VN, local_date
+from backend.lib.vntime import VN
 from backend.monitoring.index766 import COUNT_FIELDS, Counts
 
 R = DossierRollup
@@ -68,7 +68,7 @@ DOSSIER_COLUMNS = (col(Dossier.id), col(Dossier.official_code), col(Dossier.proc
                    col(Dossier.due_date))
 DOSSIER_KEYS = ("id", "official_code", "procedure_code", "status", "outcome", "received_at",
                 "due_date")
-LATE_SCAN = 5000
+DECISIONS = ("approve", "reject")
 
 
 def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -77,16 +77,24 @@ def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return lo, datetime.combine(end + timedelta(days=1), time(), VN).astimezone(UTC)
 
 
+def _local_day(session: Session, at: Any) -> Any:
+    """SQL for the Vietnam day of a stored UTC instant (UTC+7 all year, as vntime.local_date);
+    SQLite stores naive UTC text and dates as ISO text, so the two compare as text."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Ho_Chi_Minh", at))
+    return func.date(at, "+7 hours")
+
+
 def dossiers_behind(session: Session, commune_id: str, procedure_code: str | None,
                     metric: str, start: date, end: date, today: date, limit: int
                     ) -> list[dict[str, Any]]:
     """The dossiers behind a number, newest first. `metric`: received | finished | late
-    (finished after the due date) | overdue (still open past it, whatever the period) |
-    not_satisfied. The period bounds the day the rollups count them on."""
+    (decided after the due date, by the Vietnam day) | overdue (still open past it, whatever
+    the period) | not_satisfied. The period bounds the day the rollups count them on."""
     lo, hi = _local_bounds(start, end)
-    stmt: Any = columns(*DOSSIER_COLUMNS, col(DossierEvent.at)).where(col(Dossier.commune_id) == commune_id)
-    if procedure_code:
-        stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
+    if metric == "late":
+        return _late(session, commune_id, procedure_code, lo, hi, limit)
+    stmt: Any
     if metric == "overdue":
         stmt = columns(*DOSSIER_COLUMNS, col(Dossier.received_at)).where(
             col(Dossier.commune_id) == commune_id,
@@ -103,21 +111,36 @@ def dossiers_behind(session: Session, commune_id: str, procedure_code: str | Non
             stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
         stmt = stmt.order_by(col(Rating.rated_at).desc())
     else:
-        actions = ("receive",) if metric == "received" else ("approve", "reject")
-        stmt = stmt.join(DossierEvent, col(DossierEvent.dossier_id) == col(Dossier.id)).where(
-            col(DossierEvent.action).in_(actions), col(DossierEvent.at) >= lo,
-            col(DossierEvent.at) < hi).order_by(col(DossierEvent.at).desc())
-    rows = session.execute(stmt.limit(LATE_SCAN if metric == "late" else limit)).all()
+        stmt = columns(*DOSSIER_COLUMNS, col(DossierEvent.at)).join(
+            DossierEvent, col(DossierEvent.dossier_id) == col(Dossier.id)).where(
+            col(Dossier.commune_id) == commune_id,
+            col(DossierEvent.action).in_(("receive",) if metric == "received" else DECISIONS),
+            col(DossierEvent.at) >= lo, col(DossierEvent.at) < hi)
+        if procedure_code:
+            stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
+        stmt = stmt.order_by(col(DossierEvent.at).desc())
+    return _items(session.execute(stmt.limit(limit)).all())
+
+
+def _late(session: Session, commune_id: str, procedure_code: str | None, lo: datetime,
+          hi: datetime, limit: int) -> list[dict[str, Any]]:
+    """Decided after the due date, newest first: a backward walk of `ix_dossiers_decided`
+    (commune, decided_at, due_date) that stops at `limit`, lateness judged from the index."""
+    decided = col(Dossier.decided_at)
+    stmt = columns(*DOSSIER_COLUMNS, decided).where(
+        col(Dossier.commune_id) == commune_id, decided >= lo, decided < hi,
+        _local_day(session, decided) > col(Dossier.due_date))
+    if procedure_code:
+        stmt = stmt.where(col(Dossier.procedure_code) == procedure_code)
+    return _items(session.execute(stmt.order_by(decided.desc()).limit(limit)).all())
+
+
+def _items(rows: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for r in rows:
         item = dict(zip(DOSSIER_KEYS, r[:-1], strict=True))
-        at = r[-1]
-        if metric == "late" and (item["due_date"] is None or local_date(at) <= item["due_date"]):
-            continue
-        item["at"] = at
+        item["at"] = r[-1]
         out.append(item)
-        if len(out) >= limit:
-            break
     return out
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
+from litestar.datastructures import State
 from litestar.params import QueryParameter
 from sqlmodel import Session
 
@@ -15,8 +16,8 @@ from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
-from backend.province import report, service
-from backend.province.schemas import CommuneIn, ProvinceUserIn
+from backend.province import catalogue, report, service
+from backend.province.schemas import CommuneIn, ProcedureVersionIn, ProvinceUserIn
 
 READERS = require_roles("province_monitor", "province_admin", "admin")
 ADMINS = require_roles("province_admin", "admin")
@@ -87,6 +88,23 @@ class ProvinceController(Controller):
         return Response(content, media_type=MEDIA[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{name}"',
                                  "Cache-Control": "no-store"})
+
+    @get("/{province_id:str}/procedures", sync_to_thread=True, guards=[READERS])
+    def procedure_versions(self, db: Session, principal: Principal, state: State,
+                           province_id: str) -> list[dict[str, Any]]:
+        """Every procedure with its published versions and the one the province files with
+        (`pinned` null: the newest)."""
+        service.authorise_province(db, principal, province_id)
+        return catalogue.listing(db, state.catalog, province_id)
+
+    @put("/{province_id:str}/procedures/{code:str}", sync_to_thread=True, guards=[ADMINS])
+    def choose_procedure_version(self, db: Session, principal: Principal, state: State,
+                                 province_id: str, code: str,
+                                 data: ProcedureVersionIn) -> dict[str, Any]:
+        """The province administrator chooses the version its communes file `code` with."""
+        service.authorise_province(db, principal, province_id)
+        return catalogue.choose(db, state.catalog, principal, province_id, code, data.version,
+                                utcnow())
 
     @post("/{province_id:str}/communes", sync_to_thread=True, guards=[ADMINS])
     def create_commune(self, db: Session, principal: Principal, province_id: str,

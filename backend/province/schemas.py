@@ -18,3 +18,7 @@ class ProvinceUserIn(msgspec.Struct, forbid_unknown_fields=True):
     role: str
     commune_id: str | None = None
     village_codes: list[str] = msgspec.field(default_factory=list)
+
+
+class ProcedureVersionIn(msgspec.Struct, forbid_unknown_fields=True):
+    version: int | None  # None: follow the newest published version

@@ -186,6 +186,13 @@ def _forget(future: Future[Any]) -> None:
 
 
 _INFO_KEY = "langso_push_pending"
+_inline = [True]  # LANGSO_PUSH_INLINE, set by create_app
+
+
+def deliver_inline(on: bool) -> None:
+    """Whether this process delivers a committed notice at once (the single machine), or
+    leaves every notice to `langso worker` (a fleet whose nodes should not send)."""
+    _inline[0] = on
 
 
 def notify_after_commit(session: Session, event_name: str, *, dossier_id: str,
@@ -213,7 +220,7 @@ def _on_commit(session: Session) -> None:
         return  # a savepoint was released; the notice is not committed yet
     pending = session.info.get(_INFO_KEY) or []
     session.info[_INFO_KEY] = []
-    if not pending:
+    if not pending or not _inline[0]:
         return
     bind = session.get_bind()
     engine: Engine = bind if isinstance(bind, Engine) else bind.engine

@@ -81,6 +81,8 @@ async function bodyBytes(init: RequestInit | undefined): Promise<Uint8Array> {
 }
 
 export class FakeServer {
+  /** What GET /api/procedures serves (the caller's province's versions). */
+  procedures: unknown[] = [];
   token = 'tok-1';
   devices = new Map<string, DeviceState>();
   /** Stored mutations by `${device}:${n}`. */
@@ -156,7 +158,7 @@ export class FakeServer {
       return this.healthStatus === 200 ? json({ ok: true }) : problem(this.healthStatus, 'not_found', 'Không tìm thấy.');
     }
     if (path === '/api/units/villages') return json([{ id: USER.village_ids[0], name: 'Bản Nậm Khăn', commune_id: USER.commune_id }]);
-    if (path === '/api/procedures') return json([]);
+    if (path === '/api/procedures') return json(this.procedures);
     return problem(404, 'not_found', 'Không tìm thấy.');
   };
 

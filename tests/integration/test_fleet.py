@@ -1,12 +1,15 @@
 """Two server nodes as two machines would run them: separate data directories, one PostgreSQL
 database, one S3-compatible store (moto's server), the same secrets from settings, behind a
 round-robin balancer (tests/support/round_robin_proxy.py) that sends each request to the other
-node. The volunteer-to-officer flow runs through it; the clock scenario of issue 12 gives the
-same outcome whichever node serves the officer; a fleet node without its secrets refuses to
-start."""
+node, and two `langso worker` processes delivering the push notices (the nodes only write the
+outbox: LANGSO_PUSH_INLINE=false). The volunteer-to-officer flow runs through it; the live feed
+held by one node hears dossiers pushed through the other; the clock scenario of issue 12 gives
+the same outcome whichever node serves the officer; a fleet node without its secrets refuses
+to start."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import secrets
@@ -88,11 +91,45 @@ class Node:
 
 
 @dataclass
+class Worker:
+    """`langso worker` as its own process, as a fleet runs it beside the nodes."""
+
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "backend.cli", "worker", "--interval", "0.5"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+
+    def delivered(self) -> int:
+        """Notices this worker reports delivered (its log lines `worker: {...}`)."""
+        total = 0
+        for line in self.log.read_text().splitlines():
+            if "worker: {" in line:
+                total += ast.literal_eval(line.split("worker: ", 1)[1]).get("push_notices", 0)
+        return total
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@dataclass
 class Fleet:
     proxy: RoundRobinProxy
     http: httpx.Client
     nodes: list[Node]
     push_service: PushEndpoint
+    workers: list[Worker] = field(default_factory=list)
 
     def login(self, username: str) -> dict[str, str]:
         r = self.http.post("/api/auth/login", json={"username": username, "password": PASSWORD})
@@ -115,6 +152,7 @@ def fleet(s3_server: S3Server, tmp_path_factory: pytest.TempPathFactory) -> Iter
     tmp = tmp_path_factory.mktemp("fleet")
     database_url = create_database("langso_fleet")
     nodes: list[Node] = []
+    workers: list[Worker] = []
     proxy = None
     push_service = None
     try:
@@ -133,7 +171,7 @@ def fleet(s3_server: S3Server, tmp_path_factory: pytest.TempPathFactory) -> Iter
         push_service = PushEndpoint(b64url(parse_vapid(vapid).public_key().public_bytes(
             Encoding.X962, PublicFormat.UncompressedPoint))).start()
         env = {**fleet_env(database_url, blob_url, shared),
-               "LANGSO_PUSH_EXTRA_ORIGINS": push_service.origin}
+               "LANGSO_PUSH_EXTRA_ORIGINS": push_service.origin, "LANGSO_PUSH_INLINE": "false"}
         made = subprocess.run([sys.executable, "-m", "backend.cli", "keys", "create"], cwd=ROOT,
                               env={**env, "LANGSO_DATA_DIR": str(tmp / "admin")},
                               capture_output=True, text=True, timeout=120)
@@ -142,10 +180,17 @@ def fleet(s3_server: S3Server, tmp_path_factory: pytest.TempPathFactory) -> Iter
             node = Node(i, {**env, "LANGSO_DATA_DIR": str(tmp / f"node{i}")}, tmp / f"node{i}.log")
             nodes.append(node)
             node.start()
+        for i in (0, 1):  # two workers: each notice must still be delivered once
+            worker = Worker({**env, "LANGSO_DATA_DIR": str(tmp / f"worker{i}")},
+                            tmp / f"worker{i}.log")
+            workers.append(worker)
+            worker.start()
         proxy = RoundRobinProxy([("127.0.0.1", n.port) for n in nodes]).start()
         with httpx.Client(base_url=proxy.url, timeout=60) as http:
-            yield Fleet(proxy, http, nodes, push_service)
+            yield Fleet(proxy, http, nodes, push_service, workers)
     finally:
+        for worker in workers:
+            worker.stop()
         if push_service is not None:
             push_service.stop()
         if proxy is not None:
@@ -242,13 +287,57 @@ def test_the_volunteer_to_officer_flow_runs_through_two_nodes(fleet: Fleet) -> N
         pdf = fleet.http.get(f"/api/results/{result['id']}.pdf", headers=officer)
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
-    got = fleet.push_service.wait_for(1)
-    time.sleep(1.0)  # a duplicate would arrive by now
+    got = fleet.push_service.wait_for(1, timeout=60)  # a hang guard, not a speed limit
+    time.sleep(2.0)  # four more worker rounds: a duplicate would arrive by now
     submitted = [m for m in fleet.push_service.received
                  if m.payload.get("type") == "dossier_submitted"
                  and m.payload.get("dossier_id") == did]
     assert len(submitted) == 1 and got
     assert fleet.push_service.errors == []
+    # the nodes only wrote the outbox; the worker processes delivered it
+    assert sum(w.delivered() for w in fleet.workers) >= 1
+    assert all(w.process is not None and w.process.poll() is None for w in fleet.workers)
+
+
+def test_the_live_feed_on_one_node_hears_dossiers_pushed_through_the_other(
+    fleet: Fleet,
+) -> None:
+    """The feed is held by node 0, the pushes go to node 1. The stream lasts 14 s, less than
+    the feed's 15 s safety re-read: after the first dossier's event was read, the second
+    dossier (pushed only then) can reach the stream only because node 1's commit NOTIFY woke
+    node 0's listener."""
+    officer = fleet.login("officer_a")
+    dev = enrol_by_ticket(fleet, officer, "vol_a1")
+    hid, head = new_uuid(), new_uuid()
+    dev.mutate("household", hid, "create", household_fields(WORLD.village_a1))
+    dev.mutate("member", head, "create", member_fields(hid))
+    fleet.proxy.send_next_to(1)
+    assert dev.push().status_code == 200
+
+    def push_dossier() -> str:
+        did = new_uuid()
+        dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
+                                              "applicant_member_id": head})
+        fleet.proxy.send_next_to(1)
+        r = dev.push()
+        assert r.status_code == 200 and fleet.served_by() == 1, r.text
+        return did
+
+    node0 = f"http://127.0.0.1:{fleet.nodes[0].port}"
+    seen: list[str] = []
+    first = second = ""
+    with httpx.stream("GET", f"{node0}/api/live/dossiers", params={"max_seconds": 14},
+                      headers=officer, timeout=60) as feed:
+        assert feed.status_code == 200
+        for line in feed.iter_lines():
+            if line.startswith(": ket-noi") and not first:
+                first = push_dossier()
+            if line.startswith("data: "):
+                seen.append(json.loads(line[6:])["dossier_id"])
+                if seen[-1] == first and not second:
+                    second = push_dossier()
+    assert first in seen and second in seen, (first, second, seen)
+    assert seen.index(first) < seen.index(second)
 
 
 def clock_scenario(fleet: Fleet, fast: SimDevice, other: SimDevice, officer: dict[str, str],

@@ -95,11 +95,13 @@ class Server:
 
 @contextmanager
 def serve(url: str, data_dir: Path, workers: int = 1, threads: int | None = None,
-          access_log: bool = False) -> Iterator[Server]:
+          access_log: bool = False, extra_env: dict[str, str] | None = None
+          ) -> Iterator[Server]:
     """`langso serve` in a subprocess; stopped (SIGTERM, then SIGKILL) on exit."""
     port = free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, LANGSO_DATABASE_URL=url, LANGSO_DATA_DIR=str(data_dir),
-               LANGSO_MAX_BODY_BYTES=str(4 * 1024 * 1024))
+               LANGSO_MAX_BODY_BYTES=str(4 * 1024 * 1024), **(extra_env or {}))
     env.pop("LANGSO_THREADS", None)
     args = [sys.executable, "-m", "backend.cli", "serve", "--host", "127.0.0.1", "--port",
             str(port), "--workers", str(workers)]

@@ -22,7 +22,7 @@ from backend.db.models.privacy import (
     PiiDataKey,
     PrivacyRequest,
 )
-from backend.db.models.province import DossierRollup
+from backend.db.models.province import DossierRollup, ProvinceProcedureVersion
 from backend.db.models.review import DossierResult, SupplementRequest
 from backend.db.models.sync import (
     Device,
@@ -64,6 +64,7 @@ __all__ = [
     "PiiDataKey",
     "PrivacyRequest",
     "Province",
+    "ProvinceProcedureVersion",
     "PublicLookupAttempt",
     "PushDelivery",
     "PushNotice",

@@ -31,6 +31,8 @@ class Dossier(SQLModel, table=True):
     )
     received_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     due_date: date | None = Field(default=None)
+    # when processing ended (approve / reject), kept by backend/monitoring/decided.py
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     version: int = Field(default=1, sa_column=Column(Integer, nullable=False, default=1))
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -8,12 +8,13 @@ A row is only ever incremented; every counter is a pure function of the audit lo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from backend.db.models.dossiers import Dossier
+from backend.db.types import UTCDateTime
 
 OPEN_STATUSES = "status IN ('received', 'processing')"
 # The live "still open past the due date" figure of the province view reads only open dossiers
@@ -21,6 +22,13 @@ OPEN_STATUSES = "status IN ('received', 'processing')"
 Index("ix_dossiers_open_due", Dossier.__table__.c.commune_id,  # type: ignore[attr-defined]
       Dossier.__table__.c.due_date,  # type: ignore[attr-defined]
       postgresql_where=text(OPEN_STATUSES), sqlite_where=text(OPEN_STATUSES))
+
+DECIDED = "decided_at IS NOT NULL"
+# The "decided late" drill-down walks a commune's decisions newest first and judges lateness
+# from the index alone (decided_at against due_date); the other columns only for the page.
+Index("ix_dossiers_decided", Dossier.__table__.c.commune_id,  # type: ignore[attr-defined]
+      Dossier.__table__.c.decided_at, Dossier.__table__.c.due_date,  # type: ignore[attr-defined]
+      postgresql_where=text(DECIDED), sqlite_where=text(DECIDED))
 
 COUNTERS = (
     "submitted",  # filed online from a device (action submit)
@@ -69,3 +77,15 @@ class DossierRollup(SQLModel, table=True):
     fast: int = Field(default=0)
     prefilled_fields: int = Field(default=0)
     total_fields: int = Field(default=0)
+
+
+class ProvinceProcedureVersion(SQLModel, table=True):
+    """The catalogue version a province's communes file a procedure with, chosen by its
+    province administrator (backend/province/catalogue.py). No row: the newest version."""
+
+    __tablename__ = "province_procedure_versions"
+    province_id: str = Field(foreign_key="provinces.id", primary_key=True, max_length=8)
+    procedure_code: str = Field(primary_key=True, max_length=64)
+    version: int
+    set_by: str = Field(max_length=36)
+    set_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

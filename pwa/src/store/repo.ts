@@ -277,8 +277,10 @@ function diffFields(before: object, after: object, keys: readonly string[]): Rec
   return out;
 }
 
+/** The versions the server serves now (one per procedure: the newest, or the one the
+ * province chose); older rows stay for the dossiers filed with them (`getProcedure`). */
 export async function listProcedures(d: LangsoDB = db()): Promise<ProcedureRow[]> {
-  return d.procedures.toArray();
+  return (await d.procedures.toArray()).filter((p) => p.served !== false);
 }
 
 export async function getProcedure(code: string, version: number, d: LangsoDB = db()): Promise<ProcedureRow | undefined> {

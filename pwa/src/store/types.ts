@@ -92,6 +92,9 @@ export interface ProcedureRow {
   version: number;
   /** Catalogue form definition (see docs/catalog-format.md); rendered by src/forms. */
   definition: unknown;
+  /** false: the server no longer serves this version (a newer one, or the province chose
+   * another); kept so dossiers filed with it still open, never offered for a new one. */
+  served?: boolean;
 }
 
 /** 'rejected': the server refused the last mutation (reason in the dossier's `sync_result`). */

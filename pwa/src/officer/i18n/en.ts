@@ -399,6 +399,13 @@ export const en: Record<OfficerKey, string> = {
   'prov.due': 'Due',
   'prov.when': 'Date',
   'prov.no_province': 'This account has no province.',
+  'prov.versions': 'Procedure versions of the province',
+  'prov.versions_help': 'The communes of the province file with the chosen version; the phones of volunteers receive it at their next sync. A dossier keeps the version it was filed with.',
+  'prov.version_in_use': 'Version in use',
+  'prov.version_of': 'Version of {name}',
+  'prov.version_latest': 'Newest (version {version})',
+  'prov.version_n': 'Version {version}',
+  'prov.version_saved': 'Saved: {name} uses version {version}.',
   // pdp branch (issue 14): access reason outside the officer's queue
   'privacy.reason_prompt': 'This person or dossier is not in your queue. Why do you need to see it? (the reason is written to the access log)',
 };

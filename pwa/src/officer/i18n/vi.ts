@@ -401,6 +401,13 @@ export const vi = {
   'prov.due': 'Hạn',
   'prov.when': 'Ngày',
   'prov.no_province': 'Tài khoản chưa gắn với tỉnh nào.',
+  'prov.versions': 'Phiên bản thủ tục của tỉnh',
+  'prov.versions_help': 'Các xã trong tỉnh lập hồ sơ theo phiên bản đã chọn; máy của tình nguyện viên nhận khi đồng bộ lần sau. Hồ sơ đã lập giữ phiên bản của nó.',
+  'prov.version_in_use': 'Phiên bản dùng',
+  'prov.version_of': 'Phiên bản của thủ tục {name}',
+  'prov.version_latest': 'Mới nhất (phiên bản {version})',
+  'prov.version_n': 'Phiên bản {version}',
+  'prov.version_saved': 'Đã lưu: {name} dùng phiên bản {version}.',
   // pdp branch (issue 14): access reason outside the officer's queue
   'privacy.reason_prompt': 'Hồ sơ/người này không thuộc hàng chờ xử lý của bạn. Vì sao bạn cần xem? (lý do được ghi vào nhật ký truy cập)',
 } as const;

@@ -26,6 +26,7 @@ import {
   type Trend,
 } from '../province-types';
 import { AsyncView, statusLabel, useAsync } from '../ui';
+import { ProvinceVersions } from './province-versions';
 import { RateBars, TrendChart } from './trend-chart';
 
 const REFRESH_DEBOUNCE_MS = 400;
@@ -142,7 +143,7 @@ function rateBars(rows: ProvinceView['communes'], key: 'on_time_rate' | 'satisfa
   return rows.map((r) => ({ label: r.name, rate: r[key] }));
 }
 
-function ProvinceHome(props: { provinceId: string }): JSX.Element {
+function ProvinceHome(props: { provinceId: string; canChoose: boolean }): JSX.Element {
   const [view, reload] = useAsync(() => getJson<ProvinceView>(`/api/province/${encodeURIComponent(props.provinceId)}/index`), [props.provinceId]);
   const [trend, reloadTrend] = useAsync(() => getJson<Trend>(`/api/province/${encodeURIComponent(props.provinceId)}/trend?weeks=12`), [props.provinceId]);
   const live = useLive(() => {
@@ -214,6 +215,7 @@ function ProvinceHome(props: { provinceId: string }): JSX.Element {
           />
         )}
       </AsyncView>
+      <ProvinceVersions provinceId={props.provinceId} canChoose={props.canChoose} />
     </section>
   );
 }
@@ -336,5 +338,5 @@ export default function ProvinceScreen(props: { user: SessionUser & { province_i
       />
     );
   }
-  return <ProvinceHome provinceId={provinceId} />;
+  return <ProvinceHome provinceId={provinceId} canChoose={props.user.role === 'province_admin' || props.user.role === 'admin'} />;
 }
