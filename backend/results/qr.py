@@ -24,6 +24,7 @@ browser, and the fragment never reaches a server log. Verifiers accept the bare 
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -159,7 +160,6 @@ def from_compact(text: str) -> tuple[ResultRecord, str]:
 
 def record_from_text(text: str) -> ResultRecord:
     """Parses a stored record text (already canonical, written by this server)."""
-    import json
 
     obj = json.loads(text)
     return ResultRecord(

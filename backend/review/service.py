@@ -20,10 +20,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from backend.catalog.loader import Catalog, ProcedureNotFound
 from backend.catalog.model import FormField, Procedure
+from backend.changelog.changes import announce, record_rest_change
 from backend.db.models import (
     Blob,
     Commune,
@@ -46,6 +47,7 @@ from backend.lib.pagination import check_page
 from backend.lib.vntime import local_date
 from backend.public_status.service import contact_phone
 from backend.push.notify import notify_after_commit
+from backend.results.out import result_out
 from backend.review import queries
 from backend.review.diffs import diff_revisions, readable_change
 from backend.review.queries import QueueFilters
@@ -61,8 +63,6 @@ from backend.review.schemas import (
     SupplementItemIn,
 )
 from backend.review.signature_check import SignatureCheck, check_revision
-from backend.sync_api.changes import Versions, changed_clocks, record_rest_change
-from backend.sync_api.clock import server_tick
 from sync.forms import visible_fields
 from sync.states import LABELS_VI, STATES, allowed_actions
 from sync.working_days import (
@@ -101,30 +101,6 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
-# --- pull announcements ---------------------------------------------------------------
-
-
-def announce(
-    session: Session,
-    entity: str,
-    row_id: str,
-    version: int,
-    data: dict[str, Any],
-    scope: tuple[str, str],
-    actor_id: str | None,
-    now: datetime,
-) -> None:
-    """Store `data` as version `version` of a server-only pull entity (`task`, `result`) and
-    append its change row. Call last before commit (takes the change-log lock)."""
-    versions = Versions(session)
-    previous = versions.latest(entity, row_id)
-    if previous is not None and previous.version >= version:
-        return
-    clocks = changed_clocks(previous, data, server_tick(session, scope[0], now))
-    versions.write(entity, row_id, version, data, clocks, scope, now, actor_id=actor_id)
-    versions.flush()
-
-
 def _iso(value: date | datetime | None) -> str | None:
     if value is None:
         return None
@@ -151,7 +127,7 @@ def task_data(req: SupplementRequest, d: Dossier, officer_name: str) -> dict[str
 # --- helpers over one dossier ---------------------------------------------------------
 
 
-def _procedure(catalog: Catalog, d: Dossier) -> Procedure | None:
+def procedure_of(catalog: Catalog, d: Dossier) -> Procedure | None:
     try:
         return catalog.get(d.procedure_code, d.procedure_version)
     except ProcedureNotFound:
@@ -243,7 +219,7 @@ def queue(
     present = queries.blobs_by_hash(session, hashes)
     items = []
     for d, applicant, village, volunteer, conflict, duplicate in rows:
-        procedure = _procedure(catalog, d)
+        procedure = procedure_of(catalog, d)
         check = checks.get(d.id)
         rev = revs.get(d.id)
         items.append(QueueItem(
@@ -345,14 +321,12 @@ def form_rows(
     return rows
 
 
-def _household_members(session: Session, household_id: str) -> dict[str, Member]:
-    from sqlmodel import select
-
+def household_members(session: Session, household_id: str) -> dict[str, Member]:
     rows = session.exec(select(Member).where(Member.household_id == household_id)).all()
     return {m.id: m for m in rows}
 
 
-def _member_json(m: Member | None) -> dict[str, Any] | None:
+def member_json(m: Member | None) -> dict[str, Any] | None:
     if m is None:
         return None
     return {"id": m.id, "full_name": m.full_name, "date_of_birth": m.date_of_birth,
@@ -401,14 +375,12 @@ def _request_json(r: SupplementRequest, names: Mapping[str, str]) -> dict[str, A
 def dossier_view(
     session: Session, principal: Principal, catalog: Catalog, dossier_id: str, now: datetime
 ) -> DossierView:
-    from backend.results.service import result_out
-
     d = visible_dossier(session, principal, dossier_id)
-    procedure = _procedure(catalog, d)
+    procedure = procedure_of(catalog, d)
     applicant = session.get(Member, d.applicant_member_id)
     household = session.get(Household, d.household_id)
     village = session.get(Village, d.village_id)
-    members = _household_members(session, d.household_id)
+    members = household_members(session, d.household_id)
     revisions = queries.revisions_of(session, d.id)
     devices = queries.devices_by_id(session, (r.device_id for r in revisions))
     checks = [check_revision(r, devices.get(r.device_id)) for r in revisions]
@@ -529,7 +501,7 @@ def dossier_view(
             "name_en": procedure.name.en if procedure else d.procedure_code,
             "processing_days": procedure.processing_days if procedure else None,
         },
-        applicant=_member_json(applicant),
+        applicant=member_json(applicant),
         household={"id": household.id, "address": household.address} if household else None,
         village={"id": d.village_id, "name": village.name if village else ""},
         volunteer={"id": d.prepared_by, "name": names.get(d.prepared_by, "")},
@@ -669,7 +641,7 @@ def act(
     reason = _nfc(data.reason)
     if data.action == "apologise":
         return _apologise(session, principal, catalog, d, reason, data, now)
-    procedure = _procedure(catalog, d)
+    procedure = procedure_of(catalog, d)
     audit_data: dict[str, Any] = {}
     items: list[dict[str, Any]] = []
     if data.action == "request_supplement":
@@ -777,7 +749,7 @@ def apology_draft(
     if d.received_at is None:
         raise AppError("not_received", "Hồ sơ chưa được tiếp nhận.",
                        "The dossier has not been received.", 409)
-    procedure = _procedure(catalog, d)
+    procedure = procedure_of(catalog, d)
     days = procedure.processing_days if procedure else 1
     today = local_date(now)
     elapsed = elapsed_working_days(d.received_at, today, supplement_pauses(session, d.id, now))
@@ -811,7 +783,7 @@ def _letter_data(
     items: Sequence[str] = (),
     new_date: date | None = None,
 ) -> letters.LetterData:
-    procedure = _procedure(catalog, d)
+    procedure = procedure_of(catalog, d)
     commune = session.get(Commune, d.commune_id)
     applicant = session.get(Member, d.applicant_member_id)
     household = session.get(Household, d.household_id)

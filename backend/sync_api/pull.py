@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy import and_, delete, func
 from sqlmodel import Session, col, select
 
+from backend.access.scope import where_visible
+from backend.changelog.changes import wait_for_writers
 from backend.db.models import EntityVersion, SyncChange, SyncMeta
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
-from backend.sync_api.changes import wait_for_writers
 from sync.canonical import canonical_bytes
 from sync.signatures import b64u_decode, b64u_encode
 
@@ -60,11 +61,7 @@ def horizon(session: Session) -> int:
 
 
 def _scoped(stmt: Any, principal: Principal) -> Any:
-    if principal.role == "admin":
-        return stmt
-    if principal.role == "officer":
-        return stmt.where(SyncChange.commune_id == principal.commune_id)
-    return stmt.where(col(SyncChange.village_id).in_(sorted(principal.village_ids)))
+    return where_visible(stmt, principal, SyncChange)
 
 
 def pull(session: Session, principal: Principal, cursor: str | None, limit: int

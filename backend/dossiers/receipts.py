@@ -16,10 +16,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
 
+from backend.changelog.clock import ms_of
 from backend.lib import commune_keys
 from backend.lib.clock import utcnow
 from backend.lib.keyring import keys_for
-from backend.sync_api.clock import ms_of
 from sync.canonical import canonical_text
 from sync.receipt_code import receipt_code_for
 from sync.signatures import sign
