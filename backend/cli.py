@@ -3,44 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
-import logging
 import os
-import signal
 import sys
-from datetime import datetime
 from pathlib import Path
 
-import uvicorn
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
-
-from backend.accounts.service import create_user
-from backend.blobs import register as register_blobs
-from backend.catalog.loader import CatalogError, load_catalog
-from backend.db.engine import make_engine
-from backend.db.migrate import upgrade
-from backend.db.models import Commune
-from backend.demo.seed import seed_demo
-from backend.households.importer import import_households
-from backend.lib import commune_keys
-from backend.lib.client_address import parse_trusted
-from backend.lib.clock import utcnow
-from backend.lib.errors import AppError
-from backend.lib.keyring import load_server_keys, register
-from backend.lib.log_scrub import logging_config
-from backend.monitoring import rollups
-from backend.privacy import breach
-from backend.privacy.keys import install_for
-from backend.privacy.rotation import rotate_configured
-from backend.privacy.service import purge_retention
-from backend.push.notify import notify_due_soon
 from backend.settings import Settings
-from backend.worker.jobs import run_forever, tick
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from backend.catalog.loader import CatalogError, load_catalog
+    from backend.lib.client_address import parse_trusted
+    from backend.lib.keyring import load_server_keys
+
     try:
         # Check before forking workers, so a fleet node without its secrets says why and stops.
         parse_trusted(settings.trusted_proxies)
@@ -61,6 +38,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.threads:
         # read by create_app in every worker process (Settings.from_env)
         os.environ["LANGSO_THREADS"] = str(args.threads)
+    from backend.lib.log_scrub import logging_config
 
     uvicorn.run(
         "backend.app:create_app",
@@ -78,12 +56,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
+    from backend.db.migrate import upgrade
+
     upgrade(settings.database_url)
     print("database at head")
     return 0
 
 
 def _seed_demo(_: argparse.Namespace, settings: Settings) -> int:
+    from backend.db.engine import make_engine
+    from backend.demo.seed import seed_demo
+
     engine = make_engine(settings.database_url)
     created = seed_demo(engine)
     print("demo commune created" if created else "demo commune already present; nothing to do")
@@ -91,6 +74,13 @@ def _seed_demo(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_user(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import Session
+
+    from backend.accounts.service import create_user
+    from backend.db.engine import make_engine
+    from backend.lib.clock import utcnow
+    from backend.lib.errors import AppError
+
     password = args.password
     if password is None:
         password = getpass.getpass("Mật khẩu / password: ")
@@ -123,6 +113,10 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import_households(args: argparse.Namespace, settings: Settings) -> int:
+    from backend.db.engine import make_engine
+    from backend.households.importer import import_households
+    from backend.lib.errors import AppError
+
     engine = make_engine(settings.database_url)
     data = Path(args.file).read_bytes()
     try:
@@ -139,6 +133,8 @@ def _import_households(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check_catalog(args: argparse.Namespace, settings: Settings) -> int:
+    from backend.catalog.loader import CatalogError, load_catalog
+
     directory = Path(args.dir) if args.dir else settings.catalog_dir
     try:
         catalog = load_catalog(directory) if directory else load_catalog()
@@ -151,6 +147,11 @@ def _check_catalog(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
+    from backend.db.engine import make_engine
+    from backend.lib.clock import utcnow
+    from backend.lib.keyring import register
+    from backend.push.notify import notify_due_soon
+
     register(settings)  # the VAPID key from settings in fleet mode
     count = notify_due_soon(utcnow(), make_engine(settings.database_url), settings.data_dir)
     print(f"notified officers about {count} dossier(s) due within one working day")
@@ -158,6 +159,16 @@ def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import contextlib
+    import logging
+    import signal
+
+    from backend.blobs import register as register_blobs
+    from backend.db.engine import make_engine
+    from backend.lib.clock import utcnow
+    from backend.lib.keyring import register
+    from backend.worker.jobs import run_forever, tick
+
     try:
         register(settings)  # the VAPID key (from settings in fleet mode)
         register_blobs(settings)
@@ -177,6 +188,14 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _keys(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import Session, col, select
+
+    from backend.db.engine import make_engine
+    from backend.db.models import Commune
+    from backend.lib import commune_keys
+    from backend.lib.clock import utcnow
+    from backend.lib.keyring import register
+
     try:
         keys = register(settings)
     except SystemExit as exc:
@@ -209,6 +228,11 @@ def _keys(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _rebuild_rollups(_: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import Session
+
+    from backend.db.engine import make_engine
+    from backend.monitoring import rollups
+
     with Session(make_engine(settings.database_url)) as session:
         rows = rollups.rebuild(session)
         session.commit()
@@ -217,12 +241,19 @@ def _rebuild_rollups(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def _engine_with_keys(settings: Settings) -> object:
+    from backend.db.engine import make_engine
+    from backend.privacy.keys import install_for
+
     engine = make_engine(settings.database_url)
     install_for(engine, settings)
     return engine
 
 
 def _pii_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import Engine
+
+    from backend.privacy.rotation import rotate_configured
+
     engine = _engine_with_keys(settings)
     assert isinstance(engine, Engine)
     print(rotate_configured(engine, settings, args.new_key_file))
@@ -230,6 +261,10 @@ def _pii_rotate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _purge_retention(_: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import Engine
+
+    from backend.privacy.service import purge_retention
+
     engine = _engine_with_keys(settings)
     assert isinstance(engine, Engine)
     counts = purge_retention(engine, settings)
@@ -239,6 +274,15 @@ def _purge_retention(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def _breach_open(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from backend.lib.clock import utcnow
+    from backend.lib.errors import AppError
+    from backend.privacy import breach
+
     def when(raw: str) -> datetime:
         t = datetime.fromisoformat(raw)
         if t.tzinfo is None:
