@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from litestar import Litestar, Request, Response, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
@@ -19,10 +20,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
 from backend.accounts.routes import AuthController, UserController
+from backend.attachments.routes import AttachmentController
 from backend.blobs import register as register_blob_store
 from backend.catalog.loader import load_catalog
+from backend.catalog.routes import CatalogController
 from backend.db.engine import make_engine
 from backend.db.retry import database_error_handler
+from backend.dossiers.routes import DossierController
 from backend.health import health
 from backend.households.routes import HouseholdController, MemberController
 from backend.lib.client_address import parse_trusted
@@ -40,12 +44,20 @@ from backend.lib.middleware import SessionAuthMiddleware
 from backend.lib.openapi_problems import declare_problems
 from backend.lib.security_headers import add_security_headers
 from backend.lib.text_guard import refuse_control_text
+from backend.live.routes import LiveController
+from backend.monitoring.routes import MonitoringController
 from backend.privacy.access import before_request as log_personal_reads
 from backend.privacy.console import PrivacyConsoleController
 from backend.privacy.keys import install_for as install_pii_keys
 from backend.privacy.routes import PrivacyController
+from backend.province.routes import ProvinceController
+from backend.public_status.routes import PublicStatusController
 from backend.push.notify import deliver_inline
+from backend.push.routes import PushController
+from backend.results.routes import PublicVerifyController, ResultController
+from backend.review.routes import ReviewController
 from backend.settings import Settings
+from backend.sync_api.routes import sync_handlers
 from backend.units.routes import UnitController
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,18 +65,6 @@ PWA_DIST = ROOT / "pwa" / "dist"
 
 
 def route_handlers() -> list[Any]:
-    from backend.attachments.routes import AttachmentController
-    from backend.catalog.routes import CatalogController
-    from backend.dossiers.routes import DossierController
-    from backend.live.routes import LiveController
-    from backend.monitoring.routes import MonitoringController
-    from backend.province.routes import ProvinceController
-    from backend.public_status.routes import PublicStatusController
-    from backend.push.routes import PushController
-    from backend.results.routes import PublicVerifyController, ResultController
-    from backend.review.routes import ReviewController
-    from backend.sync_api.routes import sync_handlers
-
     return [
         health,
         AuthController,
@@ -92,7 +92,6 @@ def route_handlers() -> list[Any]:
 def size_thread_pool(threads: int) -> None:
     """Handlers, dependencies and the token check run in anyio's default thread pool; the
     connection pool is sized from the same number (backend/db/engine.py)."""
-    import anyio.to_thread
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 

@@ -48,13 +48,13 @@ sys.path.insert(0, str(ROOT))
 from sqlmodel import Session  # noqa: E402
 
 from backend.accounts.service import create_user  # noqa: E402
+from backend.changelog.changes import backfill  # noqa: E402
 from backend.db.engine import make_engine  # noqa: E402
 from backend.db.migrate import upgrade  # noqa: E402
 from backend.db.models import Commune, Household, Member, Province, Village  # noqa: E402
 from backend.demo.generate import DemoHousehold, DemoMember, generate_demo  # noqa: E402
 from backend.households.queries import household_search_key  # noqa: E402
 from backend.lib.clock import utcnow  # noqa: E402
-from backend.sync_api.changes import backfill  # noqa: E402
 from sync.identity import search_key  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 

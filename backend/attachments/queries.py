@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from backend.db.models import Blob, Upload, User
+from backend.db.models import Blob, Upload
 
 
 def get_blob(session: Session, sha256: str) -> Blob | None:
@@ -69,6 +69,3 @@ def open_upload_count(session: Session, user_id: str) -> int:
 def stale_uploads(session: Session, updated_before: datetime) -> list[Upload]:
     return list(session.exec(select(Upload).where(col(Upload.updated_at) < updated_before)).all())
 
-
-def user_commune(session: Session, user_id: str) -> str | None:
-    return session.exec(select(User.commune_id).where(User.id == user_id)).first()

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from backend.access.scope import row_visible
 from backend.attachments import queries
 from backend.attachments.sniff import (
     ALLOWED_TYPES,
@@ -374,12 +375,9 @@ def can_read_blob(session: Session, principal: Principal, blob: Blob) -> bool:
     """Who may download a blob. THE place to extend: the sync service adds "the caller may
     see a dossier that references this hash" as one more clause here.
 
-    Today: an admin; the uploader; an officer of the uploader's commune."""
-    if principal.is_admin or blob.uploaded_by == principal.user_id:
-        return True
-    if principal.role == "officer" and principal.commune_id is not None:
-        return queries.user_commune(session, blob.uploaded_by) == principal.commune_id
-    return False
+    Today: an admin; the uploader; an officer of the uploader's commune (the blob rule of
+    backend/access/scope.py)."""
+    return row_visible(session, principal, blob)
 
 
 def readable_blob(

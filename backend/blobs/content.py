@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from backend.blobs.base import BlobStore
 from backend.blobs.sealed import content_key, is_sealed_blob, open_blob, seal_blob
 from backend.db.models import Blob
+from backend.privacy.crypto import SealError
 from backend.privacy.keys import keyring_of
 
 log = logging.getLogger("langso.blobs")
@@ -38,8 +39,6 @@ def read_plain(store: BlobStore, blob: Blob) -> bytes | None:
     if stored is None or not is_sealed_blob(stored):
         return stored
     if not blob.content_key:
-        from backend.privacy.crypto import SealError
-
         raise SealError(f"blob {blob.sha256[:12]}… is sealed but its row has no key")
     return open_blob(bytes.fromhex(blob.content_key), blob.sha256, stored)
 

@@ -64,8 +64,9 @@ def parse_s3_url(url: str) -> dict[str, Any]:
 
 class S3BlobStore:
     def __init__(self, url: str, cache_dir: Path) -> None:
-        import boto3  # type: ignore[import-untyped]
-        from botocore.config import Config  # type: ignore[import-untyped]
+        # Imported here, not at the top: see make_blob_store (boto3 is slow to import).
+        import boto3  # type: ignore[import-untyped]  # noqa: PLC0415
+        from botocore.config import Config  # type: ignore[import-untyped]  # noqa: PLC0415
 
         cfg = parse_s3_url(url)
         self.bucket: str = cfg["bucket"]

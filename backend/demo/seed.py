@@ -13,12 +13,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from backend.accounts.service import create_user
+from backend.changelog.changes import backfill
 from backend.db.models import Commune, Household, Member, Province, Village
 from backend.demo.generate import generate_demo
 from backend.households.queries import household_search_key
 from backend.lib.clock import utcnow
 from backend.lib.vntime import local_date
-from backend.sync_api.changes import backfill
 from sync.identity import search_key
 
 DEMO_PASSWORD = "demo"

@@ -7,19 +7,14 @@ from collections.abc import Sequence
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from backend.access.scope import where_visible
 from backend.db.models import Device
 from backend.lib.auth import Principal
 
 
 def list_devices(session: Session, principal: Principal, offset: int, limit: int
                  ) -> tuple[Sequence[Device], int]:
-    stmt = select(Device)
-    if principal.role == "officer":
-        stmt = stmt.where(Device.commune_id == principal.commune_id)
-    elif principal.is_province:
-        stmt = stmt.where(col(Device.commune_id).in_(sorted(principal.commune_ids)))
-    elif principal.role == "volunteer":
-        stmt = stmt.where(Device.user_id == principal.user_id)
+    stmt = where_visible(select(Device), principal, Device)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(
         stmt.order_by(col(Device.created_at).desc(), Device.id).offset(offset).limit(limit)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from backend.access.scope import row_visible
 from backend.db.models import Device, DeviceTicket, User
 from backend.lib.auth import Principal, issue_token, load_principal
 from backend.lib.clock import new_id
@@ -148,7 +149,7 @@ def revoke(session: Session, principal: Principal, device_id: str, reason: str,
         raise not_found("thiết bị", "Device")
     own = device.user_id == principal.user_id
     if not own and not (principal.role in ("officer", "admin")
-                        and principal.can_see_commune(device.commune_id or "")):
+                        and row_visible(session, principal, device)):
         raise forbidden()
     reason = " ".join(reason.split())
     if not reason:

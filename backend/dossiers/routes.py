@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from backend.access.scope import where_visible
 from backend.db.models import Dossier
 from backend.dossiers import service
 from backend.dossiers.schemas import ActionIn, DossierIn, DossierOut, EventOut
@@ -63,13 +64,7 @@ class DossierController(Controller):
         page_size: PageSize = 50,
     ) -> dict[str, Any]:
         offset, limit = check_page(page, page_size)
-        stmt = select(Dossier)
-        if principal.role == "officer":
-            stmt = stmt.where(Dossier.commune_id == principal.commune_id)
-        elif principal.role == "volunteer":
-            stmt = stmt.where(col(Dossier.village_id).in_(sorted(principal.village_ids)))
-        elif principal.is_province:
-            stmt = stmt.where(col(Dossier.commune_id).in_(sorted(principal.commune_ids)))
+        stmt = where_visible(select(Dossier), principal, Dossier)
         if status:
             if status not in STATES:
                 raise AppError("bad_status", "Trạng thái không hợp lệ.", "Unknown status.")

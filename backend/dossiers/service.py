@@ -9,20 +9,21 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from backend.access.scope import get_visible
 from backend.attachments.service import DEFAULT_MAX_DOSSIER_BYTES, check_dossier_budget
 from backend.catalog.loader import Catalog, ProcedureNotFound
+from backend.changelog.changes import record_rest_change
 from backend.db.models import Commune, Dossier, DossierEvent, Household, Member
 from backend.dossiers import codes, deadlines
 from backend.households.service import visible_member
 from backend.households.validation import valid_uuid
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id
-from backend.lib.errors import AppError, forbidden, not_found
+from backend.lib.errors import AppError
 from backend.lib.sync_errors import from_sync_error
 from backend.lib.vntime import local_date
 from backend.monitoring import decided, rollups  # noqa: F401  (register their hooks on flush)
 from backend.province.catalogue import version_for
-from backend.sync_api.changes import record_rest_change
 from sync.errors import SyncError
 from sync.states import transition
 
@@ -31,12 +32,7 @@ ROLE_TO_ACTOR = {"volunteer": "volunteer", "officer": "officer", "admin": "offic
 
 
 def visible_dossier(session: Session, principal: Principal, dossier_id: str) -> Dossier:
-    dossier = session.get(Dossier, dossier_id)
-    if dossier is None:
-        raise not_found("hồ sơ", "Dossier")
-    if not principal.can_see_village(dossier.village_id, dossier.commune_id):
-        raise forbidden()
-    return dossier
+    return get_visible(session, principal, Dossier, dossier_id, "hồ sơ", "Dossier")
 
 
 def create_draft(

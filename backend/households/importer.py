@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from backend.changelog.changes import backfill
 from backend.db.models import Commune, Household, Member, Village
 from backend.households.csv_import import RowError, parse_households_csv
 from backend.households.queries import household_search_key
@@ -20,7 +21,6 @@ from backend.lib.clock import new_id, utcnow
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
 from backend.privacy.lookup import cccd_index
-from backend.sync_api.changes import backfill
 from sync.identity import search_key
 
 

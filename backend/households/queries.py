@@ -7,19 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from backend.access.scope import where_visible
 from backend.db.models import Household, Member
 from backend.lib.auth import Principal
 from sync.identity import search_key
-
-
-def _scope_households(stmt, principal: Principal):  # type: ignore[no-untyped-def]
-    if principal.role == "admin":
-        return stmt
-    if principal.role == "officer":
-        return stmt.where(Household.commune_id == principal.commune_id)
-    if principal.is_province:
-        return stmt.where(col(Household.commune_id).in_(sorted(principal.commune_ids)))
-    return stmt.where(col(Household.village_id).in_(sorted(principal.village_ids)))
 
 
 def list_households(
@@ -31,7 +22,7 @@ def list_households(
     offset: int,
     limit: int,
 ) -> tuple[Sequence[Household], int]:
-    stmt = _scope_households(select(Household), principal)
+    stmt = where_visible(select(Household), principal, Household)
     if village_id:
         stmt = stmt.where(Household.village_id == village_id)
     # SPEC NAM3: every query token is a prefix of some word of the key.

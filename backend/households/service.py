@@ -10,13 +10,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from backend.access.scope import get_visible
+from backend.changelog.changes import record_rest_change
 from backend.db.models import Household, Member, Village
 from backend.households import queries
 from backend.households.validation import clean_household, clean_id, clean_member, valid_uuid
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id
-from backend.lib.errors import AppError, forbidden, not_found
-from backend.sync_api.changes import record_rest_change
+from backend.lib.errors import AppError
 from sync.identity import search_key
 
 
@@ -31,34 +32,18 @@ def _invalid(issues: list[dict[str, str]], prefix: str = "") -> AppError:
     )
 
 
+# Path and body ids go through `clean_id` first: PostgreSQL refuses NUL even in a lookup.
 def visible_village(session: Session, principal: Principal, village_id: str) -> Village:
-    key = clean_id(village_id)
-    village = session.get(Village, key) if key is not None else None
-    if village is None:
-        raise not_found("thôn/bản", "Village")
-    if not principal.can_see_village(village.id, village.commune_id):
-        raise forbidden()
-    return village
+    return get_visible(session, principal, Village, clean_id(village_id), "thôn/bản", "Village")
 
 
 def visible_household(session: Session, principal: Principal, household_id: str) -> Household:
-    key = clean_id(household_id)
-    household = session.get(Household, key) if key is not None else None
-    if household is None:
-        raise not_found("hộ gia đình", "Household")
-    if not principal.can_see_village(household.village_id, household.commune_id):
-        raise forbidden()
-    return household
+    return get_visible(session, principal, Household, clean_id(household_id), "hộ gia đình",
+                       "Household")
 
 
 def visible_member(session: Session, principal: Principal, member_id: str) -> Member:
-    key = clean_id(member_id)
-    member = session.get(Member, key) if key is not None else None
-    if member is None:
-        raise not_found("nhân khẩu", "Member")
-    if not principal.can_see_village(member.village_id, member.commune_id):
-        raise forbidden()
-    return member
+    return get_visible(session, principal, Member, clean_id(member_id), "nhân khẩu", "Member")
 
 
 def _new_id(client_id: str | None, what: str) -> str:

@@ -19,6 +19,7 @@ from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from backend.access import scope
 from backend.db.engine import read_session
 from backend.db.models import AuthToken, Commune, User, UserVillage, Village
 from backend.lib.errors import AppError
@@ -56,18 +57,10 @@ class Principal:
         return self.role in PROVINCE_ROLES
 
     def can_see_village(self, village_id: str, commune_id: str) -> bool:
-        if self.role == "admin":
-            return True
-        if self.role == "officer":
-            return commune_id == self.commune_id
-        if self.is_province:
-            return commune_id in self.commune_ids
-        return village_id in self.village_ids
+        return scope.sees_village(self, village_id, commune_id)  # the one rule
 
     def can_see_commune(self, commune_id: str) -> bool:
-        if self.is_province:
-            return commune_id in self.commune_ids
-        return self.role == "admin" or commune_id == self.commune_id
+        return scope.sees_commune(self, commune_id)
 
     def can_see_province(self, province_id: str) -> bool:
         return self.role == "admin" or (self.is_province and province_id == self.province_id)

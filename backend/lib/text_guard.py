@@ -7,7 +7,7 @@ handler runs gives one clear answer for all routes: a path that holds one names 
 a query or body value that holds one is a 422 `bad_text` naming where it sits.
 
 The push endpoint is not checked here: its items are signed, so a bad value is a per-item
-rejection that takes its place in the device chain (backend/sync_api/context.check_text).
+rejection that takes its place in the device chain (backend/changelog/context.check_text).
 """
 
 from __future__ import annotations

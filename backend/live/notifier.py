@@ -1,7 +1,7 @@
 """One PostgreSQL LISTEN per server process for the live feed (SQLite keeps polling).
 
 Writers `NOTIFY langso_changes, '<commune_id>'` in the transaction that appends change rows
-(backend/sync_api/changes.py); PostgreSQL delivers it on commit. A daemon thread per process
+(backend/changelog/changes.py); PostgreSQL delivers it on commit. A daemon thread per process
 LISTENs on its own autocommit connection and wakes the feeds of that commune (and the
 commune-less admin feeds) on their event loops. A feed still re-reads every SAFETY_POLL
 seconds, so a notification lost while the listener reconnects only delays an event.
@@ -14,6 +14,8 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+
+import psycopg
 
 log = logging.getLogger("langso.live")
 CHANNEL = "langso_changes"
@@ -64,8 +66,6 @@ class Notifier:
             w.loop.call_soon_threadsafe(w.event.set)
 
     def _run(self) -> None:
-        import psycopg
-
         delay = 1.0
         while True:
             try:

@@ -1,7 +1,7 @@
 """GET /api/live/dossiers: server-sent events when dossiers of the caller's commune change.
 
 The feed follows `sync_changes` (one row per new entity version, `seq` visible in commit
-order: see backend/sync_api/changes.py), so polling `seq > cursor` never skips a change.
+order: see backend/changelog/changes.py), so polling `seq > cursor` never skips a change.
 Each event's `id:` is its seq: a reconnecting EventSource sends `Last-Event-ID` and resumes
 exactly after it. Without it the feed starts at the newest change (only what happens next).
 
@@ -28,6 +28,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
+from backend.access.scope import visible_communes
 from backend.db.engine import read_session
 from backend.db.models import Dossier, SyncChange
 from backend.lib.auth import Principal, require_roles
@@ -145,15 +146,10 @@ class LiveController(Controller):
         """Dossier changes of the commune as `event: dossier` messages whose data is
         `{"seq","dossier_id","version","commune_id","village_id","deleted","status"}`.
         Resume with the `Last-Event-ID` header (or `?after=<seq>`)."""
-        if principal.role == "officer":
-            if commune_id is not None and commune_id != principal.commune_id:
-                raise forbidden()
-            commune_id = principal.commune_id
-        scope: Communes = commune_id
-        if principal.is_province:  # the province's communes, or one of them
-            if commune_id is not None and not principal.can_see_commune(commune_id):
-                raise forbidden()
-            scope = commune_id if commune_id is not None else principal.commune_ids
+        communes = visible_communes(principal)  # officer: theirs; province: its communes
+        if commune_id is not None and communes is not None and commune_id not in communes:
+            raise forbidden()
+        scope: Communes = commune_id if commune_id is not None else communes
         cursor = _parse_cursor(last_event_id if last_event_id is not None else after)
         engine: Engine = state.engine
         if cursor is None:

@@ -205,22 +205,3 @@ def rate_from_web(session: Session, dossier: Dossier, value: str, raw_comment: s
     _store_citizen_rating(session, str(uuid.uuid4()), dossier, value, clean_comment(raw_comment),
                           "web", now, None, now)
     session.commit()
-
-
-def apply_rating_mutation(ctx: Any, m: Any) -> Any:
-    """Adapter for the sync push dispatcher (backend/sync_api): entity "rating", op "create".
-
-    `ctx` is `backend.sync_api.context.Ctx`, `m` a `sync.mutations.Mutation`; refusals become
-    the dispatcher's `Reject` (status rejected or conflict)."""
-    from backend.sync_api.context import Applied, Reject
-
-    if m.op != "create":
-        raise Reject("rating_immutable", "Đánh giá chỉ được tạo, không sửa hay xoá.",
-                     "Ratings are only created, never updated or deleted.")
-    try:
-        status, version = apply_rating(ctx.session, ctx.principal.user_id, m.entity_id,
-                                       m.fields, ctx.now)
-    except RatingRefused as exc:
-        errors = [{"field": exc.field, "code": exc.code}] if exc.field else None
-        raise Reject(exc.code, exc.vi, exc.en, errors=errors, status=exc.status) from exc
-    return Applied(status, version)

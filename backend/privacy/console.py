@@ -23,12 +23,14 @@ from sqlmodel import Session, col, select
 
 from backend.db.models import AccessLogEntry, Member, User, Village, WorkerJob
 from backend.lib.auth import Principal, require_roles
+from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize, check_page, page_body
 from backend.privacy import queries
 from backend.privacy.keys import keyring_of
 from backend.privacy.schemas import RequestOut
-from backend.privacy.service import Retention
+from backend.privacy.service import Retention, purge_retention, visible_person
+from sync.identity import search_key
 
 _CCCD = re.compile(r"\d{12}")
 MAX_HITS = 20
@@ -99,8 +101,6 @@ class PrivacyConsoleController(Controller):
                     q: Annotated[str, Parameter(max_length=200)] = "") -> list[PersonHit]:
         """People of the caller's commune (admin: all) whose name words start with the query's
         words (accents ignored), or whose CCCD is the 12-digit query (blind index)."""
-        from sync.identity import search_key
-
         text = unicodedata.normalize("NFC", q).strip()
         stmt = select(Member, Village.name).join(Village, col(Village.id) == Member.village_id)
         if principal.role != "admin":
@@ -126,8 +126,6 @@ class PrivacyConsoleController(Controller):
     @get("/people/{member_id:str}/requests", sync_to_thread=True)
     def requests(self, member_id: str, db: Session, principal: Principal) -> list[RequestOut]:
         """The rights requests recorded for a person (what happened, not the data)."""
-        from backend.privacy.service import visible_person
-
         visible_person(db, principal, member_id)
         return [RequestOut(id=r.id, member_id=r.member_id, kind=r.kind, status=r.status,
                            outcome=r.outcome, recorded_at=r.recorded_at)
@@ -174,8 +172,6 @@ class PrivacyConsoleController(Controller):
     @get("/retention", sync_to_thread=True)
     def retention(self, db: Session, state: State) -> RetentionOut:
         """The retention settings, what the next purge would touch, and the worker's last run."""
-        from backend.lib.clock import utcnow
-
         settings = state.settings
         keep = Retention.of(settings)
         now = utcnow()
@@ -200,8 +196,6 @@ class PrivacyConsoleController(Controller):
           guards=[require_roles("admin")])
     def purge(self, state: State) -> PurgeOut:
         """Run the retention purge now (the worker runs it daily)."""
-        from backend.privacy.service import purge_retention
-
         counts = purge_retention(state.engine, state.settings)
         return PurgeOut(**counts)
 

@@ -21,6 +21,7 @@ from backend.privacy.keys import (
     _insert_key,
     attach,
     load_keyring,
+    master_for,
     parse_master,
 )
 from backend.privacy.sealing import reseal
@@ -49,7 +50,6 @@ def rotate_configured(engine: Engine, settings: Settings, new_key_file: str | No
     new master is generated and replaces the file after the database commit; with
     LANGSO_PII_KEY or LANGSO_PII_KEY_FILE the new key comes from `new_key_file` (or, without
     one, only the data keys are rotated) and the operator switches the setting afterwards."""
-    from backend.privacy.keys import master_for
 
     old = master_for(settings)
     if new_key_file:

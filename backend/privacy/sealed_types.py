@@ -1,6 +1,6 @@
 """Column types that seal personal data on the way into the database and open it on the way out.
 
-The ORM, the bulk-insert path (backend/sync_api/bulk.py uses each column's bind processor) and
+The ORM, the bulk-insert path (backend/changelog/bulk.py uses each column's bind processor) and
 every query see plaintext; the database, and so any dump of it, sees only `pii1:` text. A value
 that is not sealed (a row written before the encrypting migration) is read as it is, so the
 app never breaks on legacy rows; the migration and `langso pii rotate` seal all of them.

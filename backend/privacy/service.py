@@ -16,9 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from backend.access.scope import get_visible
 from backend.catalog.loader import Catalog
+from backend.changelog.changes import record_rest_change
 from backend.db.models import (
     Dossier,
     DossierEvent,
@@ -29,10 +31,9 @@ from backend.db.models import (
 )
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id, utcnow
-from backend.lib.errors import AppError, forbidden, not_found
+from backend.lib.errors import AppError, forbidden
 from backend.privacy import access, queries
 from backend.settings import Settings
-from backend.sync_api.changes import record_rest_change
 
 KINDS = ("erasure", "restriction", "consent_withdrawal", "correction")
 ERASED_NAME = "(đã xoá theo yêu cầu)"
@@ -41,10 +42,8 @@ CONSENT_FIELDS = ("phone", "ethnicity", "notes")
 
 
 def visible_person(session: Session, principal: Principal, member_id: str) -> Member:
-    m = session.get(Member, member_id)
-    if m is None:
-        raise not_found("người", "Person")
-    if principal.role not in ("officer", "admin") or not principal.can_see_commune(m.commune_id):
+    m = get_visible(session, principal, Member, member_id, "người", "Person")
+    if principal.role not in ("officer", "admin"):
         raise forbidden()
     return m
 
@@ -289,6 +288,4 @@ def person_summary_lines(export: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def all_members(session: Session, ids: list[str]) -> list[Member]:
-    from sqlmodel import col
-
     return list(session.exec(select(Member).where(col(Member.id).in_(ids))))

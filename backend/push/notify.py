@@ -23,138 +23,37 @@ are logged and counted on the subscription.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import requests
-from pywebpush import WebPushException, webpush
 from sqlalchemy import Engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from backend.db.models import Dossier, PushSubscription, User
-from backend.push import vapid
+from backend.db.engine import make_engine
+from backend.db.models import Dossier, PushNotice
+from backend.dossiers.deadlines import _extra, calendar
+from backend.lib.clock import utcnow
+from backend.lib.vntime import local_date
+from backend.push.outbox import deliver_due, enqueue
+from backend.push.sending import EVENTS, Delivery, deliver
+from backend.settings import Settings
+from sync.working_days import next_working_day
 
 log = logging.getLogger("langso.push")
 SessionFactory = Callable[[], Session]
 
 
-@dataclass(frozen=True)
-class EventSpec:
-    audience: str  # "volunteer" (dossier.prepared_by) | "officers" (of dossier.commune_id)
-    ttl: int  # seconds the push service keeps an undelivered message
-    urgency: str  # RFC 8030 §5.3: very-low | low | normal | high
-
-
-EVENTS: dict[str, EventSpec] = {
-    "supplement_requested": EventSpec("volunteer", 7 * 86400, "high"),
-    "result_issued": EventSpec("volunteer", 7 * 86400, "normal"),
-    "dossier_submitted": EventSpec("officers", 86400, "normal"),
-    "due_soon": EventSpec("officers", 12 * 3600, "high"),
-}
-SEND_TIMEOUT = 10.0
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="langso-push")
 _pending: set[Future[Any]] = set()
 _lock = threading.Lock()
-
-
-def payload(event_name: str, dossier_id: str, audience: str) -> dict[str, Any]:
-    url = f"/officer/dossiers/{dossier_id}" if audience == "officers" else f"/dossiers/{dossier_id}"
-    return {"v": 1, "type": event_name, "dossier_id": dossier_id, "url": url}
-
-
-def recipients(session: Session, spec: EventSpec, dossier: Dossier) -> list[str]:
-    if spec.audience == "volunteer":
-        return [dossier.prepared_by]
-    rows = session.exec(
-        select(User.id).where(User.role == "officer", User.commune_id == dossier.commune_id,
-                              col(User.is_active))
-    ).all()
-    return list(rows)
-
-
-@dataclass
-class Delivery:
-    sent: int = 0
-    removed: int = 0
-    failed: int = 0
-
-
-def send_to_users(session: Session, data_dir: Path, user_ids: list[str], body: dict[str, Any],
-                  ttl: int, urgency: str, now: datetime | None = None) -> Delivery:
-    """Send `body` to every subscription of `user_ids`, synchronously. Updates and deletes
-    subscriptions according to the answers, then commits. Never raises for a send failure."""
-    result = Delivery()
-    if not user_ids:
-        return result
-    subs = session.exec(
-        select(PushSubscription).where(col(PushSubscription.user_id).in_(sorted(set(user_ids))))
-    ).all()
-    if not subs:
-        return result
-    signer = vapid.signer(data_dir)
-    data = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    now = now or datetime.now(UTC)
-    with requests.Session() as http:
-        for sub in subs:
-            status = _send_one(http, signer, sub, data, ttl, urgency)
-            if status in (404, 410):
-                session.delete(sub)
-                result.removed += 1
-                log.info("push subscription %s gone (%s): removed", sub.id, status)
-            elif status is not None and 200 <= status < 300:
-                sub.last_success_at, sub.failures = now, 0
-                session.add(sub)
-                result.sent += 1
-            else:
-                sub.failures += 1
-                session.add(sub)
-                result.failed += 1
-    session.commit()
-    return result
-
-
-def _send_one(http: requests.Session, signer: Any, sub: PushSubscription, data: str, ttl: int,
-              urgency: str) -> int | None:
-    try:
-        response = webpush(
-            {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
-            data=data,
-            vapid_private_key=signer,
-            vapid_claims={"sub": vapid.subject()},  # a fresh dict: webpush() fills in aud/exp
-            content_encoding="aes128gcm",
-            ttl=ttl,
-            headers={"Urgency": urgency},
-            timeout=SEND_TIMEOUT,
-            requests_session=http,
-        )
-        return int(response.status_code)
-    except WebPushException as exc:
-        code: int | None = exc.status_code
-        if code not in (404, 410):
-            log.warning("push to subscription %s failed: %s", sub.id, code)
-        return code
-    except requests.RequestException as exc:
-        log.warning("push to subscription %s failed: %s", sub.id, type(exc).__name__)
-        return None
-
-
-def deliver(session: Session, data_dir: Path, event_name: str, dossier_id: str) -> Delivery:
-    """Resolve the audience of `event_name` for the dossier and send, synchronously."""
-    spec = EVENTS[event_name]
-    dossier = session.get(Dossier, dossier_id)
-    if dossier is None:
-        return Delivery()
-    users = recipients(session, spec, dossier)
-    return send_to_users(session, data_dir, users, payload(event_name, dossier_id, spec.audience),
-                         spec.ttl, spec.urgency)
 
 
 def notify(session_factory: SessionFactory, event_name: str, *, dossier_id: str,
@@ -201,8 +100,6 @@ def notify_after_commit(session: Session, event_name: str, *, dossier_id: str,
     the transaction commits. After the commit this process tries to deliver it at once (a
     background thread); `langso worker` delivers whatever is still due (backend/push/outbox.py).
     """
-    from backend.lib.clock import utcnow
-    from backend.push.outbox import enqueue
 
     if not session.in_transaction():
         session.begin()
@@ -229,8 +126,6 @@ def _on_commit(session: Session) -> None:
 
 def kick(engine: Engine, data_dir: Path) -> Future[Any]:
     """Deliver due notices now, in the background (tracked by `drain`)."""
-    from backend.lib.clock import utcnow
-    from backend.push.outbox import deliver_due
 
     def job() -> int:
         try:
@@ -262,9 +157,6 @@ CLOCK_RUNNING = ("received", "processing")
 def due_soon_dossiers(session: Session, now: datetime) -> list[Dossier]:
     """Dossiers whose clock is running and whose due date is today or the next working day
     (Vietnam dates, public holidays and make-up Saturdays included)."""
-    from backend.dossiers.deadlines import _extra, calendar
-    from backend.lib.vntime import local_date
-    from sync.working_days import next_working_day
 
     today = local_date(now)
     days_off, workdays = calendar(today.year - 1, today.year + 1, _extra())
@@ -283,14 +175,9 @@ def notify_due_soon(now: datetime, engine: Engine | None = None,
     """Tell officers about dossiers due within one working day, once per dossier and due date
     (`push_notices` remembers what was sent). Synchronous; returns the number of dossiers
     notified. Defaults read the settings from the environment (the CLI case)."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    from backend.db.models import PushNotice
 
     if engine is None or data_dir is None:
-        from backend.db.engine import make_engine
-        from backend.settings import Settings
 
         settings = Settings.from_env()
         engine = engine or make_engine(settings.database_url)
@@ -309,13 +196,11 @@ def notify_due_soon(now: datetime, engine: Engine | None = None,
             if claimed is None:
                 session.commit()
                 continue  # already told (possibly by a concurrent run)
-            from backend.push.outbox import enqueue
 
             enqueue(session, "due_soon", d.id, now)  # with the claim, in one transaction
             session.commit()
             count += 1
     if count:
-        from backend.push.outbox import deliver_due
 
         deliver_due(engine, data_dir, now, limit=max(20, count))
     return count

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, or_, select
 
 from backend.db.models import Dossier, PushDelivery, PushOutbox, PushSubscription
 from backend.push import vapid
-from backend.push.notify import EVENTS, _send_one, payload, recipients
+from backend.push.sending import EVENTS, payload, recipients, send_one
 
 log = logging.getLogger("langso.push")
 LEASE = timedelta(minutes=2)
@@ -94,7 +94,7 @@ def deliver_notice(engine: Engine, data_dir: Path, notice_id: int, now: datetime
             for sub in subs:
                 if sub.id in done:
                     continue
-                status = _send_one(http, signer, sub, body, spec.ttl, spec.urgency)
+                status = send_one(http, signer, sub, body, spec.ttl, spec.urgency)
                 if status is not None and (200 <= status < 300 or status in (404, 410)):
                     session.add(PushDelivery(notice_id=notice_id, subscription_id=sub.id,
                                              status=status, delivered_at=now))

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from backend.changelog.changes import announce
+from backend.changelog.entities import member_data
 from backend.db.models import Dossier, Member
-from backend.review.actions import announce
-from backend.sync_api.entities import member_data
 
 
 def confirm_births(session: Session, dossier: Dossier, actor_id: str | None,

@@ -14,6 +14,8 @@ from typing import Any
 from backend.documents.letters import commune_place, commune_title
 from backend.documents.render import FONT, Document, Header
 from backend.results.qr import qr_modules
+from sync.canonical import canonical_bytes
+from sync.hashing import sha256_hex
 
 # What the commune issues, per procedure (approved outcome). A refusal decision is a result
 # too: "Thông báo từ chối giải quyết hồ sơ".
@@ -104,7 +106,4 @@ def _qr_and_signature(doc: Document, content: dict[str, Any], qr_url: str, key_i
 
 
 def content_hash_short(content: dict[str, Any]) -> str:
-    from sync.canonical import canonical_bytes
-    from sync.hashing import sha256_hex
-
     return sha256_hex(canonical_bytes(content))

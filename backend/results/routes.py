@@ -17,11 +17,11 @@ from sqlmodel import Session, select
 
 from backend.db.models import Commune
 from backend.documents.letters import commune_place
+from backend.dossiers.receipts import published_keys
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.results import service
 from backend.results.verify_page import link_page, page
-from backend.sync_api.receipts import published_keys
 
 MAX_QR = 2000
 PDF_HEADERS = {

@@ -22,10 +22,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from backend.access.scope import get_visible
 from backend.attachments.storage import BlobStore, open_blob_store
 from backend.blobs.content import read_plain, write_sealed
 from backend.catalog.loader import Catalog
 from backend.catalog.model import Procedure
+from backend.changelog.changes import announce
 from backend.db.models import (
     Blob,
     Commune,
@@ -35,6 +37,7 @@ from backend.db.models import (
     Household,
     Member,
 )
+from backend.dossiers.receipts import commune_key, rfc3339_ms
 from backend.dossiers.service import visible_dossier
 from backend.lib import commune_keys
 from backend.lib.auth import Principal
@@ -45,6 +48,8 @@ from backend.privacy.crypto import SealError
 from backend.push.notify import notify_after_commit
 from backend.results.births import confirm_births
 from backend.results.document import Facts, apply_corrections, draft
+from backend.results.out import pdf_url
+from backend.results.out import result_out as result_out  # the routes read it here
 from backend.results.pdf import document_kind, render_result
 from backend.results.qr import (
     QR_TEXT_RE,
@@ -55,12 +60,10 @@ from backend.results.qr import (
     to_compact,
     verify_url,
 )
-from backend.review import actions as review_actions
 from backend.review import common as review_common
 from backend.review import queries as review_queries
 from backend.review import view as review_view
-from backend.review.schemas import ResultIn, ResultOut
-from backend.sync_api.receipts import commune_key, rfc3339_ms
+from backend.review.schemas import ResultIn
 from sync.canonical import canonical_bytes, nfc
 from sync.errors import SyncError
 from sync.hashing import sha256_hex
@@ -69,21 +72,6 @@ from sync.signatures import sign, verify
 
 MAX_SUMMARY = 2000
 MAX_NUMBER = 64
-
-
-def pdf_url(r: DossierResult) -> str:
-    return f"/api/results/{r.id}.pdf"
-
-
-def result_out(r: DossierResult) -> ResultOut:
-    import json
-
-    return ResultOut(
-        id=r.id, dossier_id=r.dossier_id, official_code=r.official_code, outcome=r.outcome,
-        document_kind=r.document_kind, document_number=r.document_number, summary=r.summary,
-        issued_at=r.issued_at, issued_by=r.issued_by, record=json.loads(r.record),
-        record_text=r.record, sig=r.sig, key_id=r.key_id, result_sha256=r.result_sha256,
-        content=r.content, qr_text=r.qr_text, pdf_sha256=r.pdf_sha256, pdf_url=pdf_url(r))
 
 
 def result_entity(r: DossierResult) -> dict[str, Any]:
@@ -123,15 +111,15 @@ def _store_pdf(session: Session, store: BlobStore, data: bytes, sha: str, user_i
 
 def _facts(session: Session, catalog: Catalog, d: Dossier) -> tuple[Procedure | None, Facts,
                                                                     Commune | None]:
-    procedure = review_common._procedure(catalog, d)
+    procedure = review_common.procedure_of(catalog, d)
     commune = session.get(Commune, d.commune_id)
     applicant = session.get(Member, d.applicant_member_id)
     household = session.get(Household, d.household_id)
-    members = review_view._household_members(session, d.household_id)
+    members = review_view.household_members(session, d.household_id)
     facts = Facts(
         form_data=d.form_data or {},
         member_names={mid: m.full_name for mid, m in members.items()},
-        applicant=review_view._member_json(applicant) or {},
+        applicant=review_view.member_json(applicant) or {},
         household_address=household.address if household else "",
         official_code=d.official_code or "",
         received_on=local_date(d.received_at) if d.received_at else None,
@@ -276,7 +264,7 @@ def issue(
         data={"result_id": r.id, "result_sha256": result_sha, "pdf_sha256": pdf_sha,
               "document_number": number, "key_id": kid, "corrections": corrections}))
     session.flush()
-    review_actions.announce(session, "result", r.id, r.version, result_entity(r),
+    announce(session, "result", r.id, r.version, result_entity(r),
                     (d.commune_id, d.village_id), principal.user_id, now)
     confirm_births(session, d, principal.user_id, now)
     notify_after_commit(session, "result_issued", dossier_id=d.id, data_dir=data_dir)
@@ -286,12 +274,7 @@ def issue(
 
 def readable_result(session: Session, principal: Principal, result_id: str) -> DossierResult:
     """Officers of the commune, admins, and volunteers of the dossier's village."""
-    r = session.get(DossierResult, result_id)
-    if r is None:
-        raise not_found("kết quả", "Result")
-    if not principal.can_see_village(r.village_id, r.commune_id):
-        raise forbidden()
-    return r
+    return get_visible(session, principal, DossierResult, result_id, "kết quả", "Result")
 
 
 def result_for_dossier(session: Session, principal: Principal, dossier_id: str) -> DossierResult:

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from backend.catalog.loader import Catalog
 from backend.catalog.model import Procedure
+from backend.changelog.changes import announce, record_rest_change
 from backend.db.models import (
     Dossier,
     DossierEvent,
@@ -38,7 +39,7 @@ from backend.review.common import (
     MAX_PROBLEM,
     OFFICER_ACTIONS,
     _names,
-    _procedure,
+    procedure_of,
 )
 from backend.review.letters import (
     apology_draft,
@@ -49,37 +50,11 @@ from backend.review.schemas import (
     ReviewActionIn,
     SupplementItemIn,
 )
-from backend.sync_api.changes import Versions, changed_clocks, record_rest_change
-from backend.sync_api.clock import server_tick
 from sync.states import LABELS_VI
 
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
-
-
-# --- pull announcements ---------------------------------------------------------------
-
-
-def announce(
-    session: Session,
-    entity: str,
-    row_id: str,
-    version: int,
-    data: dict[str, Any],
-    scope: tuple[str, str],
-    actor_id: str | None,
-    now: datetime,
-) -> None:
-    """Store `data` as version `version` of a server-only pull entity (`task`, `result`) and
-    append its change row. Call last before commit (takes the change-log lock)."""
-    versions = Versions(session)
-    previous = versions.latest(entity, row_id)
-    if previous is not None and previous.version >= version:
-        return
-    clocks = changed_clocks(previous, data, server_tick(session, scope[0], now))
-    versions.write(entity, row_id, version, data, clocks, scope, now, actor_id=actor_id)
-    versions.flush()
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -200,7 +175,7 @@ def act(
     reason = _nfc(data.reason)
     if data.action == "apologise":
         return _apologise(session, principal, catalog, d, reason, data, now)
-    procedure = _procedure(catalog, d)
+    procedure = procedure_of(catalog, d)
     audit_data: dict[str, Any] = {}
     items: list[dict[str, Any]] = []
     if data.action == "request_supplement":

@@ -53,7 +53,7 @@ def next_working(today: date) -> date:
 # --- helpers over one dossier ---------------------------------------------------------
 
 
-def _procedure(catalog: Catalog, d: Dossier) -> Procedure | None:
+def procedure_of(catalog: Catalog, d: Dossier) -> Procedure | None:
     try:
         return catalog.get(d.procedure_code, d.procedure_version)
     except ProcedureNotFound:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from backend.results.document import format_value
 from sync.merge import json_equal
 
 
@@ -63,8 +64,6 @@ def diff_revisions(
 
 
 def _value_text(field: Any, value: Any, member_names: Mapping[str, str]) -> str:
-    from backend.results.document import format_value
-
     if value is None or value == "" or value == []:
         return "—"
     if field is None:

@@ -28,8 +28,8 @@ from backend.review.common import (
     DOC_TITLES,
     _calendar,
     _is_overdue,
-    _procedure,
     display_code,
+    procedure_of,
 )
 from backend.review.schemas import (
     ApologyDraft,
@@ -56,7 +56,7 @@ def apology_draft(
     if d.received_at is None:
         raise AppError("not_received", "Hồ sơ chưa được tiếp nhận.",
                        "The dossier has not been received.", 409)
-    procedure = _procedure(catalog, d)
+    procedure = procedure_of(catalog, d)
     days = procedure.processing_days if procedure else 1
     today = local_date(now)
     elapsed = elapsed_working_days(d.received_at, today, supplement_pauses(session, d.id, now))
@@ -90,7 +90,7 @@ def _letter_data(
     items: Sequence[str] = (),
     new_date: date | None = None,
 ) -> letters.LetterData:
-    procedure = _procedure(catalog, d)
+    procedure = procedure_of(catalog, d)
     commune = session.get(Commune, d.commune_id)
     applicant = session.get(Member, d.applicant_member_id)
     household = session.get(Household, d.household_id)

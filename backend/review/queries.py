@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from backend.access.scope import visible_clause
 from backend.db.models import (
     Blob,
     Device,
@@ -53,12 +54,9 @@ class QueueFilters:
 
 
 def scope_filter(principal: Principal) -> ColumnElement[bool] | None:
-    """Officers see their commune; admins everything; anybody else nothing."""
-    if principal.role == "admin":
-        return None
-    if principal.role == "officer" and principal.commune_id:
-        return col(Dossier.commune_id) == principal.commune_id
-    return col(Dossier.id) == "-"  # defensive: the guard already refuses other roles
+    """The dossiers `principal` sees (backend/access/scope.py); the routes' guard admits
+    officers and admins only."""
+    return visible_clause(principal, Dossier)
 
 
 def conflict_expr() -> ColumnElement[bool]:

@@ -20,10 +20,10 @@ from backend.review.common import (
     _hashes,
     _is_due_soon,
     _is_overdue,
-    _procedure,
     attachments_complete,
     display_code,
     next_working,
+    procedure_of,
 )
 from backend.review.queries import QueueFilters
 from backend.review.schemas import (
@@ -64,7 +64,7 @@ def queue(
     present = queries.blobs_by_hash(session, hashes)
     items = []
     for d, applicant, village, volunteer, conflict, duplicate in rows:
-        procedure = _procedure(catalog, d)
+        procedure = procedure_of(catalog, d)
         check = checks.get(d.id)
         rev = revs.get(d.id)
         items.append(QueueItem(

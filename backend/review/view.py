@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from backend.catalog.loader import Catalog
 from backend.catalog.model import FormField
@@ -30,6 +30,7 @@ from backend.dossiers.service import visible_dossier
 from backend.lib.auth import Principal
 from backend.lib.vntime import local_date
 from backend.public_status.service import contact_phone
+from backend.results.out import result_out
 from backend.review import queries
 from backend.review.common import (
     DOC_TITLES,
@@ -39,11 +40,11 @@ from backend.review.common import (
     _is_due_soon,
     _is_overdue,
     _names,
-    _procedure,
     _receipt_code,
     attachments_complete,
     display_code,
     next_working,
+    procedure_of,
 )
 from backend.review.diffs import diff_revisions, readable_change
 from backend.review.schemas import (
@@ -124,14 +125,12 @@ def form_rows(
     return rows
 
 
-def _household_members(session: Session, household_id: str) -> dict[str, Member]:
-    from sqlmodel import select
-
+def household_members(session: Session, household_id: str) -> dict[str, Member]:
     rows = session.exec(select(Member).where(Member.household_id == household_id)).all()
     return {m.id: m for m in rows}
 
 
-def _member_json(m: Member | None) -> dict[str, Any] | None:
+def member_json(m: Member | None) -> dict[str, Any] | None:
     if m is None:
         return None
     return {"id": m.id, "full_name": m.full_name, "date_of_birth": m.date_of_birth,
@@ -175,14 +174,12 @@ def _request_json(r: SupplementRequest, names: Mapping[str, str]) -> dict[str, A
 def dossier_view(
     session: Session, principal: Principal, catalog: Catalog, dossier_id: str, now: datetime
 ) -> DossierView:
-    from backend.results.service import result_out
-
     d = visible_dossier(session, principal, dossier_id)
-    procedure = _procedure(catalog, d)
+    procedure = procedure_of(catalog, d)
     applicant = session.get(Member, d.applicant_member_id)
     household = session.get(Household, d.household_id)
     village = session.get(Village, d.village_id)
-    members = _household_members(session, d.household_id)
+    members = household_members(session, d.household_id)
     revisions = queries.revisions_of(session, d.id)
     devices = queries.devices_by_id(session, (r.device_id for r in revisions))
     checks = [check_revision(r, devices.get(r.device_id)) for r in revisions]
@@ -303,7 +300,7 @@ def dossier_view(
             "name_en": procedure.name.en if procedure else d.procedure_code,
             "processing_days": procedure.processing_days if procedure else None,
         },
-        applicant=_member_json(applicant),
+        applicant=member_json(applicant),
         household={"id": household.id, "address": household.address} if household else None,
         village={"id": d.village_id, "name": village.name if village else ""},
         volunteer={"id": d.prepared_by, "name": names.get(d.prepared_by, "")},

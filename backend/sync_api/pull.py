@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy import and_, delete, func
 from sqlmodel import Session, col, select
 
+from backend.access.scope import where_visible
+from backend.changelog.changes import wait_for_writers
 from backend.db.models import EntityVersion, SyncChange, SyncMeta
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
-from backend.sync_api.changes import wait_for_writers
 from sync.canonical import canonical_bytes
 from sync.signatures import b64u_decode, b64u_encode
 
@@ -60,11 +61,7 @@ def horizon(session: Session) -> int:
 
 
 def _scoped(stmt: Any, principal: Principal) -> Any:
-    if principal.role == "admin":
-        return stmt
-    if principal.role == "officer":
-        return stmt.where(SyncChange.commune_id == principal.commune_id)
-    return stmt.where(col(SyncChange.village_id).in_(sorted(principal.village_ids)))
+    return where_visible(stmt, principal, SyncChange)
 
 
 def pull(session: Session, principal: Principal, cursor: str | None, limit: int
@@ -86,9 +83,9 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int
     stmt = _scoped(
         select(SyncChange, EntityVersion.data).join(
             EntityVersion,
-            and_(EntityVersion.entity == SyncChange.entity,
-                 EntityVersion.entity_id == SyncChange.entity_id,
-                 EntityVersion.version == SyncChange.version),
+            and_(col(EntityVersion.entity) == col(SyncChange.entity),
+                 col(EntityVersion.entity_id) == col(SyncChange.entity_id),
+                 col(EntityVersion.version) == col(SyncChange.version)),
         ).where(col(SyncChange.seq) > after),
         principal,
     ).order_by(col(SyncChange.seq)).limit(limit + 1)
@@ -124,7 +121,8 @@ def prune(session: Session, now: datetime, retention_days: int = RETENTION_DAYS)
     }
     old = session.exec(select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id)
                        .where(col(SyncChange.created_at) < cutoff)).all()
-    doomed = [seq for seq, entity, eid in old if newest[(entity, eid)] > seq]
+    doomed = [seq for seq, entity, eid in old
+              if seq is not None and (top_seq := newest[(entity, eid)]) is not None and top_seq > seq]
     if not doomed:
         return 0
     for i in range(0, len(doomed), 500):

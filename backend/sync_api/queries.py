@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from backend.access.scope import where_visible
 from backend.db.models import (
     Device,
     DossierAmendment,
@@ -20,11 +21,7 @@ from backend.lib.auth import Principal
 
 
 def _scope(stmt: Any, model: Any, principal: Principal) -> Any:
-    if principal.role == "admin":
-        return stmt
-    if principal.role == "officer":
-        return stmt.where(model.commune_id == principal.commune_id)
-    return stmt.where(col(model.village_id).in_(sorted(principal.village_ids)))
+    return where_visible(stmt, principal, model)
 
 
 def _page(session: Session, stmt: Any, order: Any, offset: int, limit: int
@@ -68,8 +65,7 @@ def mutations(session: Session, principal: Principal, entity_id: str, offset: in
     """Officers and admins only (the route guards it); officers see their commune's."""
     stmt = select(SyncMutation, Device).join(Device, col(Device.id) == SyncMutation.device_id
                                              ).where(SyncMutation.entity_id == entity_id)
-    if principal.role != "admin":
-        stmt = stmt.where(SyncMutation.commune_id == principal.commune_id)
+    stmt = where_visible(stmt, principal, SyncMutation)
     return _page(session, stmt, (col(SyncMutation.received_at), SyncMutation.device_id,
                                  SyncMutation.n), offset, limit)
 

@@ -10,6 +10,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from backend.access.scope import get_visible
+from backend.changelog.changes import Versions
+from backend.changelog.clock import server_tick
+from backend.changelog.context import Reject
+from backend.changelog.entities import FORM_PREFIX, data_of, flatten, scope_of, unflatten
 from backend.db.models import (
     Dossier,
     DossierAmendment,
@@ -19,15 +24,11 @@ from backend.db.models import (
     SyncConflict,
     SyncLoser,
 )
+from backend.dossiers.handlers import EDITABLE
+from backend.households.handlers import _clean_household, _member_fields
 from backend.lib.auth import Principal
-from backend.lib.errors import AppError, forbidden, not_found
+from backend.lib.errors import AppError, forbidden
 from backend.lib.vntime import local_date
-from backend.sync_api.apply_dossier import EDITABLE
-from backend.sync_api.apply_people import _clean_household, _member_fields
-from backend.sync_api.changes import Versions
-from backend.sync_api.clock import server_tick
-from backend.sync_api.context import Reject
-from backend.sync_api.entities import FORM_PREFIX, data_of, flatten, scope_of, unflatten
 from sync.errors import ConflictStale
 from sync.merge import Conflict, json_equal, resolve_conflict
 
@@ -62,11 +63,8 @@ def _set_fields(session: Session, entity: str, row: Any, values: dict[str, Any],
 
 def resolve(session: Session, principal: Principal, conflict_id: str, chosen: Any,
             now: datetime) -> SyncConflict:
-    c = session.get(SyncConflict, conflict_id, with_for_update=True)
-    if c is None:
-        raise not_found("xung đột", "Conflict")
-    if not principal.can_see_village(c.village_id, c.commune_id):
-        raise forbidden()
+    c = get_visible(session, principal, SyncConflict, conflict_id, "xung đột", "Conflict",
+                    lock=True)
     if c.status != "open":
         raise AppError("conflict_closed", "Xung đột này đã được giải quyết.",
                        "This conflict is already closed.", 409)
@@ -127,11 +125,8 @@ def dismiss(session: Session, principal: Principal, conflict_id: str, reason: st
     """Close an open conflict without changing the record: the current value stays, the
     proposed value is kept as a loser. The way out of a conflict gone stale (the field changed
     again since it opened, so `resolve` refuses)."""
-    c = session.get(SyncConflict, conflict_id, with_for_update=True)
-    if c is None:
-        raise not_found("xung đột", "Conflict")
-    if not principal.can_see_village(c.village_id, c.commune_id):
-        raise forbidden()
+    c = get_visible(session, principal, SyncConflict, conflict_id, "xung đột", "Conflict",
+                    lock=True)
     if c.status != "open":
         raise AppError("conflict_closed", "Xung đột này đã được giải quyết.",
                        "This conflict is already closed.", 409)
@@ -160,10 +155,9 @@ def dismiss(session: Session, principal: Principal, conflict_id: str, reason: st
 
 def decide_amendment(session: Session, principal: Principal, amendment_id: str, accept: bool,
                      reason: str, now: datetime) -> DossierAmendment:
-    a = session.get(DossierAmendment, amendment_id, with_for_update=True)
-    if a is None:
-        raise not_found("đề nghị sửa đổi", "Amendment")
-    if principal.role not in ("officer", "admin") or not principal.can_see_commune(a.commune_id):
+    a = get_visible(session, principal, DossierAmendment, amendment_id, "đề nghị sửa đổi",
+                    "Amendment", lock=True)
+    if principal.role not in ("officer", "admin"):
         raise forbidden()
     if a.status != "pending":
         raise AppError("amendment_closed", "Đề nghị này đã được xử lý.",

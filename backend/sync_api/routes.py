@@ -10,7 +10,10 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from sqlmodel import Session, select
 
+from backend.changelog.changes import backfill
 from backend.db.models import Commune, Device, DossierAmendment, SyncConflict, SyncLoser
+from backend.devices.routes import DeviceController
+from backend.dossiers.receipts import published_keys
 from backend.dossiers.service import visible_dossier
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
@@ -18,9 +21,7 @@ from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize, check_page, page_body
 from backend.sync_api import pull as pull_service
 from backend.sync_api import queries, review, service
-from backend.sync_api.changes import backfill
 from backend.sync_api.gzip_body import decode_body
-from backend.sync_api.receipts import published_keys
 from backend.sync_api.schemas import (
     AmendmentOut,
     ConflictOut,
@@ -181,8 +182,6 @@ def well_known_keys(db: Session, state: State) -> dict[str, Any]:
 
 
 def sync_handlers() -> list[Any]:
-    from backend.devices.routes import DeviceController
-
     return [DeviceController, SyncController, well_known_keys]
 
 

@@ -32,18 +32,19 @@ import msgspec
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
+from backend.attachments.service import DEFAULT_MAX_DOSSIER_BYTES
 from backend.catalog.loader import Catalog
+from backend.changelog.bulk import insert_rows
+from backend.changelog.changes import Versions
+from backend.changelog.clock import server_receive_clock, server_tick
+from backend.changelog.context import Applied, Ctx, Reject, check_text
 from backend.db.models import Device, Dossier, Household, Member, SyncMutation
 from backend.db.retry import is_transient, run_transaction
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
-from backend.monitoring.ratings import apply_rating_mutation
-from backend.sync_api import apply_dossier, apply_people, wire_v2
-from backend.sync_api.bulk import insert_rows
-from backend.sync_api.changes import Versions
-from backend.sync_api.clock import server_receive_clock, server_tick
-from backend.sync_api.context import Applied, Ctx, Reject, check_text
+from backend.sync_api import wire_v2
+from backend.sync_api.registry import REGISTRY
 from sync.errors import ClockDrift, SyncError
 from sync.hashing import GENESIS
 from sync.mutations import Mutation, decode_signed_mutation
@@ -53,19 +54,6 @@ PROTOCOLS = (1, 2)  # version 2 = compact wire (backend/sync_api/wire_v2.py); 1 
 MAX_BATCH = 500
 log = logging.getLogger("langso.sync")
 SYNC_MUTATIONS = SyncMutation.__table__  # type: ignore[attr-defined]
-
-HANDLERS = {
-    ("household", "create"): apply_people.create_household,
-    ("household", "update"): apply_people.update_household,
-    ("member", "create"): apply_people.create_member,
-    ("member", "update"): apply_people.update_member,
-    ("dossier", "create"): apply_dossier.create_dossier,
-    ("dossier", "update"): apply_dossier.update_dossier,
-    ("dossier", "submit"): apply_dossier.submit_dossier,
-    ("dossier", "transition"): apply_dossier.transition_dossier,
-    ("rating", "create"): apply_rating_mutation,
-}
-
 
 def _bad_request(code: str, vi: str, en: str, status: int = 400,
                  errors: list[dict[str, Any]] | None = None) -> AppError:
@@ -287,16 +275,16 @@ def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int]) -> dict[str, Any
         return result | {"status": "rejected", "code": "clock_drift", "message_vi": vi,
                          "message_en": en, "version": None, "hlc": ctx.server_hlc}
     ctx.mutation = m
-    handler = HANDLERS.get((m.entity, m.op))
-    if handler is not apply_dossier.create_dossier:
-        ctx.flush_deferred()  # anything else may read rows the batch wrote
+    registration = REGISTRY.get(m.entity, m.op)
+    if registration is None or registration.reads_batch:
+        ctx.flush_deferred()  # it may read rows the batch wrote
     try:
-        if handler is None:
+        if registration is None:
             raise Reject("unsupported_op",
                          f"Thao tác «{m.op}» trên «{m.entity}» chưa được hỗ trợ.",
                          f"Operation {m.op!r} on {m.entity!r} is not supported.")
         check_text(m)
-        applied: Applied = handler(ctx, m)
+        applied: Applied = registration.handler(ctx, m)
     except Reject as exc:
         out = result | {"status": exc.status, "code": exc.code, "message_vi": exc.vi,
                         "message_en": exc.en, "version": None, "hlc": ctx.server_hlc}
@@ -352,10 +340,10 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
     lock_rows(session, fresh)
     versions = Versions(session)
     ctx = Ctx(session=session, principal=principal, catalog=catalog, data_dir=data_dir,
-              device=device, now=now, today=local_date(now), versions=versions)
+              device=device, now=now, today=local_date(now), versions=versions,
+              max_dossier_bytes=DEFAULT_MAX_DOSSIER_BYTES if max_dossier_bytes is None
+              else max_dossier_bytes)
     ctx.existing = existing_records(session, fresh)
-    if max_dossier_bytes is not None:
-        ctx.max_dossier_bytes = max_dossier_bytes
     results: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     by_n = {m.n: i for i, m in enumerate(ms)}

@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, get
 from sqlmodel import Session, col, select
 
+from backend.access.scope import where_visible
 from backend.db.models import Commune, Province, Village
 from backend.lib.auth import Principal
 
@@ -22,12 +23,7 @@ class UnitController(Controller):
             .join(Commune, col(Commune.id) == Village.commune_id)
             .join(Province, col(Province.id) == Commune.province_id)
         )
-        if principal.role == "officer":
-            stmt = stmt.where(Village.commune_id == principal.commune_id)
-        elif principal.role == "volunteer":
-            stmt = stmt.where(col(Village.id).in_(sorted(principal.village_ids)))
-        elif principal.is_province:
-            stmt = stmt.where(col(Village.commune_id).in_(sorted(principal.commune_ids)))
+        stmt = where_visible(stmt, principal, Village)
         rows = db.exec(stmt.order_by(Village.name)).all()
         return [
             {
@@ -44,11 +40,7 @@ class UnitController(Controller):
 
     @get("/communes", sync_to_thread=True)
     def communes(self, db: Session, principal: Principal) -> list[dict[str, Any]]:
-        stmt = select(Commune)
-        if principal.is_province:
-            stmt = stmt.where(col(Commune.id).in_(sorted(principal.commune_ids)))
-        elif principal.role != "admin":
-            stmt = stmt.where(Commune.id == principal.commune_id)
+        stmt = where_visible(select(Commune), principal, Commune)
         return [
             {"id": c.id, "name": c.name, "province_id": c.province_id, "unit_code": c.unit_code}
             for c in db.exec(stmt.order_by(Commune.name))

@@ -22,7 +22,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
+from backend.attachments.service import purge_stale_uploads
+from backend.blobs import open_blob_store
 from backend.db.models import WorkerJob
+from backend.privacy.service import purge_retention
+from backend.push.notify import notify_due_soon
+from backend.push.outbox import deliver_due
+from backend.settings import Settings
+from backend.sync_api.pull import prune
 
 log = logging.getLogger("langso.worker")
 STALE_UPLOADS = timedelta(days=7)
@@ -36,30 +43,20 @@ class Job:
 
 
 def _notify_due(engine: Engine, data_dir: Path, now: datetime) -> int:
-    from backend.push.notify import notify_due_soon
-
     return notify_due_soon(now, engine, data_dir)
 
 
 def _prune_pull_log(engine: Engine, _: Path, now: datetime) -> int:
-    from backend.sync_api.pull import prune
-
     with Session(engine) as session:
         return prune(session, now)
 
 
 def _purge_uploads(engine: Engine, data_dir: Path, now: datetime) -> int:
-    from backend.attachments.service import purge_stale_uploads
-    from backend.blobs import open_blob_store
-
     with Session(engine) as session:
         return purge_stale_uploads(session, open_blob_store(data_dir), STALE_UPLOADS, now)
 
 
 def _purge_retention(engine: Engine, _: Path, now: datetime) -> int:
-    from backend.privacy.service import purge_retention
-    from backend.settings import Settings
-
     counts = purge_retention(engine, Settings.from_env(), now)
     return sum(counts.values())
 
@@ -112,8 +109,6 @@ def run_scheduled(engine: Engine, data_dir: Path, now: datetime,
 
 
 def tick(engine: Engine, data_dir: Path, now: datetime) -> dict[str, int]:
-    from backend.push.outbox import deliver_due
-
     done = {"push_notices": deliver_due(engine, data_dir, now, limit=50)}
     done.update(run_scheduled(engine, data_dir, now))
     return done

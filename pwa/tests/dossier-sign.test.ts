@@ -32,8 +32,8 @@ import { freshDb } from './store-harness';
 import { HEAD, HOUSEHOLD, KHAI_SINH, pythonSet, repoText, seed, TYPED, WIFE } from './dossier-fixtures';
 
 const FIELDS = KHAI_SINH.form.fields as unknown as FormField[];
-const SUBMIT_FIELDS = pythonSet(repoText('backend/sync_api/apply_dossier.py'), 'SUBMIT_FIELDS = frozenset(');
-const WRITABLE_DOSSIER = pythonSet(repoText('backend/sync_api/entities.py'), '"dossier": frozenset(');
+const SUBMIT_FIELDS = pythonSet(repoText('backend/dossiers/handlers.py'), 'SUBMIT_FIELDS = frozenset(');
+const WRITABLE_DOSSIER = pythonSet(repoText('backend/changelog/entities.py'), '"dossier": frozenset(');
 const RATING_FIELDS = pythonSet(repoText('backend/monitoring/ratings.py'), 'RATING_FIELDS = frozenset(');
 const HEX64 = /^[0-9a-f]{64}$/;
 

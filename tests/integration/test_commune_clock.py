@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from backend.changelog.clock import ms_of
 from backend.db.models import CommuneClock, EntityVersion, Member, SyncLoser
 from backend.lib.clock import utcnow
-from backend.sync_api.clock import ms_of
 from sync.hlc import SERVER_LEAD_MS, parse_hlc
 from tests.support.device import household_fields, make_device, member_fields, new_uuid
 from tests.support.world import WORLD

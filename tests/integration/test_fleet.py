@@ -26,11 +26,11 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from backend.changelog.clock import ms_of
 from backend.db.engine import make_engine
 from backend.db.migrate import upgrade
 from backend.lib.clock import utcnow
 from backend.lib.keyring import parse_vapid
-from backend.sync_api.clock import ms_of
 from sync.canonical import canonical_bytes
 from sync.hlc import Hlc
 from sync.signatures import public_key_b64u, verify

@@ -16,9 +16,9 @@ from litestar.testing import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from backend.changelog.changes import announce_commit
 from backend.db.models import SyncChange
 from backend.live import routes as live
-from backend.sync_api.changes import announce_commit
 from tests.integration.test_dashboard import make_dossier
 from tests.support.world import WORLD
 

@@ -3,7 +3,7 @@
 On PostgreSQL a sequence value is taken at INSERT but becomes visible at COMMIT, so without
 care a reader can see seq 11 before seq 10 commits and move its cursor past 10 forever. The
 change log appends under a transaction-scoped advisory lock per commune
-(backend/sync_api/changes.py), so within a commune commit order equals seq order, and a reader
+(backend/changelog/changes.py), so within a commune commit order equals seq order, and a reader
 across communes (an admin) waits for the appends in flight. These tests show the hazard is
 real, that the locks remove it, that writers in different communes do not wait for each other,
 and hammer it with writer threads in two communes and pullers per commune and across them.
@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from backend.changelog.changes import Versions
 from backend.lib.auth import Principal
 from backend.lib.clock import utcnow
-from backend.sync_api.changes import Versions
 from backend.sync_api.pull import pull
 from tests.support.world import WORLD
 

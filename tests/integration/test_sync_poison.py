@@ -205,11 +205,14 @@ def test_an_item_whose_handler_fails_unforeseen_is_rejected_and_the_rest_applies
     injected here because no known input does it any more) costs that item a `cannot_apply`
     rejection; the items before and after it apply, the chain advances, nothing half-written
     of the failed item stays, and the next push works."""
-    from backend.sync_api import service
+    from dataclasses import replace
+
+    from backend.sync_api.registry import REGISTRY
 
     dev = make_device()
     hid, _head = seed(dev)
-    real = service.HANDLERS[("member", "create")]
+    real_reg = REGISTRY.by_key[("member", "create")]
+    real = real_reg.handler
     doomed = new_uuid()
 
     def flaky(ctx: Any, m: Any) -> Any:
@@ -218,7 +221,7 @@ def test_an_item_whose_handler_fails_unforeseen_is_rejected_and_the_rest_applies
             raise RuntimeError("a bug nobody foresaw")
         return real(ctx, m)
 
-    monkeypatch.setitem(service.HANDLERS, ("member", "create"), flaky)
+    monkeypatch.setitem(REGISTRY.by_key, ("member", "create"), replace(real_reg, handler=flaky))
     before, after = new_uuid(), new_uuid()
     dev.mutate("member", before, "create", member_fields(hid, "Lò Văn Páo", "con", 2001))
     dev.mutate("member", doomed, "create", member_fields(hid, "Lò Thị Mỷ", "con", 2003))
@@ -232,6 +235,6 @@ def test_an_item_whose_handler_fails_unforeseen_is_rejected_and_the_rest_applies
         assert s.get(Member, before) is not None and s.get(Member, after) is not None
         assert s.get(Member, doomed) is None
     assert_chain_advanced(dev, engine)
-    monkeypatch.setitem(service.HANDLERS, ("member", "create"), real)
+    monkeypatch.setitem(REGISTRY.by_key, ("member", "create"), real_reg)
     dev.mutate("member", new_uuid(), "create", member_fields(hid, "Lò Văn Tú", "con", 2007))
     assert push_one(dev)["status"] == "applied"

@@ -19,9 +19,9 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from backend.changelog.entities import WRITABLE
 from backend.db.models import SyncMutation
-from backend.sync_api.apply_dossier import SUBMIT_FIELDS
-from backend.sync_api.entities import WRITABLE
+from backend.dossiers.handlers import SUBMIT_FIELDS
 from sync.mutations import TRANSITION_ACTIONS
 from tests.support.device import (
     PHOTO_SHA,

@@ -8,7 +8,7 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis import given, settings
 
-from backend.sync_api.context import may_hold_bad_text
+from backend.changelog.context import may_hold_bad_text
 from sync.canonical import canonical_bytes, nfc
 from sync.text import find_bad_text
 

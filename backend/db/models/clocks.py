@@ -3,7 +3,7 @@
 Invariant: `hlc` only grows (the writer stores the larger of the stored and its own value).
 Each writing transaction reads its commune's row once, advances the clock for every server
 event it stamps and writes it back right before commit, so every node derives the clocks it
-hands out for a commune from the same stored value (see backend/sync_api/clock.py).
+hands out for a commune from the same stored value (see backend/changelog/clock.py).
 `commune_id` is "" for writers without a commune (an admin's device).
 """
 

@@ -6,7 +6,7 @@ Invariants:
   signed remains verifiable.
 - `sync_mutations`, `entity_versions`, `sync_losers` and `dossier_revisions` are append-only
   (the application never updates or deletes them).
-- `sync_changes.seq` grows in commit order (see backend/sync_api/changes.py), which is what
+- `sync_changes.seq` grows in commit order (see backend/changelog/changes.py), which is what
   lets a pull cursor be a plain number.
 """
 

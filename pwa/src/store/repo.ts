@@ -138,7 +138,7 @@ function householdDerived(household: HouseholdRow, members: readonly MemberRow[]
  *
  *  - create: `op: "create"`, `base: 0`, `fields` = every non-empty field plus `household_id`.
  *    The server adds the new id to the household's `members` union list itself and bumps the
- *    household's version (backend/sync_api/apply_people.py create_member), so no separate
+ *    household's version (backend/households/handlers.py create_member), so no separate
  *    household mutation is sent; the local row's list is updated here so the device shows the
  *    same roster before the next pull.
  *  - update: `op: "update"`, `base` = the version of `loaded` (the row the form was filled from;

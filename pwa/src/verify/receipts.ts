@@ -1,5 +1,5 @@
 /**
- * Offline verification of submission receipts (backend/sync_api/receipts.py): a receipt is
+ * Offline verification of submission receipts (backend/dossiers/receipts.py): a receipt is
  * {payload: canonical JSON text, sig: base64url Ed25519 over its UTF-8 bytes}, signed by the
  * commune key with id `key_id`. The commune public keys come from
  * GET /.well-known/langso/keys.json, fetched during sync (src/net/keys.ts) and cached in meta

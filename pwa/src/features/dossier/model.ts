@@ -1,6 +1,6 @@
 /**
  * Pure rules of the dossier wizard: what the form holds, what is prefilled, what is missing, and
- * the exact fields of the signed mutations (backend/sync_api/apply_dossier.py is the reference:
+ * the exact fields of the signed mutations (backend/dossiers/handlers.py is the reference:
  * `create` takes WRITABLE["dossier"], `submit` takes SUBMIT_FIELDS and nothing else).
  * No I/O here; times are parameters.
  */
@@ -118,7 +118,7 @@ export interface MissingComponent {
   need: number;
 }
 
-/** Required components with fewer files than their minimum (apply_dossier `_check_components`). */
+/** Required components with fewer files than their minimum (backend/dossiers/handlers.py `_check_components`). */
 export function missingComponents(defs: readonly ComponentDef[], attached: Readonly<Record<string, AttachmentRef[]>>): MissingComponent[] {
   return defs
     .filter((c) => c.required && (attached[c.code]?.length ?? 0) < c.min_count)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.db.models import Household, Member, Village
-from backend.households.queries import household_search_key, members_of
-from backend.households.validation import clean_household, clean_member
-from backend.sync_api.changes import changed_clocks
-from backend.sync_api.context import (
+from backend.changelog.changes import changed_clocks
+from backend.changelog.context import (
     Applied,
     Ctx,
     Reject,
@@ -20,7 +17,11 @@ from backend.sync_api.context import (
     record_merge_side_effects,
     three_way,
 )
-from backend.sync_api.entities import RULES, WRITABLE, household_data, member_data
+from backend.changelog.entities import RULES, WRITABLE, household_data, member_data
+from backend.changelog.registry import Registration
+from backend.db.models import Household, Member, Village
+from backend.households.queries import household_search_key, members_of
+from backend.households.validation import clean_household, clean_member
 from sync.hlc import is_uuid
 from sync.identity import search_key
 from sync.mutations import Mutation
@@ -187,3 +188,11 @@ def update_member(ctx: Ctx, m: Mutation) -> Applied:
                 h.search_key = household_search_key(h, members_of(ctx.session, [h.id])[h.id])
         _write(ctx, "member", member, member_data(member), dict(outcome.clocks))
     return Applied(outcome.verdict, member.version, merge_extra(outcome, conflicts))
+
+
+HANDLERS = (
+    Registration("household", "create", create_household),
+    Registration("household", "update", update_household),
+    Registration("member", "create", create_member),
+    Registration("member", "update", update_member),
+)

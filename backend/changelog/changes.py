@@ -19,8 +19,9 @@ then reads with every smaller seq committed. SQLite needs no lock: `BEGIN IMMEDI
 serialises writers.
 See docs/protocol.md "Pull cursors" and tests/integration/test_pull_cursor_concurrency.py.
 
-Callers: the push service (many versions per batch, one flush) and the REST services
-(`record_rest_change`, called just before their commit).
+Callers: the push service (many versions per batch, one flush), the REST services
+(`record_rest_change`, called just before their commit) and the server-only pull entities
+(`announce`: review tasks, results).
 """
 
 from __future__ import annotations
@@ -30,14 +31,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import and_, exists, text
 from sqlmodel import Session, col, select
 
+from backend.changelog.bulk import insert_rows
+from backend.changelog.clock import server_tick
+from backend.changelog.entities import data_of, flatten, scope_of
 from backend.db.engine import ensure_writable
-from backend.db.models import EntityVersion, SyncChange
-from backend.sync_api.bulk import insert_rows
-from backend.sync_api.clock import server_tick
-from backend.sync_api.entities import data_of, flatten, scope_of
+from backend.db.models import Dossier, EntityVersion, Household, Member, SyncChange
 from sync.merge import json_equal
 
 LOCK_KEY = 0x4C616E67536F  # "LangSo": the whole change log (writers share it)
@@ -197,23 +198,40 @@ def record_rest_change(session: Session, entity: str, row: Any, actor_id: str | 
     versions.flush()
 
 
+def announce(
+    session: Session,
+    entity: str,
+    row_id: str,
+    version: int,
+    data: dict[str, Any],
+    scope: tuple[str, str],
+    actor_id: str | None,
+    now: datetime,
+) -> None:
+    """Store `data` as version `version` of a server-only pull entity (`task`, `result`) and
+    append its change row. Call last before commit (takes the change-log lock)."""
+    versions = Versions(session)
+    previous = versions.latest(entity, row_id)
+    if previous is not None and previous.version >= version:
+        return
+    clocks = changed_clocks(previous, data, server_tick(session, scope[0], now))
+    versions.write(entity, row_id, version, data, clocks, scope, now, actor_id=actor_id)
+    versions.flush()
+
+
 def backfill(session: Session, now: datetime, batch: int = 1000) -> int:
     """Give a first version and change row to records written outside the services (CSV
     import, demo seed) so that a pull from zero sees them. Cheap when there is nothing to do:
     one anti-join per table. Returns how many records were announced."""
-    from sqlalchemy import and_, exists
-
-    from backend.db.models import Dossier, Household, Member
-
     done = 0
     for entity, model in (("household", Household), ("member", Member), ("dossier", Dossier)):
-        known = exists().where(and_(EntityVersion.entity == entity,
-                                    EntityVersion.entity_id == model.id))
+        known = exists().where(and_(col(EntityVersion.entity) == entity,
+                                    col(EntityVersion.entity_id) == col(model.id)))
         missing = select(model).where(~known).limit(batch)
         if session.exec(missing).first() is None:
             continue
         ensure_writable(session)  # a pull's reader session: now a writer, the query again
-        rows = list(session.exec(missing).all())
+        rows: list[Household | Member | Dossier] = list(session.exec(missing).all())  # type: ignore[arg-type]
         if not rows:
             continue
         versions = Versions(session)

@@ -13,16 +13,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from backend.attachments.service import check_dossier_budget
+from backend.attachments.service import check_dossier_budget, missing_blobs
 from backend.catalog.loader import ProcedureNotFound
 from backend.catalog.model import Procedure
-from backend.db.models import Dossier, DossierAmendment, DossierEvent, DossierRevision, Member
-from backend.dossiers.service import apply_action
-from backend.lib.clock import new_id
-from backend.lib.errors import AppError
-from backend.push.notify import notify_after_commit
-from backend.review.actions import close_tasks
-from backend.sync_api.context import (
+from backend.changelog.context import (
     Applied,
     Ctx,
     Reject,
@@ -34,7 +28,7 @@ from backend.sync_api.context import (
     record_merge_side_effects,
     three_way,
 )
-from backend.sync_api.entities import (
+from backend.changelog.entities import (
     RULES,
     WRITABLE,
     dossier_data,
@@ -43,7 +37,14 @@ from backend.sync_api.entities import (
     new_dossier_data,
     unflatten,
 )
-from backend.sync_api.receipts import make_receipt
+from backend.changelog.registry import Registration
+from backend.db.models import Dossier, DossierAmendment, DossierEvent, DossierRevision, Member
+from backend.dossiers.receipts import make_receipt
+from backend.dossiers.service import apply_action
+from backend.lib.clock import new_id
+from backend.lib.errors import AppError
+from backend.push.notify import notify_after_commit
+from backend.review.actions import close_tasks
 from sync.forms import field_rules, validate_form
 from sync.merge import json_equal
 from sync.mutations import Mutation
@@ -326,19 +327,13 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
     _write(ctx, d, _clocks_after(clocks, current, dossier_data(d, m.hash), m.hlc,
                                  ctx.server_hlc), m.hash)
     extra: dict[str, Any] = {"receipt": receipt, "revision": m.hash}
-    missing = _missing(ctx, m)
-    if missing is not None:
-        extra["missing_attachments"] = missing
+    extra["missing_attachments"] = _missing(ctx, m)
     return Applied("applied", d.version, extra)
 
 
-def _missing(ctx: Ctx, m: Mutation) -> list[str] | None:
+def _missing(ctx: Ctx, m: Mutation) -> list[str]:
     hashes = [h for lst in m.fields["components"].values() for h in lst]
     hashes.append(m.fields["consent"]["signature_sha256"])
-    try:
-        from backend.attachments.service import missing_blobs
-    except ImportError:  # pragma: no cover - attachments not installed
-        return None
     return missing_blobs(ctx.session, hashes)
 
 
@@ -367,3 +362,12 @@ def _clocks_after(clocks: dict[str, str], before: dict[str, Any], after: dict[st
         if not json_equal(old.get(name), value):
             out[name] = server_hlc if RULES["dossier"].get(name) == "server" else client_hlc
     return out
+
+
+HANDLERS = (
+    # A create reads no row an earlier mutation of the batch buffered (ctx.defer).
+    Registration("dossier", "create", create_dossier, reads_batch=False),
+    Registration("dossier", "update", update_dossier),
+    Registration("dossier", "submit", submit_dossier),
+    Registration("dossier", "transition", transition_dossier),
+)

@@ -15,10 +15,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
 
+from backend.changelog.clock import ms_of
 from backend.lib import commune_keys
 from backend.lib.clock import utcnow
 from backend.lib.keyring import keys_for
-from backend.sync_api.clock import ms_of
 from sync.receipts import receipt_payload, receipt_text
 from sync.result_record import rfc3339_ms as ms_rfc3339
 from sync.signatures import sign

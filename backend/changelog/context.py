@@ -15,14 +15,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from backend.attachments.service import DEFAULT_MAX_DOSSIER_BYTES
 from backend.catalog.loader import Catalog
+from backend.changelog.bulk import insert_rows
+from backend.changelog.changes import Snapshot, Versions
+from backend.changelog.entities import flatten
 from backend.db.models import Device, SyncConflict, SyncLoser
 from backend.lib.auth import Principal
 from backend.lib.clock import new_id
-from backend.sync_api.bulk import insert_rows
-from backend.sync_api.changes import Snapshot, Versions
-from backend.sync_api.entities import flatten
 from sync.errors import MergeError
 from sync.merge import MergeOutcome, json_equal, merge_fields
 from sync.mutations import Mutation
@@ -61,6 +60,8 @@ class Ctx:
     now: datetime
     today: date
     versions: Versions
+    max_dossier_bytes: int
+    """The per-dossier attachment budget (settings `max_dossier_attachment_bytes`)."""
     mutation: Mutation | None = None
     server_hlc: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -70,8 +71,6 @@ class Ctx:
     deferred: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
 
     cache: dict[tuple[Any, str], Any] = field(default_factory=dict)
-    max_dossier_bytes: int = DEFAULT_MAX_DOSSIER_BYTES
-    """The per-dossier attachment budget (settings `max_dossier_attachment_bytes`)."""
 
     def get(self, model: Any, key: str) -> Any:
         """`session.get` that keeps a strong reference for the batch (the identity map is

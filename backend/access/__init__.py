@@ -1,0 +1,1 @@
+"""Access rules shared by every domain: which rows a user sees (`scope`)."""
