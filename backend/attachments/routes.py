@@ -9,13 +9,13 @@ from litestar.datastructures import ETag, State
 from litestar.di import Provide
 from litestar.params import HeaderParameter
 from litestar.response import File
-from sqlmodel import Session
 
 from backend.attachments import service
 from backend.attachments.schemas import MissingIn, MissingOut, UploadIn, UploadOut
 from backend.attachments.storage import BlobStore
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.errors import AppError
 
 CHUNK_MEDIA_TYPE = "application/offset+octet-stream"

@@ -76,3 +76,10 @@ class TicketEnrolOut(msgspec.Struct):
     device: DeviceOut
     token: str
     user: dict[str, Any]
+
+
+class DevicePage(msgspec.Struct):
+    items: list[DeviceOut]
+    total: int
+    page: int
+    page_size: int

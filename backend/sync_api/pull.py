@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from backend.db.models import EntityVersion, SyncChange, SyncMeta
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
-from backend.sync_api.changes import wait_for_writers
+from backend.sync_api.changes import backfill, wait_for_writers
 from sync.canonical import canonical_bytes
 from sync.signatures import b64u_decode, b64u_encode
 
@@ -138,3 +138,12 @@ def prune(session: Session, now: datetime, retention_days: int = RETENTION_DAYS)
         session.add(meta)
     session.commit()
     return len(doomed)
+
+
+def pull_page(session: Session, principal: Principal, cursor: str | None, limit: int,
+              now: datetime) -> dict[str, Any]:
+    """GET /pull. A first pull (no cursor) first gives change rows to records written outside
+    the services (CSV import, demo seed: changes.backfill), so a pull from zero sees them."""
+    if not cursor:
+        backfill(session, now)
+    return pull(session, principal, cursor, limit)
