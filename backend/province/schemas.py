@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from backend.lib.wire import Number, NumberOrNone, Out
+from backend.monitoring.index766 import Group
 
 
 class CommuneIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -41,7 +42,7 @@ class Criterion(Out):
     """One criterion of Decision 766 (backend/monitoring/index766.py)."""
 
     id: str
-    group: str
+    group: Group
     name_vi: str
     name_en: str
     measurable: bool

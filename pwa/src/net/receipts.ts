@@ -10,6 +10,7 @@
  * dossier and the hash of the mutation this device signed (content_hash), and its receipt code is
  * the one derived from (dossier id, received time) (RC1–RC3). 'unverified' = key not cached yet.
  */
+import type { PublicKey, PublicKeys } from '../api/wire';
 import { db, type LangsoDB } from '../store/db';
 import type { ReceiptRow } from '../store/types';
 import { canonicalText, parseJson } from '../sync/canonical';
@@ -20,13 +21,7 @@ import { requestJson } from './http';
 export const KEYS_META_KEY = 'commune_keys';
 export const KEYS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
-export interface CommuneKey {
-  key_id: string;
-  alg: string;
-  public_key: string;
-  commune_id: string;
-  use?: string;
-}
+export type CommuneKey = PublicKey;
 
 export interface CachedKeys {
   keys: CommuneKey[];
@@ -47,7 +42,7 @@ export async function refreshKeys(d: LangsoDB = db(), needKeyId?: string, nowMs:
   const cached = await cachedKeys(d);
   const fresh = cached && nowMs - cached.fetched_at < KEYS_MAX_AGE_MS;
   if (fresh && (!needKeyId || cached.keys.some((k) => k.key_id === needKeyId))) return cached;
-  const body = await requestJson<{ keys?: CommuneKey[] }>('/.well-known/langso/keys.json', { d });
+  const body = await requestJson<PublicKeys>('/.well-known/langso/keys.json', { d });
   const keys = Array.isArray(body.keys) ? body.keys.filter((k) => typeof k.key_id === 'string' && typeof k.public_key === 'string') : [];
   const next: CachedKeys = { keys, fetched_at: nowMs };
   await d.meta.put({ key: KEYS_META_KEY, value: next });

@@ -7,6 +7,7 @@
  * wrapped data key, the session, the outbox: it signs nothing more), keeps only a note that it was
  * wiped, and tells the server (POST /api/devices/{id}/wiped, best effort with the session it had).
  */
+import type { DeviceStatusOut } from '../api/wire';
 import { lockNow } from '../device/lock';
 import type { LangsoDB } from '../store/db';
 import { saveClosedDossierDays } from '../store/retention';
@@ -16,13 +17,9 @@ import { currentTransport, HttpError, requestJson } from './http';
 
 export const WIPED_META_KEY = 'wiped';
 
-export interface DeviceStatus {
-  device_id: string;
-  revoked: boolean;
-  wipe: boolean;
-  /** Retention on the phone (src/store/retention.ts). */
-  closed_dossier_days?: number;
-}
+/** GET /api/devices/{id}/status; `closed_dossier_days` is the retention on the phone
+ * (src/store/retention.ts). */
+export type DeviceStatus = DeviceStatusOut;
 
 /** Destroys keys and local data. Never throws on the report to the server. */
 export async function wipeDevice(d: LangsoDB, deviceId: string): Promise<void> {
