@@ -7,7 +7,7 @@
 import { db, type LangsoDB } from '../store/db';
 import type { ConflictRow } from '../store/types';
 import type { ConflictOut, ConflictPage } from '../api/wire';
-import { requestJson } from './http';
+import { requestJson } from '../api/http';
 
 const PAGE_SIZE = 100;
 

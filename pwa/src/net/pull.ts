@@ -8,7 +8,7 @@ import type { PullAnswer } from '../api/wire';
 import { applyPullPage, type PullChange } from '../store/apply-pull';
 import { db, type LangsoDB } from '../store/db';
 import { META_KEYS } from '../store/types';
-import { requestJson } from './http';
+import { requestJson } from '../api/http';
 
 /** Page size of the first request of every pull: about 80 KB gzip even for dossier-heavy pages. */
 export const PULL_LIMIT = 200;

@@ -14,7 +14,7 @@
  */
 import type { VapidKeyOut } from '../api/wire';
 import { requestSync } from './sync';
-import { HttpError, OfflineError, request, requestJson } from './http';
+import { HttpError, OfflineError, request, requestJson } from '../api/http';
 import { getSession } from '../store/repo';
 
 export type PushErrorCode =

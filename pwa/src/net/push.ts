@@ -18,7 +18,7 @@ import { applyPushResults, markRowError, observeServerClock, pendingSigned, type
 import type { PushResult, ReceiptRow } from '../store/types';
 import type { Json } from '../sync/canonical';
 import { attachmentRefs, compactPayload, receiptRecord, type CompactReceipt } from '../sync/wire';
-import { gzip, HttpError, OfflineError, requestJson } from './http';
+import { gzip, HttpError, OfflineError, requestJson } from '../api/http';
 import { cachedKeys, refreshKeys, verifyReceipt, type CommuneKey } from './receipts';
 
 export const BATCH_MAX = 100;

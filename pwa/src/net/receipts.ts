@@ -16,7 +16,7 @@ import type { ReceiptRow } from '../store/types';
 import { canonicalText, parseJson } from '../sync/canonical';
 import { receiptCodeFor } from '../sync/receipt-code';
 import { keyId, verify } from '../sync/signatures';
-import { requestJson } from './http';
+import { requestJson } from '../api/http';
 
 export const KEYS_META_KEY = 'commune_keys';
 export const KEYS_MAX_AGE_MS = 24 * 60 * 60 * 1000;

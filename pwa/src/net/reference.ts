@@ -5,7 +5,7 @@
  */
 import type { Procedure, VillageOut } from '../api/wire';
 import { db, type LangsoDB } from '../store/db';
-import { requestJson } from './http';
+import { requestJson } from '../api/http';
 
 export const REFERENCE_META_KEY = 'reference_synced_at';
 export const REFERENCE_MAX_AGE_MS = 6 * 60 * 60 * 1000;

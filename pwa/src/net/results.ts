@@ -13,7 +13,7 @@
 import { storableBlob } from '../store/vault';
 import { db, type LangsoDB } from '../store/db';
 import type { BlobRow, ResultPdf, ResultRow } from '../store/types';
-import { HttpError, OfflineError, request } from './http';
+import { HttpError, OfflineError, request } from '../api/http';
 import { cachedKeys, refreshKeys } from './receipts';
 import { parseRecord, PDF_REASONS, pdfProblem, verifyResult } from './results-check';
 

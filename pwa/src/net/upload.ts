@@ -12,7 +12,7 @@ import type { MissingOut, UploadOut } from '../api/wire';
 import { blobsToUpload, markBlob } from '../store/blobs';
 import { db, type LangsoDB } from '../store/db';
 import type { BlobRow } from '../store/types';
-import { HttpError, OfflineError, request, requestJson } from './http';
+import { HttpError, OfflineError, request, requestJson } from '../api/http';
 
 export const CHUNK_SIZE = 64 * 1024;
 const MISSING_MAX = 500;

@@ -13,7 +13,7 @@ import type { LangsoDB } from '../store/db';
 import { saveClosedDossierDays } from '../store/retention';
 import { forgetDataKey } from '../store/vault';
 import { META_KEYS, type Session } from '../store/types';
-import { currentTransport, HttpError, requestJson } from './http';
+import { HttpError, request, requestJson } from '../api/http';
 
 export const WIPED_META_KEY = 'wiped';
 
@@ -31,9 +31,12 @@ export async function wipeDevice(d: LangsoDB, deviceId: string): Promise<void> {
     await d.meta.put({ key: WIPED_META_KEY, value: { at: new Date().toISOString(), device_id: deviceId } });
   });
   if (session) {
-    await currentTransport()(`/api/devices/${encodeURIComponent(deviceId)}/wiped`, {
+    await request(`/api/devices/${encodeURIComponent(deviceId)}/wiped`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${session.token}`, Accept: 'application/json' },
+      headers: { Accept: 'application/json' },
+      token: session.token,
+      timeoutMs: 0,
+      accept: 'any',
     }).catch(() => undefined);
   }
   if (typeof window !== 'undefined') window.dispatchEvent(new CustomEvent('langso:wiped'));

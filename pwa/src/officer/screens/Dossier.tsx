@@ -5,7 +5,8 @@
  */
 import { Fragment, type JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { getJson, openFile, sendJson } from '../api';
+import { getJson, sendJson } from '../../api/http';
+import { openFile } from '../http-ui';
 import { fmtDate, fmtDateTime, fmtValue } from '../format';
 import { ot, pick, type OfficerKey } from '../i18n';
 import { consoleHref, queueHref } from '../nav';
