@@ -8,6 +8,7 @@ from litestar import Controller, get, post
 from litestar.datastructures import State
 
 from backend.accounts import queries as user_queries
+from backend.accounts.schemas import UserOut
 from backend.db.models import Device
 from backend.devices import queries, service
 from backend.devices.schemas import (
@@ -72,7 +73,8 @@ class DeviceController(Controller):
         device, token, principal = service.enrol_with_ticket(
             db, state.server_keys.ticket, data.ticket, data.alg, data.public_key, data.label,
             data.proof, utcnow(), ttl, token_secret=state.session_secret)
-        return TicketEnrolOut(device=device_out(device), token=token, user=principal.as_json())
+        return TicketEnrolOut(device=device_out(device), token=token,
+                              user=UserOut(**principal.as_json()))
 
     @post("/{device_id:str}/revoke", sync_to_thread=True, status_code=200)
     def revoke(self, device_id: str, data: RevokeIn, db: Session,

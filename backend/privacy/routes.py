@@ -17,9 +17,17 @@ from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.deps import Session
 from backend.lib.errors import AppError, forbidden, not_found
+from backend.lib.wire import to_wire
 from backend.privacy import access, breach, queries, service
 from backend.privacy.documents import person_summary_pdf
-from backend.privacy.schemas import AccessOut, BreachIn, BreachOut, RequestIn, RequestOut
+from backend.privacy.schemas import (
+    AccessOut,
+    BreachIn,
+    BreachOut,
+    PersonExport,
+    RequestIn,
+    RequestOut,
+)
 
 _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -46,10 +54,10 @@ class PrivacyController(Controller):
 
     @get("/people/{member_id:str}/export", sync_to_thread=True)
     def export(self, member_id: str, db: Session, principal: Principal, state: State,
-               request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+               request: Request[Any, Any, Any]) -> Response[PersonExport]:
         member = service.visible_person(db, principal, member_id)
         service.log_read(db, principal, "person.export", member, access.reason_of(request))
-        body = service.export_person(db, member, state.catalog)
+        body = to_wire(service.export_person(db, member, state.catalog), PersonExport)
         db.commit()
         return Response(body, headers={
             **_NO_STORE, "Content-Disposition": f'attachment; filename="person-{member_id}.json"'})

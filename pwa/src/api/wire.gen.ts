@@ -819,6 +819,76 @@ export interface components {
       reason: string;
       to_status: string;
     };
+    /** ExportAccess */
+    ExportAccess: {
+      action: string;
+      actor_id: string | null;
+      actor_role: string;
+      at: string;
+      in_queue: boolean;
+      reason: string;
+    };
+    /** ExportDossier */
+    ExportDossier: {
+      created_at: string;
+      events: components["schemas"]["ExportEvent"][];
+      form_data: {
+        [key: string]: unknown;
+      };
+      id: string;
+      official_code: string | null;
+      outcome: string | null;
+      procedure_code: string;
+      result: components["schemas"]["ExportResult"] | null;
+      role: string;
+      sensitive_fields: string[];
+      status: string;
+      updated_at: string;
+    };
+    /** ExportEvent */
+    ExportEvent: {
+      action: string;
+      actor_role: string;
+      at: string;
+      reason: string;
+      to_status: string | null;
+    };
+    /** ExportHousehold */
+    ExportHousehold: {
+      address: string;
+      commune_id: string;
+      id: string;
+      is_head: boolean;
+      village_id: string;
+    };
+    /** ExportRequest */
+    ExportRequest: {
+      kind: string;
+      outcome: {
+        [key: string]: unknown;
+      };
+      recorded_at: string;
+      status: string;
+    };
+    /** ExportRestriction */
+    ExportRestriction: {
+      kind: string;
+      since: string;
+    };
+    /** ExportResult */
+    ExportResult: {
+      document_kind: string;
+      document_number: string;
+      issued_at: string;
+      summary: string;
+    };
+    /** ExportVersion */
+    ExportVersion: {
+      data: {
+        [key: string]: unknown;
+      };
+      version: number;
+    };
     /** Fee */
     Fee: {
       amount_vnd: number;
@@ -1074,6 +1144,20 @@ export interface components {
     Option: {
       label: components["schemas"]["LocalizedText"];
       value: string;
+    };
+    /** PersonExport */
+    PersonExport: {
+      access_log: components["schemas"]["ExportAccess"][];
+      dossiers: components["schemas"]["ExportDossier"][];
+      format: string;
+      generated_at: string;
+      household: components["schemas"]["ExportHousehold"] | null;
+      person: {
+        [key: string]: unknown;
+      };
+      record_history: components["schemas"]["ExportVersion"][];
+      requests: components["schemas"]["ExportRequest"][];
+      restriction: components["schemas"]["ExportRestriction"] | null;
     };
     /** Prefill */
     Prefill: {
@@ -1541,9 +1625,7 @@ export interface components {
     TicketEnrolOut: {
       device: components["schemas"]["DeviceOut"];
       token: string;
-      user: {
-        [key: string]: unknown;
-      };
+      user: components["schemas"]["UserOut"];
     };
     /** TicketIn */
     TicketIn: {
@@ -3715,9 +3797,7 @@ export interface operations {
         headers: {
         };
         content: {
-          "application/json": {
-            [key: string]: unknown;
-          };
+          "application/json": components["schemas"]["PersonExport"];
         };
       };
       /** @description Bad Request (problem+json) */
