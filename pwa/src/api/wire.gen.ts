@@ -958,6 +958,12 @@ export interface components {
       rate: number | null;
       target: number;
     };
+    /** HealthOut */
+    HealthOut: {
+      database: string;
+      detail?: string;
+      status: string;
+    };
     /** HouseholdIn */
     HouseholdIn: {
       address: string;
@@ -6348,9 +6354,7 @@ export interface operations {
         headers: {
         };
         content: {
-          "application/json": {
-            [key: string]: unknown;
-          };
+          "application/json": components["schemas"]["HealthOut"];
         };
       };
     };
