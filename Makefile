@@ -56,6 +56,14 @@ check: $(STAMP) $(PWA_STAMP) vectors ## linters and type checkers (ruff, mypy, i
 	cd pwa && npm run --silent typecheck
 	$(BIN)/python tools/check_module_sizes.py
 	cd pwa && npm run --silent lint
+	@$(MAKE) --no-print-directory wire-types
+
+.PHONY: wire-types
+wire-types: $(STAMP) $(PWA_STAMP) ## regenerate pwa/src/api/wire.gen.ts from the OpenAPI document; fails if it drifted
+	@mkdir -p var
+	@$(BIN)/langso openapi --out var/openapi.json
+	@cd pwa && npx --no-install openapi-typescript ../var/openapi.json -o src/api/wire.gen.ts > /dev/null
+	@git diff --exit-code --stat -- pwa/src/api/wire.gen.ts || { echo "pwa/src/api/wire.gen.ts differs from the server's OpenAPI document (commit the regenerated file)"; exit 1; }
 
 vectors: $(STAMP) ## regenerate the shared test vectors from tools/vectors/; fails if they drifted
 	@for gen in tools/vectors/gen_*.py tools/vectors/vectors.py; do $(BIN)/python $$gen > /dev/null || exit 1; done

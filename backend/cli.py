@@ -415,7 +415,17 @@ def build_parser() -> argparse.ArgumentParser:
     bo.add_argument("--opened-by", required=True, help="user id of the admin recording it")
     bo.add_argument("--pdf", help="also write the notice as PDF to this path")
     bo.set_defaults(func=_breach_open)
+
+    oa = sub.add_parser("openapi", help="print the OpenAPI document (no server, no database)")
+    oa.add_argument("--out", help="write to this file instead of standard output")
+    oa.set_defaults(func=_openapi)
     return parser
+
+
+def _openapi(args: argparse.Namespace, _: Settings) -> int:
+    from backend.openapi_dump import write
+
+    return write(args.out)
 
 
 def main(argv: list[str] | None = None) -> int:

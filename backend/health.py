@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
+import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy import Engine, text
 
 from backend.db.engine import read_engine
+from backend.lib.wire import UNSET, UnsetType
 
 _CHECKER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="langso-health")
 
@@ -29,12 +30,16 @@ def _ping(engine: Engine) -> str | None:
     return None
 
 
+class HealthOut(msgspec.Struct):
+    status: str  # ok | error
+    database: str  # ok | unreachable
+    detail: str | UnsetType = UNSET  # the driver error's type, when unreachable
+
+
 @get("/health", opt={"public": True}, tags=["health"])
-async def health(state: State) -> Response[dict[str, Any]]:
+async def health(state: State) -> Response[HealthOut]:
     failure = await asyncio.get_running_loop().run_in_executor(_CHECKER, _ping, state.engine)
     if failure is not None:
-        return Response(
-            {"status": "error", "database": "unreachable", "detail": failure},
-            status_code=503,
-        )
-    return Response({"status": "ok", "database": "ok"})
+        return Response(HealthOut(status="error", database="unreachable", detail=failure),
+                        status_code=503)
+    return Response(HealthOut(status="ok", database="ok"))

@@ -7,15 +7,21 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, State
-from sqlmodel import Session
 
 from backend.accounts import service
-from backend.accounts.schemas import LoginRequest, LoginResponse, UserListItem, UserOut
+from backend.accounts.schemas import (
+    LoginRequest,
+    LoginResponse,
+    UserListItem,
+    UserOut,
+    UserPage,
+)
 from backend.devices.service import escrow_key
 from backend.lib.auth import COOKIE_NAME, Principal, require_roles
 from backend.lib.client_address import client_address
 from backend.lib.clock import utcnow
-from backend.lib.pagination import Page, PageSize, check_page, page_body
+from backend.lib.deps import Session
+from backend.lib.pagination import Page, PageSize, check_page
 
 
 def _user_out(p: Principal) -> UserOut:
@@ -83,7 +89,7 @@ class UserController(Controller):
         commune_id: str | None = None,
         page: Page = 1,
         page_size: PageSize = 200,
-    ) -> dict[str, Any]:
+    ) -> UserPage:
         """Active accounts of one role (default `volunteer`): id, username, full name, villages.
         Officers: their own commune only (another `commune_id` → 403). Admins: all, or one
         commune with `commune_id`."""
@@ -94,4 +100,4 @@ class UserController(Controller):
                          commune_id=u.commune_id, village_ids=villages)
             for u, villages in rows
         ]
-        return page_body(items, total, page, page_size)
+        return UserPage(items=items, total=total, page=page, page_size=page_size)

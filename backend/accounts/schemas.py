@@ -37,3 +37,10 @@ class UserListItem(msgspec.Struct):
     role: str
     commune_id: str | None
     village_ids: list[str]
+
+
+class UserPage(msgspec.Struct):
+    items: list[UserListItem]
+    total: int
+    page: int
+    page_size: int

@@ -8,13 +8,13 @@ from litestar import Controller, Request, Response, get, head, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import HeaderParameter
-from sqlmodel import Session
 
 from backend.attachments import service
 from backend.attachments.schemas import MissingIn, MissingOut, UploadIn, UploadOut
 from backend.attachments.storage import BlobStore
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.errors import AppError
 
 CHUNK_MEDIA_TYPE = "application/offset+octet-stream"

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from sqlmodel import Session
 
 from backend.accounts import queries as user_queries
+from backend.accounts.schemas import UserOut
 from backend.db.models import Device
 from backend.devices import queries, service
 from backend.devices.schemas import (
     DeviceOut,
+    DevicePage,
     DeviceStatusOut,
     EnrolIn,
     RevokeIn,
@@ -24,7 +24,8 @@ from backend.devices.schemas import (
 )
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
-from backend.lib.pagination import Page, PageSize, check_page, page_body
+from backend.lib.deps import Session
+from backend.lib.pagination import Page, PageSize, check_page
 
 
 def device_out(d: Device, owner: tuple[str, str] = ("", "")) -> DeviceOut:
@@ -49,12 +50,12 @@ class DeviceController(Controller):
 
     @get("/", sync_to_thread=True)
     def list_devices(self, db: Session, principal: Principal, page: Page = 1,
-                     page_size: PageSize = 50) -> dict[str, Any]:
+                     page_size: PageSize = 50) -> DevicePage:
         offset, limit = check_page(page, page_size)
         rows, total = queries.list_devices(db, principal, offset, limit)
         names = user_queries.names_of(db, [d.user_id for d in rows])
-        return page_body([device_out(d, names.get(d.user_id, ("", ""))) for d in rows],
-                         total, page, page_size)
+        return DevicePage(items=[device_out(d, names.get(d.user_id, ("", ""))) for d in rows],
+                          total=total, page=page, page_size=page_size)
 
     @post("/tickets", sync_to_thread=True, status_code=201,
           guards=[require_roles("officer", "admin")])
@@ -72,7 +73,8 @@ class DeviceController(Controller):
         device, token, principal = service.enrol_with_ticket(
             db, state.server_keys.ticket, data.ticket, data.alg, data.public_key, data.label,
             data.proof, utcnow(), ttl, token_secret=state.session_secret)
-        return TicketEnrolOut(device=device_out(device), token=token, user=principal.as_json())
+        return TicketEnrolOut(device=device_out(device), token=token,
+                              user=UserOut(**principal.as_json()))
 
     @post("/{device_id:str}/revoke", sync_to_thread=True, status_code=200)
     def revoke(self, device_id: str, data: RevokeIn, db: Session,

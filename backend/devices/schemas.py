@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
+
+from backend.accounts.schemas import UserOut
 
 
 class EnrolIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -75,4 +76,11 @@ class DeviceOut(msgspec.Struct):
 class TicketEnrolOut(msgspec.Struct):
     device: DeviceOut
     token: str
-    user: dict[str, Any]
+    user: UserOut
+
+
+class DevicePage(msgspec.Struct):
+    items: list[DeviceOut]
+    total: int
+    page: int
+    page_size: int

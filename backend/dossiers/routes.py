@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from sqlalchemy import func
-from sqlmodel import Session, col, select
 
-from backend.access.scope import where_visible
 from backend.db.models import Dossier
-from backend.dossiers import service
-from backend.dossiers.schemas import ActionIn, DossierIn, DossierOut, EventOut
+from backend.dossiers import queries, service
+from backend.dossiers.schemas import ActionIn, DossierIn, DossierOut, DossierPage, EventOut
 from backend.lib.auth import Principal
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.errors import AppError
-from backend.lib.pagination import Page, PageSize, check_page, page_body
-from sync.states import LABELS_VI, STATES, allowed_actions
+from backend.lib.pagination import Page, PageSize, check_page
+from sync.states import LABELS_VI, allowed_actions
 
 
 def dossier_out(d: Dossier) -> DossierOut:
@@ -62,22 +58,12 @@ class DossierController(Controller):
         procedure_code: str | None = None,
         page: Page = 1,
         page_size: PageSize = 50,
-    ) -> dict[str, Any]:
+    ) -> DossierPage:
         offset, limit = check_page(page, page_size)
-        stmt = where_visible(select(Dossier), principal, Dossier)
-        if status:
-            if status not in STATES:
-                raise AppError("bad_status", "Trạng thái không hợp lệ.", "Unknown status.")
-            stmt = stmt.where(Dossier.status == status)
-        if village_id:
-            stmt = stmt.where(Dossier.village_id == village_id)
-        if procedure_code:
-            stmt = stmt.where(Dossier.procedure_code == procedure_code)
-        total = db.exec(select(func.count()).select_from(stmt.subquery())).one()
-        rows = db.exec(
-            stmt.order_by(col(Dossier.updated_at).desc(), Dossier.id).offset(offset).limit(limit)
-        ).all()
-        return page_body([dossier_out(d) for d in rows], int(total), page, page_size)
+        rows, total = queries.list_dossiers(db, principal, status, village_id, procedure_code,
+                                            offset, limit)
+        return DossierPage(items=[dossier_out(d) for d in rows], total=total, page=page,
+                           page_size=page_size)
 
     @post("/", sync_to_thread=True)
     def create_dossier(

@@ -46,6 +46,13 @@ class DossierOut(msgspec.Struct):
     allowed_actions: list[str]
 
 
+class DossierPage(msgspec.Struct):
+    items: list[DossierOut]
+    total: int
+    page: int
+    page_size: int
+
+
 class EventOut(msgspec.Struct):
     id: int
     action: str

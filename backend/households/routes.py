@@ -8,7 +8,6 @@ import anyio
 import msgspec
 from litestar import Controller, Request, get, patch, post
 from litestar.params import Parameter
-from sqlmodel import Session
 
 from backend.db.models import Household, Member
 from backend.households import queries, service
@@ -16,6 +15,7 @@ from backend.households.importer import import_into
 from backend.households.schemas import (
     HouseholdIn,
     HouseholdOut,
+    HouseholdPage,
     HouseholdPatch,
     ImportReport,
     MemberIn,
@@ -24,8 +24,9 @@ from backend.households.schemas import (
 )
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.errors import AppError
-from backend.lib.pagination import Page, PageSize, check_page, page_body
+from backend.lib.pagination import Page, PageSize, check_page
 
 
 def member_out(m: Member) -> MemberOut:
@@ -78,14 +79,14 @@ class HouseholdController(Controller):
         q: str | None = Parameter(default=None, max_length=200),
         page: Page = 1,
         page_size: PageSize = 50,
-    ) -> dict[str, Any]:
+    ) -> HouseholdPage:
         offset, limit = check_page(page, page_size)
         rows, total = queries.list_households(
             db, principal, village_id=village_id, query=q, offset=offset, limit=limit
         )
         heads = service.head_names(db, list(rows))
         items = [household_out(h, heads.get(h.head_member_id or ""), None) for h in rows]
-        return page_body(items, total, page, page_size)
+        return HouseholdPage(items=items, total=total, page=page, page_size=page_size)
 
     @post("/", sync_to_thread=True, guards=[require_roles("admin", "officer", "volunteer")])
     def create_household(

@@ -74,3 +74,10 @@ class HouseholdOut(msgspec.Struct):
 class ImportReport(msgspec.Struct):
     imported_households: int
     imported_members: int
+
+
+class HouseholdPage(msgspec.Struct):
+    items: list[HouseholdOut]
+    total: int
+    page: int
+    page_size: int

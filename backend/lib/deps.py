@@ -10,11 +10,14 @@ from typing import Any
 import anyio
 from litestar import Request
 from litestar.datastructures import State
-from sqlmodel import Session
+from sqlalchemy import Engine as Engine
+from sqlmodel import Session as Session
 
 from backend.db.engine import read_session, write_session
 from backend.lib.auth import NOT_AUTHENTICATED, READ_ONLY, Principal
 
+# Session and Engine are re-exported: routes annotate their dependencies with them and import
+# nothing from sqlalchemy/sqlmodel themselves (the import contract in pyproject.toml).
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Threads that only give connections back, apart from the handlers' thread pool.
 _CLOSER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="langso-db-close")

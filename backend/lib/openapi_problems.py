@@ -39,6 +39,7 @@ RATE_LIMITED = frozenset(
     {
         ("POST", "/api/auth/login"),
         ("GET", "/api/public/status"),
+        ("POST", "/api/public/rating"),  # the look-up's budget (public_status/routes.py)
         ("POST", "/api/uploads"),
     }
 )

@@ -8,7 +8,7 @@ database's 64-bit OFFSET: a 500).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar.params import Parameter
 
@@ -36,6 +36,3 @@ def check_page(page: int, page_size: int) -> tuple[int, int]:
         )
     return (page - 1) * page_size, page_size
 
-
-def page_body(items: list[Any], total: int, page: int, page_size: int) -> dict[str, Any]:
-    return {"items": items, "total": total, "page": page, "page_size": page_size}

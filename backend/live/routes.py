@@ -18,62 +18,27 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-from sqlalchemy import Engine, func
-from sqlmodel import col, select
 
 from backend.access.scope import visible_communes
-from backend.db.engine import read_session
-from backend.db.models import Dossier, SyncChange
 from backend.lib.auth import Principal, require_roles
+from backend.lib.deps import Engine
 from backend.lib.errors import AppError, forbidden
 from backend.live.notifier import Waiter, notifier_for
+from backend.live.queries import BATCH, Communes
+from backend.live.queries import latest_seq as _latest_seq
+from backend.live.queries import poll as _poll
 
 POLL_SECONDS = 1.0  # SQLite
 SAFETY_POLL = 15.0  # PostgreSQL: woken by NOTIFY, re-read at least this often anyway
 HEARTBEAT = 15.0
-BATCH = 200
 RETRY_MS = 3000
-
-
-Communes = str | frozenset[str] | None  # one commune, a province's communes, or all
-
-
-def _in_scope(stmt: Any, communes: Communes) -> Any:
-    if isinstance(communes, str):
-        return stmt.where(SyncChange.commune_id == communes)
-    if communes is not None:
-        return stmt.where(col(SyncChange.commune_id).in_(sorted(communes)))
-    return stmt
-
-
-def _latest_seq(engine: Engine, commune_id: Communes) -> int:
-    with read_session(engine) as s:
-        stmt = _in_scope(select(func.max(SyncChange.seq)), commune_id)
-        return int(s.exec(stmt).one() or 0)
-
-
-def _poll(engine: Engine, commune_id: Communes, after: int) -> list[dict[str, Any]]:
-    with read_session(engine) as s:
-        stmt = (
-            select(SyncChange, Dossier.status)
-            .join(Dossier, col(Dossier.id) == col(SyncChange.entity_id), isouter=True)
-            .where(SyncChange.entity == "dossier", col(SyncChange.seq) > after)
-        )
-        stmt = _in_scope(stmt, commune_id)
-        rows = s.exec(stmt.order_by(col(SyncChange.seq)).limit(BATCH)).all()
-        return [
-            {"seq": c.seq, "dossier_id": c.entity_id, "version": c.version,
-             "commune_id": c.commune_id, "village_id": c.village_id, "deleted": c.deleted,
-             "status": status}
-            for c, status in rows
-        ]
 
 
 def _parse_cursor(raw: str | None) -> int | None:

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated
 
-import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.params import QueryParameter
-from sqlmodel import Session
 
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.vntime import local_date
+from backend.lib.wire import to_wire
 from backend.monitoring import csv_export, dashboard, device_health, queries
+from backend.monitoring.schemas import DashboardOut, DeviceHealthIn, DeviceHealthOut
 
 CSV_TYPE = "text/csv; charset=utf-8"
-
-
-class DeviceHealthIn(msgspec.Struct, forbid_unknown_fields=True):
-    device_id: str
-    pending: int
-    oldest_pending_at: datetime | None = None
 
 
 def _csv(content: bytes, name: str) -> Response[bytes]:
@@ -52,11 +47,12 @@ class MonitoringController(Controller):
         volunteer_id: str | None = None,
         date_from: Annotated[date | None, QueryParameter(name="from")] = None,
         date_to: Annotated[date | None, QueryParameter(name="to")] = None,
-    ) -> dict[str, Any]:
+    ) -> DashboardOut:
         """Figures for a commune (officers: their own), optionally one village, one volunteer
         and a range of creation dates (Vietnam dates, inclusive)."""
-        return self._board(db, state, principal, commune_id, village_id, volunteer_id,
-                           date_from, date_to).body
+        board = self._board(db, state, principal, commune_id, village_id, volunteer_id,
+                            date_from, date_to)
+        return to_wire(board.body, DashboardOut)
 
     @get("/dashboard.csv", sync_to_thread=True, guards=[require_roles("officer", "admin")])
     def dashboard_csv(
@@ -90,11 +86,11 @@ class MonitoringController(Controller):
 
     @post("/device-health", sync_to_thread=True, status_code=200)
     def device_health(self, db: Session, principal: Principal,
-                      data: DeviceHealthIn) -> dict[str, Any]:
+                      data: DeviceHealthIn) -> DeviceHealthOut:
         """The PWA reports its outbox on each push/pull: pending mutations and uploads, and
         when the oldest of them was recorded. Only the device's own user may report."""
         row = device_health.report_device_health(db, principal, data.device_id, data.pending,
                                                  data.oldest_pending_at, utcnow())
-        return {"device_id": row.device_id, "pending": row.pending,
-                "oldest_pending_at": dashboard.iso(row.oldest_pending_at),
-                "reported_at": dashboard.iso(row.reported_at)}
+        return DeviceHealthOut(device_id=row.device_id, pending=row.pending,
+                               oldest_pending_at=dashboard.iso(row.oldest_pending_at),
+                               reported_at=dashboard.iso(row.reported_at))

@@ -25,7 +25,7 @@ from backend.db.models import AccessLogEntry, Member, User, Village, WorkerJob
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
-from backend.lib.pagination import Page, PageSize, check_page, page_body
+from backend.lib.pagination import Page, PageSize, check_page
 from backend.privacy import queries
 from backend.privacy.keys import keyring_of
 from backend.privacy.schemas import RequestOut
@@ -167,7 +167,7 @@ class PrivacyConsoleController(Controller):
                            subject_kind=r.subject_kind, subject_id=r.subject_id,
                            member_ids=list(r.member_ids or []), in_queue=r.in_queue,
                            reason=r.reason) for r in rows]
-        return page_body(items, int(total), page, page_size)
+        return {"items": items, "total": int(total), "page": page, "page_size": page_size}
 
     @get("/retention", sync_to_thread=True)
     def retention(self, db: Session, state: State) -> RetentionOut:

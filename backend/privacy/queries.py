@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from backend.db.models import (
     AccessLogEntry,
+    BreachRecord,
     Device,
     Dossier,
     DossierEvent,
@@ -192,3 +193,12 @@ def communes_of_members(session: Session, member_ids: Sequence[str]) -> list[str
 
 def household_of(session: Session, member: Member) -> Household | None:
     return session.get(Household, member.household_id)
+
+
+def breaches(session: Session) -> Sequence[BreachRecord]:
+    """Every breach record, newest first."""
+    return session.exec(select(BreachRecord).order_by(col(BreachRecord.opened_at).desc())).all()
+
+
+def breach(session: Session, breach_id: str) -> BreachRecord | None:
+    return session.get(BreachRecord, breach_id)

@@ -11,15 +11,23 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from sqlmodel import Session, col, select
 
 from backend.db.models import BreachRecord
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.errors import AppError, forbidden, not_found
+from backend.lib.wire import to_wire
 from backend.privacy import access, breach, queries, service
 from backend.privacy.documents import person_summary_pdf
-from backend.privacy.schemas import AccessOut, BreachIn, BreachOut, RequestIn, RequestOut
+from backend.privacy.schemas import (
+    AccessOut,
+    BreachIn,
+    BreachOut,
+    PersonExport,
+    RequestIn,
+    RequestOut,
+)
 
 _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -46,10 +54,10 @@ class PrivacyController(Controller):
 
     @get("/people/{member_id:str}/export", sync_to_thread=True)
     def export(self, member_id: str, db: Session, principal: Principal, state: State,
-               request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+               request: Request[Any, Any, Any]) -> Response[PersonExport]:
         member = service.visible_person(db, principal, member_id)
         service.log_read(db, principal, "person.export", member, access.reason_of(request))
-        body = service.export_person(db, member, state.catalog)
+        body = to_wire(service.export_person(db, member, state.catalog), PersonExport)
         db.commit()
         return Response(body, headers={
             **_NO_STORE, "Content-Disposition": f'attachment; filename="person-{member_id}.json"'})
@@ -89,8 +97,7 @@ class PrivacyController(Controller):
 
     @get("/breaches", sync_to_thread=True, guards=[require_roles("admin")])
     def breaches(self, db: Session) -> list[BreachOut]:
-        rows = db.exec(select(BreachRecord).order_by(col(BreachRecord.opened_at).desc()))
-        return [_breach_out(b) for b in rows]
+        return [_breach_out(b) for b in queries.breaches(db)]
 
     @get("/breaches/{breach_id:str}/notice", sync_to_thread=True,
          opt={"skip_compression": True}, guards=[require_roles("admin")])
@@ -99,7 +106,7 @@ class PrivacyController(Controller):
         """The 72-hour notice: `?format=txt` (default) or `?format=pdf`."""
         if not principal.is_admin:
             raise forbidden()
-        b = db.get(BreachRecord, breach_id)
+        b = queries.breach(db, breach_id)
         if b is None:
             raise not_found("sự cố", "Breach")
         fmt = format

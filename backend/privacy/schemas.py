@@ -7,6 +7,8 @@ from typing import Any
 
 import msgspec
 
+from backend.lib.wire import Out
+
 
 class RequestIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: str
@@ -52,3 +54,81 @@ class BreachOut(msgspec.Struct):
     affected_communes: list[str]
     device_ids: list[str]
     actor_ids: list[str]
+
+
+# The person export (`format: langso-person-export/1`, docs/privacy.md): a file the officer
+# hands over; its keys are those privacy.service.export_person writes.
+class ExportHousehold(Out):
+    id: str
+    address: str
+    village_id: str
+    commune_id: str
+    is_head: bool
+
+
+class ExportEvent(Out):
+    action: str
+    to_status: str | None
+    at: str
+    actor_role: str
+    reason: str
+
+
+class ExportResult(Out):
+    document_kind: str
+    document_number: str
+    summary: str
+    issued_at: str
+
+
+class ExportDossier(Out):
+    id: str
+    procedure_code: str
+    status: str
+    outcome: str | None
+    official_code: str | None
+    role: str
+    form_data: dict[str, Any]
+    sensitive_fields: list[str]
+    created_at: str
+    updated_at: str
+    events: list[ExportEvent]
+    result: ExportResult | None
+
+
+class ExportVersion(Out):
+    version: int
+    data: dict[str, Any]
+
+
+class ExportAccess(Out):
+    at: str
+    actor_id: str | None
+    actor_role: str
+    action: str
+    reason: str
+    in_queue: bool
+
+
+class ExportRequest(Out):
+    kind: str
+    status: str
+    recorded_at: str
+    outcome: dict[str, Any]
+
+
+class ExportRestriction(Out):
+    kind: str
+    since: str
+
+
+class PersonExport(Out):
+    format: str
+    generated_at: str
+    person: dict[str, Any]  # the member record as stored (every column but the search keys)
+    household: ExportHousehold | None
+    dossiers: list[ExportDossier]
+    record_history: list[ExportVersion]
+    access_log: list[ExportAccess]
+    requests: list[ExportRequest]
+    restriction: ExportRestriction | None

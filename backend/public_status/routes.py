@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from sqlmodel import Session
 
 from backend.lib.client_address import client_address
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.errors import AppError
+from backend.lib.wire import to_wire
 from backend.monitoring.ratings import RATINGS, RatingRefused, rate_from_web
 from backend.public_status import rate_limit
 from backend.public_status.pages import RATING_WORDS, page_html, result_html
+from backend.public_status.schemas import RatedOut, RatingForm, RatingIn, StatusOut
 from backend.public_status.service import (
     PHONE4_RE,
     PublicStatus,
@@ -76,11 +76,11 @@ class PublicStatusController(Controller):
 
     @get("/api/public/status", sync_to_thread=True, opt={"public": True})
     def status(self, request: Request[Any, Any, Any], db: Session, state: State, code: str,
-               phone4: str) -> Response[dict[str, Any]]:
+               phone4: str) -> Response[StatusOut]:
         """Status and dates of a dossier, by official code and the last four digits of the
         applicant's phone. Rate-limited per client IP and per code (429 + Retry-After)."""
         found = _checked_lookup(db, state, _client_ip(request), code, phone4)
-        return Response(found.as_json(), headers=NO_STORE)
+        return Response(to_wire(found.as_json(), StatusOut), headers=NO_STORE)
 
     @get("/tra-cuu", sync_to_thread=True, opt={"public": True}, include_in_schema=False)
     def page(self, request: Request[Any, Any, Any], db: Session, state: State,
@@ -99,13 +99,13 @@ class PublicStatusController(Controller):
 
     @post("/api/public/rating", sync_to_thread=True, status_code=201, opt={"public": True})
     def rate_json(self, request: Request[Any, Any, Any], db: Session, state: State,
-                  data: RatingIn) -> dict[str, Any]:
+                  data: RatingIn) -> RatedOut:
         """The citizen's satisfaction, once the result is handed over: `{code, phone4,
         rating, comment?}`. Same rate limits and the same 404 as the look-up; one rating
         per dossier (409 `rating_exists`)."""
         _rate(db, state, _client_ip(request), data.code, data.phone4, data.rating,
               data.comment or "")
-        return {"rated": True}
+        return RatedOut(rated=True)
 
     @post("/tra-cuu/danh-gia", sync_to_thread=True, status_code=200, opt={"public": True},
           include_in_schema=False)
@@ -124,21 +124,6 @@ class PublicStatusController(Controller):
                   "<br><small>Thank you for your rating.</small></p>")
         return _page(data.code, data.phone4,
                      thanks + (result_html(found, data.code, data.phone4) if found else ""), 200)
-
-
-class RatingIn(msgspec.Struct, forbid_unknown_fields=True):
-    code: str
-    phone4: str
-    rating: str
-    comment: str | None = None
-
-
-@dataclass
-class RatingForm:
-    code: str = ""
-    phone4: str = ""
-    rating: str = ""
-    comment: str = ""
 
 
 def _rate(db: Session, state: State, ip: str, code: str, phone4: str, rating: str,

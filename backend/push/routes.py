@@ -4,33 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import State
-from sqlmodel import Session
 
 from backend.lib.auth import Principal
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.push import service, vapid
+from backend.push.schemas import SubscriptionIn, SubscriptionOut, VapidKeyOut
 
 
-class KeysIn(msgspec.Struct):
-    p256dh: str
-    auth: str
-
-
-class SubscriptionIn(msgspec.Struct):
-    """The browser's `PushSubscription.toJSON()` (`expirationTime` is accepted and ignored)."""
-
-    endpoint: str
-    keys: KeysIn
-    expirationTime: float | None = None  # the browser's own spelling
-
-
-def _out(row: Any) -> dict[str, Any]:
-    return {"id": row.id, "endpoint": row.endpoint,
-            "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
-            "updated_at": row.updated_at.isoformat().replace("+00:00", "Z")}
+def _out(row: Any) -> SubscriptionOut:
+    return SubscriptionOut(id=row.id, endpoint=row.endpoint,
+                           created_at=row.created_at.isoformat().replace("+00:00", "Z"),
+                           updated_at=row.updated_at.isoformat().replace("+00:00", "Z"))
 
 
 class PushController(Controller):
@@ -38,17 +25,17 @@ class PushController(Controller):
     tags = ["push"]
 
     @get("/vapid-public-key", sync_to_thread=True, opt={"public": True})
-    def public_key(self, state: State) -> dict[str, str]:
+    def public_key(self, state: State) -> VapidKeyOut:
         """The `applicationServerKey` for `pushManager.subscribe` (base64url P-256 point)."""
-        return {"public_key": vapid.public_key_b64(state.settings.data_dir)}
+        return VapidKeyOut(public_key=vapid.public_key_b64(state.settings.data_dir))
 
     @get("/subscriptions", sync_to_thread=True)
-    def list_mine(self, db: Session, principal: Principal) -> list[dict[str, Any]]:
+    def list_mine(self, db: Session, principal: Principal) -> list[SubscriptionOut]:
         return [_out(row) for row in service.mine(db, principal)]
 
     @post("/subscriptions", sync_to_thread=True)
     def subscribe(self, db: Session, principal: Principal,
-                  data: SubscriptionIn) -> Response[dict[str, Any]]:
+                  data: SubscriptionIn) -> Response[SubscriptionOut]:
         """Register (or refresh) this browser's subscription for the caller: 201 when new,
         200 when the endpoint was known."""
         row, created = service.upsert(db, principal, data.endpoint, data.keys.p256dh,

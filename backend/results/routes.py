@@ -13,14 +13,15 @@ from litestar import Controller, MediaType, Response, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from sqlmodel import Session, select
 
-from backend.db.models import Commune
 from backend.documents.letters import commune_place
 from backend.dossiers.receipts import published_keys
 from backend.lib.auth import Principal
+from backend.lib.deps import Session
 from backend.lib.errors import AppError
-from backend.results import service
+from backend.lib.wire import to_wire
+from backend.results import queries, service
+from backend.results.schemas import ResultKeys, VerdictOut
 from backend.results.verify_page import link_page, page
 
 MAX_QR = 2000
@@ -103,13 +104,15 @@ class PublicVerifyController(Controller):
     tags = ["public"]
 
     @post("/api/public/verify", sync_to_thread=True, status_code=200, opt={"public": True})
-    def verify_json(self, data: VerifyIn, db: Session, state: State) -> dict[str, Any]:
+    def verify_json(self, data: VerifyIn, db: Session, state: State) -> VerdictOut:
         """Body: `{"qr": "LSR1.…"}` or `{"pdf_base64": "…"}`. Always 200 with `valid`."""
         data_dir = state.settings.data_dir
         if data.qr is not None and data.pdf_base64 is None:
-            return service.verify_qr(db, data_dir, data.qr[:MAX_QR]).as_json()
+            return to_wire(service.verify_qr(db, data_dir, data.qr[:MAX_QR]).as_json(),
+                           VerdictOut)
         if data.pdf_base64 is not None and data.qr is None:
-            return service.verify_pdf(db, data_dir, _pdf_from_b64(data.pdf_base64)).as_json()
+            verdict = service.verify_pdf(db, data_dir, _pdf_from_b64(data.pdf_base64))
+            return to_wire(verdict.as_json(), VerdictOut)
         raise AppError("qr_or_pdf", "Gửi đúng một trong hai: mã QR hoặc tệp PDF.",
                        "Send exactly one of qr or pdf_base64.", 400)
 
@@ -141,13 +144,13 @@ class PublicVerifyController(Controller):
         return _asset("public.css")
 
     @get("/v/keys.json", sync_to_thread=True, opt={"public": True})
-    def keys(self, db: Session, state: State) -> Response[dict[str, Any]]:
+    def keys(self, db: Session, state: State) -> Response[ResultKeys]:
         """The communes' result-signing keys with the communes' names, for /v."""
-        names = {c.id: c.name for c in db.exec(select(Commune)).all()}
+        names = queries.commune_names(db)
         body = published_keys(db, state.settings.data_dir, list(names))
         for key in body["keys"]:
             key["commune_name"] = commune_place(names.get(key["commune_id"], ""))
-        return Response(body, headers={"Cache-Control": "no-cache"})
+        return Response(to_wire(body, ResultKeys), headers={"Cache-Control": "no-cache"})
 
     @post("/verify", sync_to_thread=True, status_code=200, opt={"public": True},
           media_type=MediaType.HTML)

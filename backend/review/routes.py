@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from litestar import Controller, Response, get, post, put
 from litestar.datastructures import State
-from sqlmodel import Session
 
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize
+from backend.lib.wire import to_wire
 from backend.results import service as results
 from backend.review import actions, letters, queue, view
 from backend.review.queries import QueueFilters
@@ -21,10 +21,12 @@ from backend.review.schemas import (
     ApologyDraft,
     DossierView,
     QueuePage,
+    ResultDraft,
     ResultIn,
     ResultOut,
     ReviewActionIn,
     SignerIn,
+    SignerOut,
 )
 
 officers = require_roles("officer", "admin")
@@ -115,24 +117,25 @@ class ReviewController(Controller):
 
     @get("/communes/{commune_id:str}/signer", sync_to_thread=True)
     def read_signer(self, commune_id: str, db: Session, principal: Principal
-                    ) -> dict[str, str]:
+                    ) -> SignerOut:
         """The commune's signer of result papers (name and title)."""
-        return results.signer(db, principal, commune_id)
+        return to_wire(results.signer(db, principal, commune_id), SignerOut)
 
     @put("/communes/{commune_id:str}/signer", sync_to_thread=True)
     def set_signer(self, commune_id: str, data: SignerIn, db: Session,
-                   principal: Principal) -> dict[str, str]:
+                   principal: Principal) -> SignerOut:
         """Set who signs the commune's result papers; officers of the commune, admins.
         Papers already issued keep the signer they were signed with."""
-        return results.set_signer(db, principal, commune_id, data.signer_name,
-                                  data.signer_title)
+        return to_wire(results.set_signer(db, principal, commune_id, data.signer_name,
+                                          data.signer_title), SignerOut)
 
     @get("/dossiers/{dossier_id:str}/result-draft", sync_to_thread=True)
     def result_draft(self, dossier_id: str, db: Session, principal: Principal,
-                     state: State) -> dict[str, Any]:
+                     state: State) -> ResultDraft:
         """The result paper as it will be issued (template lines filled from the dossier),
         for the officer's preview; corrections go with the issue request."""
-        return results.result_draft(db, principal, state.catalog, dossier_id)
+        return to_wire(results.result_draft(db, principal, state.catalog, dossier_id),
+                       ResultDraft)
 
     @get("/dossiers/{dossier_id:str}/result", sync_to_thread=True)
     def read_result(self, dossier_id: str, db: Session, principal: Principal) -> ResultOut:

@@ -7,6 +7,8 @@ from typing import Any
 
 import msgspec
 
+from backend.lib.wire import Out
+
 
 class QueueFlags(msgspec.Struct):
     overdue: bool
@@ -155,3 +157,35 @@ class SignerIn(msgspec.Struct, forbid_unknown_fields=True):
 
     signer_name: str
     signer_title: str
+
+
+class SignerOut(Out):
+    commune_id: str
+    signer_name: str
+    signer_title: str
+
+
+class DraftLine(Out):
+    key: str
+    label: str
+    value: str
+
+
+class DraftSection(Out):
+    heading: str | None
+    fields: list[DraftLine]
+
+
+class ResultDraft(Out):
+    """The result paper as it will be issued, for the officer's preview."""
+
+    template: str
+    title: str
+    intro: str
+    sections: list[DraftSection]
+    closing: str
+    outcome: str
+    document_kind: str
+    signer_name: str
+    signer_title: str
+    summary: str

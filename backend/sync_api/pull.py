@@ -21,7 +21,7 @@ from sqlalchemy import and_, delete, func
 from sqlmodel import Session, col, select
 
 from backend.access.scope import where_visible
-from backend.changelog.changes import wait_for_writers
+from backend.changelog.changes import backfill, wait_for_writers
 from backend.db.models import EntityVersion, SyncChange, SyncMeta
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
@@ -136,3 +136,12 @@ def prune(session: Session, now: datetime, retention_days: int = RETENTION_DAYS)
         session.add(meta)
     session.commit()
     return len(doomed)
+
+
+def pull_page(session: Session, principal: Principal, cursor: str | None, limit: int,
+              now: datetime) -> dict[str, Any]:
+    """GET /pull. A first pull (no cursor) first gives change rows to records written outside
+    the services (CSV import, demo seed: changes.backfill), so a pull from zero sees them."""
+    if not cursor:
+        backfill(session, now)
+    return pull(session, principal, cursor, limit)

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from backend.access.scope import where_visible
 from backend.db.models import (
+    Commune,
     Device,
     DossierAmendment,
     DossierRevision,
@@ -75,3 +76,8 @@ def revisions(session: Session, dossier_id: str) -> Sequence[tuple[DossierRevisi
         select(DossierRevision, Device).join(Device, col(Device.id) == DossierRevision.device_id)
         .where(DossierRevision.dossier_id == dossier_id).order_by(col(DossierRevision.number))
     ).all()
+
+
+def commune_ids(session: Session) -> list[str]:
+    """Every commune (the published keys are public: no scope)."""
+    return list(session.exec(select(Commune.id)).all())

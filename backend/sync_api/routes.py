@@ -8,27 +8,35 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
-from sqlmodel import Session, select
 
-from backend.changelog.changes import backfill
-from backend.db.models import Commune, Device, DossierAmendment, SyncConflict, SyncLoser
+from backend.db.models import Device, DossierAmendment, SyncConflict, SyncLoser
 from backend.devices.routes import DeviceController
 from backend.dossiers.receipts import published_keys
 from backend.dossiers.service import visible_dossier
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.errors import AppError
-from backend.lib.pagination import Page, PageSize, check_page, page_body
+from backend.lib.pagination import Page, PageSize, check_page
+from backend.lib.wire import to_wire
 from backend.sync_api import pull as pull_service
 from backend.sync_api import queries, review, service
 from backend.sync_api.gzip_body import decode_body
 from backend.sync_api.schemas import (
     AmendmentOut,
+    AmendmentPage,
     ConflictOut,
+    ConflictPage,
     DecideIn,
     DismissIn,
     LoserOut,
+    LoserPage,
     MutationOut,
+    MutationPage,
+    PublicKeys,
+    PullOut,
+    PushOut,
+    PushOutV2,
     ResolveIn,
     RevisionOut,
 )
@@ -88,21 +96,20 @@ class SyncController(Controller):
         db: Session,
         principal: Principal,
         state: State,
-    ) -> dict[str, Any]:
+    ) -> PushOut | PushOutV2:
         body = decode_body(raw_body, request.headers.get("content-encoding"))
-        return service.push(db, principal, state.catalog, state.settings.data_dir, body,
-                            utcnow(), state.settings.max_dossier_attachment_bytes)
+        answer = service.push(db, principal, state.catalog, state.settings.data_dir, body,
+                              utcnow(), state.settings.max_dossier_attachment_bytes)
+        return to_wire(answer, PushOut | PushOutV2)  # type: ignore[arg-type]
 
     @get("/pull", sync_to_thread=True)
     def pull(self, db: Session, principal: Principal, cursor: str | None = None,
-             limit: PullLimit = pull_service.DEFAULT_LIMIT) -> dict[str, Any]:
-        if not cursor:
-            backfill(db, utcnow())
-        return pull_service.pull(db, principal, cursor, limit)
+             limit: PullLimit = pull_service.DEFAULT_LIMIT) -> PullOut:
+        return to_wire(pull_service.pull_page(db, principal, cursor, limit, utcnow()), PullOut)
 
     @get("/mutations", sync_to_thread=True, guards=[require_roles("officer", "admin")])
     def mutations(self, db: Session, principal: Principal, entity_id: str, page: Page = 1,
-                  page_size: PageSize = 50) -> dict[str, Any]:
+                  page_size: PageSize = 50) -> MutationPage:
         offset, limit = check_page(page, page_size)
         rows, total = queries.mutations(db, principal, entity_id, offset, limit)
         items = [
@@ -113,15 +120,16 @@ class SyncController(Controller):
                         received_at=m.received_at)
             for m, d in rows
         ]
-        return page_body(items, total, page, page_size)
+        return MutationPage(items=items, total=total, page=page, page_size=page_size)
 
     @get("/conflicts", sync_to_thread=True)
     def conflicts(self, db: Session, principal: Principal, status: str | None = "open",
                   entity_id: str | None = None, page: Page = 1,
-                  page_size: PageSize = 50) -> dict[str, Any]:
+                  page_size: PageSize = 50) -> ConflictPage:
         offset, limit = check_page(page, page_size)
         rows, total = queries.conflicts(db, principal, status or None, entity_id, offset, limit)
-        return page_body([conflict_out(c) for c in rows], total, page, page_size)
+        return ConflictPage(items=[conflict_out(c) for c in rows], total=total, page=page,
+                            page_size=page_size)
 
     @post("/conflicts/{conflict_id:str}/resolve", sync_to_thread=True, status_code=200)
     def resolve(self, conflict_id: str, data: ResolveIn, db: Session,
@@ -137,19 +145,21 @@ class SyncController(Controller):
 
     @get("/losers", sync_to_thread=True)
     def losers(self, db: Session, principal: Principal, entity_id: str | None = None,
-               page: Page = 1, page_size: PageSize = 50) -> dict[str, Any]:
+               page: Page = 1, page_size: PageSize = 50) -> LoserPage:
         offset, limit = check_page(page, page_size)
         rows, total = queries.losers(db, principal, entity_id, offset, limit)
-        return page_body([loser_out(lo) for lo in rows], total, page, page_size)
+        return LoserPage(items=[loser_out(lo) for lo in rows], total=total, page=page,
+                         page_size=page_size)
 
     @get("/amendments", sync_to_thread=True)
     def amendments(self, db: Session, principal: Principal, status: str | None = "pending",
                    dossier_id: str | None = None, page: Page = 1,
-                   page_size: PageSize = 50) -> dict[str, Any]:
+                   page_size: PageSize = 50) -> AmendmentPage:
         offset, limit = check_page(page, page_size)
         rows, total = queries.amendments(db, principal, status or None, dossier_id, offset,
                                          limit)
-        return page_body([amendment_out(a) for a in rows], total, page, page_size)
+        return AmendmentPage(items=[amendment_out(a) for a in rows], total=total, page=page,
+                             page_size=page_size)
 
     @post("/amendments/{amendment_id:str}/decide", sync_to_thread=True, status_code=200,
           guards=[require_roles("officer", "admin")])
@@ -176,9 +186,9 @@ class SyncController(Controller):
 
 @get("/.well-known/langso/keys.json", sync_to_thread=True, opt={"public": True},
      tags=["sync"])
-def well_known_keys(db: Session, state: State) -> dict[str, Any]:
-    communes = list(db.exec(select(Commune.id)).all())
-    return published_keys(db, state.settings.data_dir, communes)
+def well_known_keys(db: Session, state: State) -> PublicKeys:
+    keys = published_keys(db, state.settings.data_dir, queries.commune_ids(db))
+    return to_wire(keys, PublicKeys)
 
 
 def sync_handlers() -> list[Any]:

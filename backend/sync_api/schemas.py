@@ -1,5 +1,5 @@
-"""Wire shapes of the sync audit and review endpoints (push/pull bodies are plain dicts:
-their shapes are specified in docs/protocol.md and checked by the service)."""
+"""Wire shapes of the sync endpoints. The push request body is parsed by the service (it is
+signed text, docs/protocol.md §4); its answer and the pull answer are typed here."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+
+from backend.lib.wire import UNSET, Out, UnsetType
 
 
 class ResolveIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -102,3 +104,120 @@ class RevisionOut(msgspec.Struct):
     sig: str
     receipt: dict[str, Any]
     created_at: datetime
+
+
+class PushResult(Out):
+    """One item's result, protocol 1 (docs/protocol.md §4). A replay answers the stored
+    result, so every key but the echo and the status is optional."""
+
+    id: str
+    n: int
+    entity: str
+    entity_id: str
+    status: str
+    code: str | UnsetType = UNSET
+    message_vi: str | UnsetType = UNSET
+    message_en: str | UnsetType = UNSET
+    version: int | UnsetType | None = UNSET
+    hlc: str | UnsetType | None = UNSET
+    errors: list[dict[str, Any]] | UnsetType = UNSET
+    conflicts: list[dict[str, str]] | UnsetType = UNSET
+    rejected_fields: list[str] | UnsetType = UNSET
+    lost_fields: list[str] | UnsetType = UNSET
+    amendment_id: str | UnsetType = UNSET
+    receipt: dict[str, str] | UnsetType = UNSET
+    revision: str | UnsetType = UNSET
+    missing_attachments: list[str] | UnsetType = UNSET
+
+
+class CompactReceipt(Out):
+    at: int
+    key_id: str
+    sig: str
+
+
+class PushResultV2(Out):
+    """One item's result, protocol 2 (§11): no echo, the receipt compact, `missing` as
+    indices into the submission's attachment list."""
+
+    status: str
+    code: str | UnsetType = UNSET
+    message_vi: str | UnsetType = UNSET
+    message_en: str | UnsetType = UNSET
+    version: int | UnsetType | None = UNSET
+    errors: list[dict[str, Any]] | UnsetType = UNSET
+    conflicts: list[dict[str, str]] | UnsetType = UNSET
+    rejected_fields: list[str] | UnsetType = UNSET
+    lost_fields: list[str] | UnsetType = UNSET
+    amendment_id: str | UnsetType = UNSET
+    receipt: CompactReceipt | UnsetType = UNSET
+    missing: list[int] | UnsetType = UNSET
+
+
+class PushOut(Out, tag_field="protocol", tag=1):
+    device_id: str
+    results: list[PushResult]
+    last_n: int
+    last_hash: str
+
+
+class PushOutV2(Out, tag_field="protocol", tag=2):
+    last_n: int
+    hlc: str | None
+    results: list[PushResultV2]
+
+
+class PullChange(msgspec.Struct):
+    entity: str
+    id: str
+    version: int
+    data: dict[str, Any] | None
+    deleted: bool
+
+
+class PullOut(Out):
+    changes: list[PullChange]
+    cursor: str
+    more: bool
+    reset: bool | UnsetType = UNSET
+
+
+class MutationPage(msgspec.Struct):
+    items: list[MutationOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ConflictPage(msgspec.Struct):
+    items: list[ConflictOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class LoserPage(msgspec.Struct):
+    items: list[LoserOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class AmendmentPage(msgspec.Struct):
+    items: list[AmendmentOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class PublicKey(Out):
+    key_id: str
+    alg: str
+    public_key: str
+    commune_id: str
+    use: str
+    seq: int
+
+
+class PublicKeys(Out):
+    keys: list[PublicKey]

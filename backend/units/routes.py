@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, get
-from sqlmodel import Session, col, select
 
-from backend.access.scope import where_visible
-from backend.db.models import Commune, Province, Village
 from backend.lib.auth import Principal
+from backend.lib.deps import Session
+from backend.units import queries
+from backend.units.schemas import CommuneOut, VillageOut
 
 
 class UnitController(Controller):
@@ -17,31 +15,16 @@ class UnitController(Controller):
     tags = ["units"]
 
     @get("/villages", sync_to_thread=True)
-    def villages(self, db: Session, principal: Principal) -> list[dict[str, Any]]:
-        stmt = (
-            select(Village, Commune, Province)
-            .join(Commune, col(Commune.id) == Village.commune_id)
-            .join(Province, col(Province.id) == Commune.province_id)
-        )
-        stmt = where_visible(stmt, principal, Village)
-        rows = db.exec(stmt.order_by(Village.name)).all()
+    def villages(self, db: Session, principal: Principal) -> list[VillageOut]:
         return [
-            {
-                "id": v.id,
-                "code": v.code,
-                "name": v.name,
-                "commune_id": c.id,
-                "commune_name": c.name,
-                "province_id": p.id,
-                "province_name": p.name,
-            }
-            for v, c, p in rows
+            VillageOut(id=v.id, code=v.code, name=v.name, commune_id=c.id, commune_name=c.name,
+                       province_id=p.id, province_name=p.name)
+            for v, c, p in queries.villages(db, principal)
         ]
 
     @get("/communes", sync_to_thread=True)
-    def communes(self, db: Session, principal: Principal) -> list[dict[str, Any]]:
-        stmt = where_visible(select(Commune), principal, Commune)
+    def communes(self, db: Session, principal: Principal) -> list[CommuneOut]:
         return [
-            {"id": c.id, "name": c.name, "province_id": c.province_id, "unit_code": c.unit_code}
-            for c in db.exec(stmt.order_by(Commune.name))
+            CommuneOut(id=c.id, name=c.name, province_id=c.province_id, unit_code=c.unit_code)
+            for c in queries.communes(db, principal)
         ]

@@ -9,7 +9,7 @@ import { isUnlocked, lockNow } from '../src/device/lock';
 import { ARGON2_PARAMS, VAULT_META_KEY, type VaultRecord } from '../src/store/vault';
 import { BASE_LOCK_MS, FREE_TRIES, lockDelayMs, MAX_LOCK_MS, PIN_META_KEY, setPin, unlockWithPin, type PinRecord } from '../src/device/pin';
 import { pushPending } from '../src/net/push';
-import { setTransport } from '../src/net/http';
+import { setTransport } from '../src/api/http';
 import { setDbForTests } from '../src/store/db';
 import { queueMutation } from '../src/store/outbox';
 import { META_KEYS } from '../src/store/types';

@@ -1,7 +1,8 @@
 // pdp branch (issue 14): a read outside the officer's queue answers 428; the console asks for
 // a reason once per subject and retries with the X-Access-Reason header.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { call, getJson, OfficerApiError, setTokenSource } from '../src/officer/api';
+import { call, getJson, HttpError, setTokenSource } from '../src/api/http';
+import { errorText } from '../src/officer/http-ui';
 
 const problem428 = {
   code: 'access_reason_required',
@@ -44,8 +45,8 @@ describe('access reason', () => {
   it('a cancelled prompt shows the server message', async () => {
     vi.stubGlobal('prompt', () => null);
     const error = await call('/api/households/h9').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OfficerApiError);
-    expect((error as OfficerApiError).status).toBe(428);
-    expect((error as OfficerApiError).messageVi).toContain('hàng chờ');
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).status).toBe(428);
+    expect(errorText(error)).toContain('hàng chờ');
   });
 });

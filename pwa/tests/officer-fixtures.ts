@@ -37,8 +37,9 @@ const figures = {
   by_status: { draft: 0, submitted: 3, received: 0, not_received: 1, processing: 2, supplement_requested: 1, done: 4, result_returned: 0, withdrawn: 0, stopped: 0 },
   on_time: { finished: 4, before: 2, on: 1, after: 1, open_overdue: 2, rate: 0.75 },
   fill_time: { count: 10, median_seconds: 240, within_target: 8, target_seconds: 300, meets_target: true },
-  prefill: { dossiers: 10, prefilled_fields: 25, total_fields: 90, share: 0.2778, target: 0.5, meets_target: false, source: 'computed' },
-  satisfaction: { ratings: 4, very_satisfied: 3, satisfied: 1, not_satisfied: 0, rate: 1, target: 0.95, meets_target: true },
+  prefill: { dossiers: 10, prefilled_fields: 25, total_fields: 90, share: 0.2778, target: 0.5, meets_target: false, source: 'computed', saved_back: { members_added: 0, members_confirmed: 0 } },
+  satisfaction: { source: 'citizen', ratings: 4, very_satisfied: 3, satisfied: 1, not_satisfied: 0, rate: 1, target: 0.95, meets_target: true, by_channel: { device: 4, web: 0 } },
+  satisfaction_volunteer: { source: 'volunteer', ratings: 0, very_satisfied: 0, satisfied: 0, not_satisfied: 0, rate: null },
 };
 
 export const DASHBOARD: Dashboard = {

@@ -5,7 +5,7 @@
 import { render, type ComponentChild } from 'preact';
 import { act } from 'preact/test-utils';
 import { vi } from 'vitest';
-import { setTokenSource } from '../src/officer/api';
+import { setTokenSource } from '../src/api/http';
 import { resetLookups } from '../src/officer/lookups';
 
 export interface Call {

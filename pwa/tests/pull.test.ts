@@ -42,7 +42,7 @@ describe('pull', () => {
       { entity: 'result', id: 'res-1', version: 1, data: { dossier_id: DOSSIER, outcome: 'approved' } },
       { entity: 'something_new', id: 'x', version: 1, data: {} },
     ];
-    const { setTransport } = await import('../src/net/http');
+    const { setTransport } = await import('../src/api/http');
     const pages: string[] = [];
     setTransport(async (input, init) => {
       pages.push(String(input));
@@ -119,7 +119,7 @@ describe('pull page size', () => {
     const limits: number[] = [];
     let clock = 1_000_000;
     vi.spyOn(Date, 'now').mockImplementation(() => clock);
-    const { setTransport } = await import('../src/net/http');
+    const { setTransport } = await import('../src/api/http');
     setTransport(async (input, init) => {
       const i = limits.length;
       limits.push(Number(new URL(String(input), 'http://x').searchParams.get('limit')));
@@ -173,7 +173,7 @@ describe('pull pipelining', () => {
   it('requests the next page while writing the current one, and never applies past a failed page', async () => {
     const { d, server } = w!;
     server.changes = [household(1), member(1), household(2), member(2)];
-    const { setTransport } = await import('../src/net/http');
+    const { setTransport } = await import('../src/api/http');
     const store = await import('../src/store/apply-pull');
     const requested: string[] = [];
     let secondRequested: () => void = () => undefined;

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('../src/net/sync', () => ({ requestSync: vi.fn(() => Promise.resolve()) }));
 
 import { requestSync } from '../src/net/sync';
-import { setTransport } from '../src/net/http';
+import { setTransport } from '../src/api/http';
 import {
   b64urlToBytes,
   disablePush,

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setTransport } from '../src/net/http';
+import { setTransport } from '../src/api/http';
 import { pushPending, SyncStop } from '../src/net/push';
 import { queueMutation } from '../src/store/outbox';
 import { DOSSIER, HH, loggedIn, MEMBER, teardown, type World } from './sync-helpers';

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setTransport } from '../src/net/http';
+import { setTransport } from '../src/api/http';
 import { refreshKeys } from '../src/net/keys';
 import { checkResults, resultPdfPath } from '../src/net/results';
 import { compactText, localResultState, parseRecord, pdfProblem, verifyResult } from '../src/verify/results-check';

@@ -2,7 +2,7 @@
 import { firstLogin } from '../src/device/account';
 import type { EnrolledDevice } from '../src/device/keystore';
 import { setUnlocked } from '../src/device/lock';
-import { setTransport } from '../src/net/http';
+import { setTransport } from '../src/api/http';
 import { setDbForTests, type LangsoDB } from '../src/store/db';
 import type { Session } from '../src/store/types';
 import { FakeServer, PASSWORD, USER } from './fake-server';

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backoffDelay, BASE_MS, CAP_MS, getSyncStatus, requestSync, resetSyncForTests, runOnce, subscribe, type SyncStatus } from '../src/net/sync';
-import { setTransport } from '../src/net/http';
+import { setTransport } from '../src/api/http';
 import { putBlob } from '../src/store/blobs';
 import { queueMutation } from '../src/store/outbox';
 import { DOSSIER, HH, loggedIn, teardown, type World } from './sync-helpers';

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHUNK_SIZE, uploadPending } from '../src/net/upload';
-import { OfflineError } from '../src/net/http';
+import { OfflineError } from '../src/api/http';
 import { putBlob } from '../src/store/blobs';
 import { loggedIn, teardown, type World } from './sync-helpers';
 

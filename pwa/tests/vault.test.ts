@@ -14,7 +14,7 @@ import { searchHouseholds } from '../src/store/repo';
 import { b64uEncode } from '../src/sync/b64u';
 import { forgetDataKey, newDataKey, rememberEscrowKey, setDataKey, vaultOpen, VaultLocked, packRecord, unpackRecord, storableBlob } from '../src/store/vault';
 import { freshDb, upgradeFrom } from './store-harness';
-import { setTransport } from '../src/net/http';
+import { setTransport } from '../src/api/http';
 import { checkWipeOrder, WIPED_META_KEY } from '../src/net/wipe';
 
 const CHEAP = { memoryKiB: 64, iterations: 1, parallelism: 1 };

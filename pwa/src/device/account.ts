@@ -7,7 +7,7 @@
  * the console online with the token alone; they never sign mutations.
  */
 import { disablePush } from '../net/push-subscription';
-import { ApiError, login, NetworkError } from '../api/client';
+import { HttpError, login, OfflineError, request } from '../api/http';
 import { db, type LangsoDB } from '../store/db';
 import { nothingPending, pendingSummary, type PendingSummary, CHAIN_META_KEY } from '../store/outbox';
 import { saveSession } from '../store/repo';
@@ -37,8 +37,8 @@ export interface LoginOutcome {
 }
 
 function problemText(error: unknown, fallbackVi: string, fallbackEn: string): [string, string] {
-  if (error instanceof ApiError) return [error.problem.message_vi ?? fallbackVi, error.problem.message_en ?? fallbackEn];
-  if (error instanceof NetworkError) {
+  if (error instanceof HttpError) return [error.problem.message_vi ?? fallbackVi, error.problem.message_en ?? fallbackEn];
+  if (error instanceof OfflineError) {
     return ['Không kết nối được máy chủ. Hãy kiểm tra mạng rồi thử lại.', 'Cannot reach the server. Check the connection and try again.'];
   }
   return [fallbackVi, fallbackEn];
@@ -75,15 +75,20 @@ export async function enrolDevice(session: Session, fetchImpl: typeof fetch = fe
   const label = (typeof navigator !== 'undefined' ? navigator.userAgent : 'device').slice(0, 100);
   let response: Response;
   try {
-    response = await fetchImpl('/api/devices', {
+    response = await request('/api/devices', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', Authorization: `Bearer ${session.token}` },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ alg: device.alg, public_key: device.public_key, label, proof }),
+      token: session.token,
+      timeoutMs: 0,
+      transport: fetchImpl,
+      accept: 'any',
     });
   } catch (error) {
-    const [vi, en] = problemText(new NetworkError(error), '', '');
+    const [vi, en] = problemText(error, '', '');
     throw new DeviceError('enrol_failed', vi, en);
   }
+  // DeviceOut, or the problem's messages
   const body = (await response.json().catch(() => ({}))) as { id?: unknown; message_vi?: string; message_en?: string };
   if (!response.ok || typeof body.id !== 'string') {
     throw new DeviceError(
@@ -118,7 +123,7 @@ export async function requestPersistence(): Promise<Persistence> {
  * enrolment. The session is saved only after enrolment succeeded, so a half-done login leaves no
  * session behind (the generated key is kept and reused on the next try).
  *
- * @throws ApiError / NetworkError from login, DeviceError('enrol_failed').
+ * @throws HttpError / OfflineError from login, DeviceError('enrol_failed').
  */
 export async function firstLogin(username: string, password: string, fetchImpl: typeof fetch = fetch, d: LangsoDB = db()): Promise<LoginOutcome> {
   const { session, escrow } = await passwordLogin(username, password, fetchImpl);
@@ -219,7 +224,7 @@ export async function logout(fetchImpl: typeof fetch = fetch, d: LangsoDB = db()
   await disablePush().catch(() => undefined);
   if (session) {
     try {
-      await fetchImpl('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${session.token}` } });
+      await request('/api/auth/logout', { method: 'POST', token: session.token, timeoutMs: 0, transport: fetchImpl, accept: 'any' });
     } catch {
       /* offline: the token simply expires */
     }

@@ -6,28 +6,8 @@
  */
 import { db, type LangsoDB } from '../store/db';
 import type { ConflictRow } from '../store/types';
-import { requestJson } from './http';
-
-interface ConflictOut {
-  id: string;
-  entity: string;
-  entity_id: string;
-  field: string;
-  base_value: unknown;
-  current_value: unknown;
-  proposed_value: unknown;
-  status: string;
-  mutation_id: string | null;
-  resolved_value: unknown;
-  created_at: string;
-}
-
-interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  page_size: number;
-}
+import type { ConflictOut, ConflictPage } from '../api/wire';
+import { requestJson } from '../api/http';
 
 const PAGE_SIZE = 100;
 
@@ -52,7 +32,7 @@ function toRow(c: ConflictOut, existing: ConflictRow | undefined): ConflictRow {
 export async function refreshConflicts(d: LangsoDB = db()): Promise<number> {
   const open: ConflictOut[] = [];
   for (let page = 1; page < 50; page++) {
-    const body = await requestJson<Page<ConflictOut>>(`/api/sync/conflicts?status=open&page=${page}&page_size=${PAGE_SIZE}`, { d });
+    const body = await requestJson<ConflictPage>(`/api/sync/conflicts?status=open&page=${page}&page_size=${PAGE_SIZE}`, { d });
     open.push(...body.items);
     if (page * PAGE_SIZE >= body.total || body.items.length === 0) break;
   }

@@ -4,10 +4,11 @@
  * from that page on (pending work kept). The cursor is read through the same relaxed-durability
  * connection that writes it (LangsoDB.relaxed).
  */
+import type { PullAnswer } from '../api/wire';
 import { applyPullPage, type PullChange } from '../store/apply-pull';
 import { db, type LangsoDB } from '../store/db';
 import { META_KEYS } from '../store/types';
-import { requestJson } from './http';
+import { requestJson } from '../api/http';
 
 /** Page size of the first request of every pull: about 80 KB gzip even for dossier-heavy pages. */
 export const PULL_LIMIT = 200;
@@ -32,12 +33,8 @@ export const FAST_PAGE_MS = 1_000;
 let catchUpFailed = false;
 const MAX_PAGES = 500;
 
-interface PullBody {
-  changes?: PullChange[];
-  cursor?: string;
-  more?: boolean;
-  reset?: boolean;
-}
+/** The answer as the server types it (PullOut); its `changes` are applied as PullChange. */
+type PullBody = Omit<PullAnswer, 'changes'> & { changes?: PullChange[] };
 
 export interface PullReport {
   pages: number;

@@ -12,8 +12,9 @@
  *    answers 410 and the server deletes that row.
  *  - Failures are PushSetupError with a stable `code`; the UI shows its Vietnamese text.
  */
+import type { VapidKeyOut } from '../api/wire';
 import { requestSync } from './sync';
-import { HttpError, OfflineError, request, requestJson } from './http';
+import { HttpError, OfflineError, request, requestJson } from '../api/http';
 import { getSession } from '../store/repo';
 
 export type PushErrorCode =
@@ -167,7 +168,7 @@ async function register(sub: PushSubscription, userId: string): Promise<void> {
 
 /** Subscribe with the server's current key; an old subscription under another key is replaced. */
 async function subscribe(reg: ServiceWorkerRegistration): Promise<PushSubscription> {
-  const { public_key } = await requestJson<{ public_key: string }>('/api/push/vapid-public-key');
+  const { public_key } = await requestJson<VapidKeyOut>('/api/push/vapid-public-key');
   const key = b64urlToBytes(public_key);
   const existing = await reg.pushManager.getSubscription();
   if (existing && sameBytes(existing.options.applicationServerKey, key)) return existing;

@@ -11,13 +11,14 @@
  * - 401 / 403 device_revoked / others stop the run with the server's message; network failures
  *   throw OfflineError (the loop backs off).
  */
+import type { PushAnswerV2 } from '../api/wire';
 import { getEnrolledDevice } from '../device/keystore';
 import { db, type LangsoDB } from '../store/db';
 import { applyPushResults, markRowError, observeServerClock, pendingSigned, type AckSummary, type SignedOutboxRow } from '../store/outbox';
 import type { PushResult, ReceiptRow } from '../store/types';
 import type { Json } from '../sync/canonical';
 import { attachmentRefs, compactPayload, receiptRecord, type CompactReceipt } from '../sync/wire';
-import { gzip, HttpError, OfflineError, requestJson } from './http';
+import { gzip, HttpError, OfflineError, requestJson } from '../api/http';
 import { cachedKeys, verifyReceipt, type CommuneKey } from '../verify/receipts';
 import { refreshKeys } from './keys';
 
@@ -49,10 +50,8 @@ export interface PushReport extends AckSummary {
   batches: number;
 }
 
-interface PushResponse {
-  results?: PushResult[];
-  hlc?: string | null;
-}
+/** The version-2 answer (PushOutV2); each result is kept in the outbox row as a PushResult. */
+type PushResponse = PushAnswerV2;
 
 /** The version-2 envelope for consecutive outbox rows (WIRE1: the server rebuilds n, prev, device). */
 export function pushEnvelope(deviceId: string, rows: readonly SignedOutboxRow[]): Record<string, unknown> {

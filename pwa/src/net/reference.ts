@@ -4,29 +4,19 @@
  * with, with form schemas; versions no longer served are kept, marked). Refreshed at
  * most every REFERENCE_MAX_AGE_MS; a failure keeps the previous copy.
  */
+import type { Procedure, VillageOut } from '../api/wire';
 import { db, type LangsoDB } from '../store/db';
-import { requestJson } from './http';
+import { requestJson } from '../api/http';
 
 export const REFERENCE_META_KEY = 'reference_synced_at';
 export const REFERENCE_MAX_AGE_MS = 6 * 60 * 60 * 1000;
 
-interface VillageOut {
-  id: string;
-  name: string;
-  commune_id: string;
-}
-
-interface ProcedureOut {
-  code: string;
-  version: number;
-  [key: string]: unknown;
-}
 
 export async function refreshReference(d: LangsoDB = db(), nowMs: number = Date.now(), force = false): Promise<boolean> {
   const last = (await d.meta.get(REFERENCE_META_KEY))?.value;
   if (!force && typeof last === 'number' && nowMs - last < REFERENCE_MAX_AGE_MS) return false;
   const villages = await requestJson<VillageOut[]>('/api/units/villages', { d });
-  const procedures = await requestJson<ProcedureOut[]>('/api/procedures', { d });
+  const procedures = await requestJson<Procedure[]>('/api/procedures', { d });
   await d.transaction('rw', d.villages, d.procedures, d.meta, async () => {
     if (Array.isArray(villages)) {
       await d.villages.bulkPut(villages.map((v) => ({ id: v.id, name: v.name, commune_id: v.commune_id })));

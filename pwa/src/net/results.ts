@@ -13,7 +13,7 @@
 import { storableBlob } from '../store/vault';
 import { db, type LangsoDB } from '../store/db';
 import type { BlobRow, ResultPdf, ResultRow } from '../store/types';
-import { HttpError, OfflineError, request } from './http';
+import { HttpError, OfflineError, request } from '../api/http';
 import { cachedKeys } from '../verify/receipts';
 import { refreshKeys } from './keys';
 import { parseRecord, PDF_REASONS, pdfProblem, verifyResult } from '../verify/results-check';

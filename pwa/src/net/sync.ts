@@ -20,7 +20,7 @@ import { pendingSummary, pruneAcknowledged, sealLegacyDrafts } from '../store/ou
 import { META_KEYS } from '../store/types';
 import { reverifyPending } from '../verify/receipts';
 import { refreshConflicts } from './conflicts';
-import { HttpError, OfflineError, request } from './http';
+import { HttpError, OfflineError, request } from '../api/http';
 import { pullAll, type PullReport } from './pull';
 import { pushPending, SyncStop, type PushReport } from './push';
 import { refreshKeys } from './keys';

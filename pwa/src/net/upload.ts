@@ -8,22 +8,17 @@
  * again (AT7) — a restart from zero happens only when the server forgot the upload (404, AT8).
  * 413/415/422 are final: the blob is marked 'failed' with the Vietnamese reason, never retried.
  */
+import type { MissingOut, UploadOut } from '../api/wire';
 import { blobsToUpload, markBlob } from '../store/blobs';
 import { db, type LangsoDB } from '../store/db';
 import type { BlobRow } from '../store/types';
-import { HttpError, OfflineError, request, requestJson } from './http';
+import { HttpError, OfflineError, request, requestJson } from '../api/http';
 
 export const CHUNK_SIZE = 64 * 1024;
 const MISSING_MAX = 500;
 const FINAL = new Set([400, 413, 415, 422]);
 
-interface UploadState {
-  sha256: string;
-  size: number;
-  offset: number;
-  complete: boolean;
-  upload_url: string | null;
-}
+type UploadState = UploadOut;
 
 export interface UploadReport {
   uploaded: number;
@@ -129,7 +124,7 @@ export async function uploadPending(d: LangsoDB = db()): Promise<UploadReport> {
   const missing = new Set<string>();
   for (let i = 0; i < rows.length; i += MISSING_MAX) {
     const hashes = rows.slice(i, i + MISSING_MAX).map((r) => r.sha256);
-    const body = await requestJson<{ missing?: string[] }>('/api/attachments/missing', {
+    const body = await requestJson<MissingOut>('/api/attachments/missing', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ hashes }),

@@ -7,22 +7,19 @@
  * wrapped data key, the session, the outbox: it signs nothing more), keeps only a note that it was
  * wiped, and tells the server (POST /api/devices/{id}/wiped, best effort with the session it had).
  */
+import type { DeviceStatusOut } from '../api/wire';
 import { lockNow } from '../device/lock';
 import type { LangsoDB } from '../store/db';
 import { saveClosedDossierDays } from '../store/retention';
 import { forgetDataKey } from '../store/vault';
 import { META_KEYS, type Session } from '../store/types';
-import { currentTransport, HttpError, requestJson } from './http';
+import { HttpError, request, requestJson } from '../api/http';
 
 export const WIPED_META_KEY = 'wiped';
 
-export interface DeviceStatus {
-  device_id: string;
-  revoked: boolean;
-  wipe: boolean;
-  /** Retention on the phone (src/store/retention.ts). */
-  closed_dossier_days?: number;
-}
+/** GET /api/devices/{id}/status; `closed_dossier_days` is the retention on the phone
+ * (src/store/retention.ts). */
+export type DeviceStatus = DeviceStatusOut;
 
 /** Destroys keys and local data. Never throws on the report to the server. */
 export async function wipeDevice(d: LangsoDB, deviceId: string): Promise<void> {
@@ -34,9 +31,12 @@ export async function wipeDevice(d: LangsoDB, deviceId: string): Promise<void> {
     await d.meta.put({ key: WIPED_META_KEY, value: { at: new Date().toISOString(), device_id: deviceId } });
   });
   if (session) {
-    await currentTransport()(`/api/devices/${encodeURIComponent(deviceId)}/wiped`, {
+    await request(`/api/devices/${encodeURIComponent(deviceId)}/wiped`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${session.token}`, Accept: 'application/json' },
+      headers: { Accept: 'application/json' },
+      token: session.token,
+      timeoutMs: 0,
+      accept: 'any',
     }).catch(() => undefined);
   }
   if (typeof window !== 'undefined') window.dispatchEvent(new CustomEvent('langso:wiped'));

@@ -10,6 +10,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getLang, setLang } from '../i18n';
 import { useHashPath } from '../router';
 import type { SessionUser } from '../store/types';
+import './http-ui'; // the console's access-reason question, before any request
 import { ot, useLang } from './i18n';
 import { consoleHref, queryOf, tabOf, TABS, type Tab } from './nav';
 import { DashboardScreen } from './screens/Dashboard';

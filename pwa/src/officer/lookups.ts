@@ -3,7 +3,7 @@
  * session. There is no "list volunteers" endpoint, so volunteers come from the dashboard's
  * per-volunteer figures (those who prepared at least one dossier) and its device list.
  */
-import { getJson } from './api';
+import { getJson } from '../api/http';
 import type { Dashboard, ProcedureSummary, Village } from './types';
 
 export interface Option {

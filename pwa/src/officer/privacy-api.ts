@@ -3,7 +3,7 @@
  * console's one HTTP helper (./api `call`); the reads that open a person's data carry the
  * reason the officer typed as `X-Access-Reason` (percent-encoded UTF-8), so the server logs it.
  */
-import { call, getJson, sendJson } from './api';
+import { call, getJson, sendJson } from '../api/http';
 import type { Page } from './types';
 
 export interface PersonHit {

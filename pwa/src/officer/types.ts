@@ -1,8 +1,9 @@
 /**
  * Wire shapes of the officer API as the console reads them (docs/review-api.md,
- * docs/monitoring-and-push.md, backend/devices/schemas.py). Only the fields the console uses are
- * typed; the server may send more.
+ * docs/monitoring-and-push.md). Answers the server types are the generated ones (../api/wire);
+ * the parts of the dossier view the server sends as free-form objects are described here.
  */
+import type { Schemas } from '../api/wire';
 
 import { STATES, type State } from '../sync/states';
 
@@ -10,35 +11,9 @@ import { STATES, type State } from '../sync/states';
 export const STATUSES = STATES;
 export type Status = State;
 
-export interface Flags {
-  overdue: boolean;
-  due_soon: boolean;
-  has_conflict: boolean;
-  possible_duplicate: boolean;
-  /** null: no signed revision (dossier made through REST). */
-  signature_valid: boolean | null;
-  attachments_complete: boolean;
-}
+export type Flags = Schemas['QueueFlags'];
 
-export interface QueueItem {
-  id: string;
-  code: string;
-  official_code: string | null;
-  procedure_code: string;
-  procedure_name: string;
-  applicant_name: string;
-  village_id: string;
-  village_name: string;
-  volunteer_id: string;
-  volunteer_name: string;
-  status: string;
-  status_label_vi: string;
-  received_at: string | null;
-  due_date: string | null;
-  submitted_at: string | null;
-  flags: Flags;
-  version: number;
-}
+export type QueueItem = Schemas['QueueItem'];
 
 export interface Page<T> {
   items: T[];
@@ -47,9 +22,7 @@ export interface Page<T> {
   page_size: number;
 }
 
-export interface QueuePage extends Page<QueueItem> {
-  today: string;
-}
+export type QueuePage = Schemas['QueuePage'];
 
 export interface FormEntry {
   key: string;
@@ -209,29 +182,17 @@ export interface Duplicate {
   created_at: string;
 }
 
-export interface DocumentLink {
-  kind: string;
-  title_vi: string;
-  url: string;
-}
+export type DocumentLink = Schemas['DocumentLink'];
 
-export interface Result {
-  id: string;
-  dossier_id: string;
-  official_code: string;
-  outcome: 'approved' | 'rejected' | string;
-  document_kind: string;
-  document_number: string;
-  summary: string;
-  issued_at: string;
-  result_sha256: string;
-  key_id: string;
-  qr_text: string;
-  pdf_sha256: string;
-  pdf_url: string;
-}
+export type Result = Schemas['ResultOut'];
 
-export interface DossierView {
+type DossierViewParts =
+  | 'dossier' | 'procedure' | 'applicant' | 'household' | 'village' | 'volunteer' | 'form'
+  | 'components' | 'consent' | 'signature' | 'revisions' | 'conflicts' | 'amendments'
+  | 'supplement_requests' | 'audit' | 'duplicates';
+
+/** The server types the dossier view's envelope; its free-form parts are described here. */
+export type DossierView = Omit<Schemas['DossierView'], DossierViewParts> & {
   dossier: {
     id: string;
     code: string;
@@ -264,7 +225,6 @@ export interface DossierView {
   household: { id: string; address: string } | null;
   village: { id: string; name: string };
   volunteer: { id: string; name: string };
-  flags: Flags;
   form: FormEntry[];
   components: Component[];
   consent: {
@@ -279,37 +239,13 @@ export interface DossierView {
   conflicts: ConflictRecord[];
   amendments: Amendment[];
   supplement_requests: SupplementRequest[];
-  result: Result | null;
   audit: AuditEvent[];
   duplicates: Duplicate[];
-  allowed_actions: string[];
-  documents: DocumentLink[];
-}
+};
 
-export interface ActionOut {
-  id: string;
-  status: string;
-  status_label_vi: string;
-  official_code: string | null;
-  due_date: string | null;
-  version: number;
-  documents: DocumentLink[];
-  supplement_request_id?: string | null;
-}
+export type ActionOut = Schemas['ActionOut'];
 
-export interface ApologyDraft {
-  dossier_id: string;
-  official_code: string | null;
-  due_date: string | null;
-  overdue: boolean;
-  processing_days: number;
-  elapsed_working_days: number;
-  remaining_working_days: number;
-  proposed_date: string;
-  reason: string;
-  text: string;
-  pdf_url: string;
-}
+export type ApologyDraft = Schemas['ApologyDraft'];
 
 /** The server's live feed message (`event: dossier`). */
 export interface LiveEvent {
@@ -322,118 +258,21 @@ export interface LiveEvent {
   status: string | null;
 }
 
-export interface OnTime {
-  finished: number;
-  before: number;
-  on: number;
-  after: number;
-  open_overdue: number;
-  rate: number | null;
-}
+export type OnTime = Schemas['OnTime'];
 
-export interface Figures {
-  dossiers?: number;
-  by_status: Record<string, number>;
-  on_time: OnTime;
-  fill_time: {
-    count: number;
-    median_seconds: number | null;
-    within_target: number;
-    target_seconds: number;
-    meets_target: boolean | null;
-  };
-  prefill: {
-    dossiers: number;
-    prefilled_fields: number;
-    total_fields: number;
-    share: number | null;
-    target: number;
-    meets_target: boolean | null;
-    source: string | null;
-  };
-  satisfaction: {
-    ratings: number;
-    very_satisfied: number;
-    satisfied: number;
-    not_satisfied: number;
-    rate: number | null;
-    target: number;
-    meets_target: boolean | null;
-    /** The citizens' own ratings: on the volunteer's phone at hand-over, or on /tra-cuu. */
-    by_channel?: { device: number; web: number };
-  };
-  /** What volunteers recorded themselves: shown apart, never counted for the target. */
-  satisfaction_volunteer?: {
-    ratings: number;
-    very_satisfied: number;
-    satisfied: number;
-    not_satisfied: number;
-    rate: number | null;
-  };
-}
+export type Figures = Schemas['Figures'];
 
-export interface SyncHealthItem {
-  device_id: string;
-  label: string;
-  user_id: string;
-  volunteer_name: string;
-  pending: number | null;
-  oldest_pending_at: string | null;
-  oldest_pending_age_seconds: number | null;
-  reported_at: string | null;
-  last_push_at: string | null;
-}
+export type SyncHealthItem = Schemas['DeviceHealthRow'];
 
-export interface Dashboard {
-  scope: { commune_id: string; village_id: string | null; volunteer_id: string | null; from: string | null; to: string | null };
-  generated_at: string;
-  totals: Figures & { dossiers: number };
-  by_village: (Figures & { village_id: string; name: string; dossiers: number })[];
-  by_volunteer: (Figures & { volunteer_id: string; name: string; dossiers: number })[];
-  sync_health: {
-    devices: number;
-    devices_with_pending: number;
-    devices_never_reported: number;
-    pending_total: number;
-    oldest_pending_at: string | null;
-    oldest_pending_age_seconds: number | null;
-    items: SyncHealthItem[];
-  };
-}
+export type Dashboard = Schemas['DashboardOut'];
 
-export interface Device {
-  id: string;
-  user_id: string;
-  commune_id: string | null;
-  alg: string;
-  key_id: string;
-  label: string;
-  enrolled_via: string;
-  last_n: number;
-  created_at: string;
-  last_push_at: string | null;
-  revoked_at: string | null;
-  revoke_reason: string;
-}
+export type Device = Schemas['DeviceOut'];
 
-export interface Ticket {
-  ticket: string;
-  expires_at: string;
-  volunteer_username: string;
-  /** The QR payload, `langso-enrol:1:<code>`. */
-  qr: string;
-}
+export type Ticket = Schemas['TicketOut'];
 
-export interface Village {
-  id: string;
-  name: string;
-  commune_id: string;
-}
+export type Village = Schemas['VillageOut'];
 
-export interface Commune {
-  id: string;
-  name: string;
-}
+export type Commune = Schemas['units_schemas_CommuneOut'];
 
 /** GET/PUT /api/review/communes/{id}/signer. */
 export interface Signer {
@@ -442,11 +281,7 @@ export interface Signer {
   signer_title: string;
 }
 
-export interface ProcedureSummary {
-  code: string;
-  version: number;
-  name: { vi: string; en?: string };
-}
+export type ProcedureSummary = Pick<Schemas['Procedure'], 'code' | 'version' | 'name'>;
 
 export interface RowError {
   row: number | null;
@@ -456,21 +291,7 @@ export interface RowError {
   message_en: string;
 }
 
-export interface ImportReport {
-  imported_households: number;
-  imported_members: number;
-}
+export type ImportReport = Schemas['ImportReport'];
 
 /** GET /api/review/dossiers/{id}/result-draft: the result paper before it is issued. */
-export interface ResultDraft {
-  template: string;
-  title: string;
-  intro: string;
-  closing: string;
-  outcome: string;
-  document_kind: string;
-  signer_name: string;
-  signer_title: string;
-  summary: string;
-  sections: { heading: string | null; fields: { key: string; label: string; value: string }[] }[];
-}
+export type ResultDraft = Schemas['ResultDraft'];

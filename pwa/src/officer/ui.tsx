@@ -1,7 +1,7 @@
 /** Small building blocks of the console: modal dialog, error box, flag badges, async loader. */
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { errorText } from './api';
+import { errorText } from './http-ui';
 import { ot, pick, type OfficerKey } from './i18n';
 import type { Flags } from './types';
 

@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { getLang, t, type MessageKey } from '../i18n';
 import { openConflicts, resolveConflict } from '../net/conflicts';
-import { HttpError, OfflineError } from '../net/http';
+import { HttpError, OfflineError } from '../api/http';
 import { requestSync } from '../net/sync';
 import { db } from '../store/db';
 import type { ConflictRow } from '../store/types';

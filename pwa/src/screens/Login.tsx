@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, NetworkError } from '../api/client';
+import { HttpError, OfflineError } from '../api/http';
 import { firstLogin, type LoginOutcome } from '../device/account';
 import { DeviceError } from '../device/errors';
 import { getLang, t } from '../i18n';
@@ -23,9 +23,9 @@ export function Login(props: { onLoggedIn: (outcome: LoginOutcome) => Promise<vo
     try {
       await props.onLoggedIn(await firstLogin(username, password));
     } catch (err) {
-      if (err instanceof NetworkError) setError(t('login.network_error'));
+      if (err instanceof OfflineError) setError(t('login.network_error'));
       else if (err instanceof DeviceError) setError(getLang() === 'en' ? err.message_en : err.message_vi);
-      else if (err instanceof ApiError) {
+      else if (err instanceof HttpError) {
         const p = err.problem;
         setError((getLang() === 'en' ? p.message_en : undefined) ?? p.message_vi ?? t('login.failed'));
       } else setError(t('login.failed'));

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, NetworkError } from '../api/client';
+import { HttpError, OfflineError } from '../api/http';
 import { reauthenticate } from '../device/account';
 import { DeviceError } from '../device/errors';
 import { getLang, t } from '../i18n';
@@ -103,8 +103,8 @@ function Relogin(): JSX.Element {
     } catch (err) {
       const en = getLang() === 'en';
       if (err instanceof DeviceError) setError(en ? err.message_en : err.message_vi);
-      else if (err instanceof NetworkError) setError(t('login.network_error'));
-      else if (err instanceof ApiError) setError((en ? err.problem.message_en : undefined) ?? err.problem.message_vi ?? t('login.failed'));
+      else if (err instanceof OfflineError) setError(t('login.network_error'));
+      else if (err instanceof HttpError) setError((en ? err.problem.message_en : undefined) ?? err.problem.message_vi ?? t('login.failed'));
       else setError(t('login.failed'));
     } finally {
       setBusy(false);

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, NetworkError } from '../api/client';
+import { HttpError, OfflineError } from '../api/http';
 import { reauthenticate, type Persistence } from '../device/account';
 import { DeviceError } from '../device/errors';
 import { setPin, unlockWithPin } from '../device/pin';
@@ -11,8 +11,8 @@ import { Screen } from '../ui/common';
 const errorText = (e: unknown): string => {
   const en = getLang() === 'en';
   if (e instanceof DeviceError) return en ? e.message_en : e.message_vi;
-  if (e instanceof NetworkError) return t('login.network_error');
-  if (e instanceof ApiError) return (en ? e.problem.message_en : undefined) ?? e.problem.message_vi ?? t('login.failed');
+  if (e instanceof OfflineError) return t('login.network_error');
+  if (e instanceof HttpError) return (en ? e.problem.message_en : undefined) ?? e.problem.message_vi ?? t('login.failed');
   return t('common.error', { message: e instanceof Error ? e.message : String(e) });
 };
 

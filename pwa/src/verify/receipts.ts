@@ -8,19 +8,14 @@
  * What makes a receipt valid is the core's rule (src/sync/receipts.ts, sync/SPEC-records.md RCP2);
  * this module keeps the key cache and stores the verdicts.
  */
+import type { PublicKey } from '../api/wire';
 import { db, type LangsoDB } from '../store/db';
 import type { ReceiptRow } from '../store/types';
 import { checkReceipt, RECEIPT_REASONS } from '../sync/receipts';
 
 export const KEYS_META_KEY = 'commune_keys';
 
-export interface CommuneKey {
-  key_id: string;
-  alg: string;
-  public_key: string;
-  commune_id: string;
-  use?: string;
-}
+export type CommuneKey = PublicKey;
 
 export interface CachedKeys {
   keys: CommuneKey[];

@@ -6,7 +6,8 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { download, getJson } from '../api';
+import { getJson } from '../../api/http';
+import { download } from '../http-ui';
 import { fmtAge, fmtDateTime, fmtDuration, fmtPercent } from '../format';
 import { ot } from '../i18n';
 import { loadLookups, type Lookups } from '../lookups';

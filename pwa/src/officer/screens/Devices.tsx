@@ -6,7 +6,7 @@
  */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { getJson, sendJson } from '../api';
+import { getJson, sendJson } from '../../api/http';
 import { fmtDateTime } from '../format';
 import { ot } from '../i18n';
 import { QrCode } from '../qr';

@@ -5,7 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { getJson, sendJson } from '../api';
+import { getJson, sendJson } from '../../api/http';
 import { fmtDate, fmtDateTime } from '../format';
 import { type OfficerKey, ot, pick } from '../i18n';
 import { queueHref } from '../nav';

@@ -4,7 +4,8 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { call, getJson, OfficerApiError } from '../api';
+import { call, getJson, HttpError } from '../../api/http';
+import { errorText } from '../http-ui';
 import { fmtBytes } from '../format';
 import { ot, pick } from '../i18n';
 import type { Commune, ImportReport, RowError } from '../types';
@@ -35,8 +36,8 @@ export function ImportScreen(props: { role: string }): JSX.Element {
       const response = await call(path, { method: 'POST', headers: { 'Content-Type': 'text/csv; charset=utf-8' }, body: file });
       setOutcome({ kind: 'ok', report: (await response.json()) as ImportReport });
     } catch (error) {
-      const rows = error instanceof OfficerApiError ? (error.problem.errors as RowError[] | undefined) : undefined;
-      if (error instanceof OfficerApiError && rows?.length) setOutcome({ kind: 'rows', message: error.messageVi, rows });
+      const rows = error instanceof HttpError ? (error.problem.errors as RowError[] | undefined) : undefined;
+      if (error instanceof HttpError && rows?.length) setOutcome({ kind: 'rows', message: errorText(error), rows });
       else setOutcome({ kind: 'error', error });
     } finally {
       setBusy(false);

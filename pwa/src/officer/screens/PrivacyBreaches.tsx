@@ -5,7 +5,8 @@
  */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { getJson, openFile } from '../api';
+import { getJson } from '../../api/http';
+import { openFile } from '../http-ui';
 import { fmtDateTime } from '../format';
 import { ot } from '../i18n';
 import { breachNoticePath, breaches, openBreach, parseDayTime, type Breach } from '../privacy-api';

@@ -9,7 +9,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionUser } from '../../store/types';
-import { getJson } from '../api';
+import { getJson } from '../../api/http';
 import { fmtDate, fmtPercent } from '../format';
 import { ot, pick } from '../i18n';
 import { subscribeLive, type LiveState } from '../live';

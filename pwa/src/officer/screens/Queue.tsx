@@ -5,7 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { getJson } from '../api';
+import { getJson } from '../../api/http';
 import { fmtDate } from '../format';
 import { ot, pick } from '../i18n';
 import { newDossierIds, subscribeLive, type LiveState } from '../live';

@@ -6,7 +6,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { getJson, sendJson } from '../api';
+import { getJson, sendJson } from '../../api/http';
 import { ot } from '../i18n';
 import type { Commune, Signer } from '../types';
 import { ErrorBox } from '../ui';

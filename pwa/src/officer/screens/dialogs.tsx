@@ -5,7 +5,8 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { getJson, openFile, sendJson, errorText } from '../api';
+import { getJson, sendJson } from '../../api/http';
+import { errorText, openFile } from '../http-ui';
 import { actionBody, DANGEROUS, reasonRequired } from '../actions';
 import { fmtDate } from '../format';
 import { ot, pick as pickLang, type OfficerKey } from '../i18n';

@@ -6,7 +6,8 @@
  */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { errorText, getJson, sendJson } from '../api';
+import { getJson, sendJson } from '../../api/http';
+import { errorText } from '../http-ui';
 import { ot } from '../i18n';
 import { AsyncView, useAsync } from '../ui';
 

@@ -5,7 +5,8 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getBlob, openFile } from '../api';
+import { getBlob } from '../../api/http';
+import { openFile } from '../http-ui';
 import { fmtBytes } from '../format';
 import { ot } from '../i18n';
 import type { AttachmentRef } from '../types';

@@ -4,7 +4,8 @@
  */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { getJson, openFile } from '../../api';
+import { getJson } from '../../../api/http';
+import { openFile } from '../../http-ui';
 import { fmtDate, fmtDateTime, fmtValue } from '../../format';
 import { type OfficerKey, ot, pick } from '../../i18n';
 import type { ApologyDraft, DossierView, Result } from '../../types';
