@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
@@ -55,6 +55,13 @@ class AccessRow(msgspec.Struct):
     member_ids: list[str]
     in_queue: bool
     reason: str
+
+
+class AccessLogPage(msgspec.Struct):
+    items: list[AccessRow]
+    total: int
+    page: int
+    page_size: int
 
 
 class RetentionOut(msgspec.Struct):
@@ -135,7 +142,7 @@ class PrivacyConsoleController(Controller):
     def access_log(self, db: Session, principal: Principal, actor: str | None = None,
                    subject: str | None = None, outside_queue: bool = False,
                    since: str | None = None, until: str | None = None,
-                   page: Page = 1, page_size: PageSize = 50) -> dict[str, Any]:
+                   page: Page = 1, page_size: PageSize = 50) -> AccessLogPage:
         """Who read whom: the commune's entries (admin: all), newest first. Filters: `actor`
         (user id or username), `subject` (a member, household or dossier id), `outside_queue`,
         `since`/`until` (ISO times)."""
@@ -167,7 +174,7 @@ class PrivacyConsoleController(Controller):
                            subject_kind=r.subject_kind, subject_id=r.subject_id,
                            member_ids=list(r.member_ids or []), in_queue=r.in_queue,
                            reason=r.reason) for r in rows]
-        return {"items": items, "total": int(total), "page": page, "page_size": page_size}
+        return AccessLogPage(items=items, total=int(total), page=page, page_size=page_size)
 
     @get("/retention", sync_to_thread=True)
     def retention(self, db: Session, state: State) -> RetentionOut:

@@ -363,6 +363,13 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    /** AccessLogPage */
+    AccessLogPage: {
+      items: components["schemas"]["AccessRow"][];
+      page: number;
+      page_size: number;
+      total: number;
+    };
     /** AccessOut */
     AccessOut: {
       action: string;
@@ -371,6 +378,20 @@ export interface components {
       /** Format: date-time */
       at: string;
       in_queue: boolean;
+      reason: string;
+      subject_id: string;
+      subject_kind: string;
+    };
+    /** AccessRow */
+    AccessRow: {
+      action: string;
+      actor_id: string;
+      actor_name: string;
+      actor_role: string;
+      /** Format: date-time */
+      at: string;
+      in_queue: boolean;
+      member_ids: string[];
       reason: string;
       subject_id: string;
       subject_kind: string;
@@ -3675,9 +3696,7 @@ export interface operations {
         headers: {
         };
         content: {
-          "application/json": {
-            [key: string]: unknown;
-          };
+          "application/json": components["schemas"]["AccessLogPage"];
         };
       };
       /** @description Bad Request (problem+json) */
