@@ -22,6 +22,7 @@ from backend.lib.clock import new_id
 from backend.lib.errors import AppError
 from backend.push.notify import notify_after_commit
 from backend.review.service import close_tasks
+from backend.sync_api import batch_cache
 from backend.sync_api.context import (
     Applied,
     Ctx,
@@ -108,8 +109,10 @@ def _check_budget(ctx: Ctx, components: dict[str, list[str]], *extra: str) -> No
     hashes = [h for lst in components.values() for h in lst] + list(extra)
     if not hashes:
         return
+    sizes = batch_cache.blob_sizes(ctx, (h.lower() for h in hashes))
     try:
-        check_dossier_budget(ctx.session, hashes, ctx.max_dossier_bytes)
+        check_dossier_budget(ctx.session, hashes, ctx.max_dossier_bytes,
+                             total=sum(size for size in sizes.values() if size))
     except AppError as exc:
         raise Reject(exc.code, exc.message_vi, exc.message_en, errors=exc.errors) from exc
 
@@ -182,7 +185,14 @@ def create_dossier(ctx: Ctx, m: Mutation) -> Applied:
 
 
 def _locked(ctx: Ctx, m: Mutation) -> Dossier:
-    d = ctx.session.get(Dossier, m.entity_id, with_for_update=True)
+    # No FOR UPDATE here: the push locked every existing dossier its batch targets up front, in
+    # the global order (service.lock_rows); one the batch created is seen by nobody else. A
+    # plain get also answers from the identity map when the batch already loaded the row.
+    # No autoflush: a row that has unflushed changes is in the identity map (the session holds
+    # its dirty objects), so the query cannot miss anything, and the batch's ORM objects are
+    # then flushed once at its end instead of once per submission.
+    with ctx.session.no_autoflush:
+        d = ctx.session.get(Dossier, m.entity_id)
     if d is None:
         raise not_found("hồ sơ", "Dossier")
     _visible(ctx, d)
@@ -278,8 +288,7 @@ def _check_submission(ctx: Ctx, m: Mutation, d: Dossier, procedure: Procedure) -
             or not 0 <= prefilled <= total)):
         raise _bad("prefilled_fields", "Số trường điền sẵn phải là số nguyên, 0 ≤ điền sẵn ≤ tổng.",
                    "prefilled_fields and total_fields: integers, 0 <= prefilled <= total.")
-    members = list(ctx.session.exec(
-        select(Member.id).where(Member.household_id == d.household_id)).all())
+    members = batch_cache.household_members(ctx, d.household_id)
     issues = validate_form(procedure.form_schema(), f["form_data"], today=ctx.today,
                            member_ids=members)
     if issues:
@@ -300,11 +309,12 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
     procedure = ctx.catalog.get(d.procedure_code, d.procedure_version)
     _check_submission(ctx, m, d, procedure)
     current, clocks, _ = _current(ctx, d)
-    last = latest_revision(ctx.session, d.id)
-    if m.fields["prev_revision"] != (last.hash if last else None):
+    last = batch_cache.latest_revision(ctx, d.id)
+    last_hash = last[0] if last else None
+    if m.fields["prev_revision"] != last_hash:
         raise Reject("stale_revision", "Hồ sơ đã có phiên bản nộp mới hơn; hãy đồng bộ lại.",
                      "prev_revision is not the dossier's latest revision.",
-                     errors=[{"field": "prev_revision", "expected": last.hash if last else None}])
+                     errors=[{"field": "prev_revision", "expected": last_hash}])
     try:
         apply_action(ctx.session, ctx.principal, ctx.catalog, d.id, action, "", ctx.now,
                      commit=False)
@@ -317,12 +327,15 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
         close_tasks(ctx.session, d, ctx.now, ctx.principal.user_id)
     notify_after_commit(ctx.session, "dossier_submitted", dossier_id=d.id, data_dir=ctx.data_dir)
     assert ctx.mutation is not None and ctx.extra.get("item") is not None
-    receipt = make_receipt(ctx.session, ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now)
+    receipt = make_receipt(ctx.session, ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now,
+                           key=batch_cache.signing_key(ctx, d.commune_id))
     item = ctx.extra["item"]
+    number = last[1] + 1 if last else 1
     ctx.session.add(DossierRevision(
-        hash=m.hash, dossier_id=d.id, number=(last.number + 1) if last else 1, kind=action,
-        prev_revision=last.hash if last else None, mutation_id=m.id, device_id=m.device,
+        hash=m.hash, dossier_id=d.id, number=number, kind=action,
+        prev_revision=last_hash, mutation_id=m.id, device_id=m.device,
         payload=item["payload"], sig=item["sig"], receipt=receipt, created_at=ctx.now))
+    batch_cache.revised(ctx, d.id, m.hash, number)
     _write(ctx, d, _clocks_after(clocks, current, dossier_data(d, m.hash), m.hlc,
                                  ctx.server_hlc), m.hash)
     extra: dict[str, Any] = {"receipt": receipt, "revision": m.hash}
@@ -339,7 +352,9 @@ def _missing(ctx: Ctx, m: Mutation) -> list[str] | None:
         from backend.attachments.service import missing_blobs
     except ImportError:  # pragma: no cover - attachments not installed
         return None
-    return missing_blobs(ctx.session, hashes)
+    sizes = batch_cache.blob_sizes(ctx, (h.lower() for h in hashes))
+    return missing_blobs(ctx.session, hashes,
+                         present={h for h, size in sizes.items() if size is not None})
 
 
 def transition_dossier(ctx: Ctx, m: Mutation) -> Applied:

@@ -39,7 +39,7 @@ from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
 from backend.monitoring.service import apply_rating_mutation
-from backend.sync_api import apply_dossier, apply_people, wire_v2
+from backend.sync_api import apply_dossier, apply_people, batch_cache, wire_v2
 from backend.sync_api.bulk import insert_rows
 from backend.sync_api.changes import Versions
 from backend.sync_api.clock import server_receive_clock, server_tick
@@ -290,6 +290,8 @@ def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int]) -> dict[str, Any
     handler = HANDLERS.get((m.entity, m.op))
     if handler is not apply_dossier.create_dossier:
         ctx.flush_deferred()  # anything else may read rows the batch wrote
+    if m.entity == "member":
+        batch_cache.forget_members(ctx)
     try:
         if handler is None:
             raise Reject("unsupported_op",
@@ -354,6 +356,7 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
     ctx = Ctx(session=session, principal=principal, catalog=catalog, data_dir=data_dir,
               device=device, now=now, today=local_date(now), versions=versions)
     ctx.existing = existing_records(session, fresh)
+    batch_cache.remember_batch(ctx, fresh)
     if max_dossier_bytes is not None:
         ctx.max_dossier_bytes = max_dossier_bytes
     results: list[dict[str, Any]] = []
