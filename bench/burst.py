@@ -122,6 +122,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, help="langso serve --threads (default: its own)")
     parser.add_argument("--deadline", type=float, default=900.0, help="per run, seconds")
     args = parser.parse_args()
+    # The migration seals the PII data keys under a master key and the server must open them
+    # with the same one: one key for this process and the servers it starts (as in the tests).
+    os.environ.setdefault("LANGSO_PII_KEY", "33" * 32)
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(f"# burst on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
           f"at start; clients on the same machine", flush=True)

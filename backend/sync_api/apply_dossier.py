@@ -171,6 +171,7 @@ def create_dossier(ctx: Ctx, m: Mutation) -> Applied:
         "created_at": ctx.now, "updated_at": ctx.now,
     }
     ctx.defer(DOSSIERS, row)
+    batch_cache.remember_dossier_row(ctx, row)
     ctx.defer(DOSSIER_EVENTS, {
         "dossier_id": m.entity_id, "action": "create", "from_status": None,
         "to_status": "draft", "actor_id": ctx.principal.user_id,
@@ -192,7 +193,7 @@ def _locked(ctx: Ctx, m: Mutation) -> Dossier:
     # its dirty objects), so the query cannot miss anything, and the batch's ORM objects are
     # then flushed once at its end instead of once per submission.
     with ctx.session.no_autoflush:
-        d = ctx.session.get(Dossier, m.entity_id)
+        d = batch_cache.created_dossier(ctx, m.entity_id) or ctx.session.get(Dossier, m.entity_id)
     if d is None:
         raise not_found("hồ sơ", "Dossier")
     _visible(ctx, d)
@@ -211,7 +212,7 @@ def update_dossier(ctx: Ctx, m: Mutation) -> Applied:
         raise _bad("form_data", "Dữ liệu biểu mẫu phải là đối tượng.", "form_data: an object.")
     procedure = ctx.catalog.get(d.procedure_code, d.procedure_version)
     current, _, revision = _current(ctx, d)
-    rules = dossier_rules(field_rules(procedure.form_schema()))
+    rules = dossier_rules(field_rules(batch_cache.form_schema(ctx, procedure)))
     outcome, _ = three_way(ctx, m, "dossier", d.version, current, rules)
     if outcome.verdict == "rejected":
         raise Reject("server_field", "Không được thay đổi trường do máy chủ quản lý.",
@@ -289,7 +290,7 @@ def _check_submission(ctx: Ctx, m: Mutation, d: Dossier, procedure: Procedure) -
         raise _bad("prefilled_fields", "Số trường điền sẵn phải là số nguyên, 0 ≤ điền sẵn ≤ tổng.",
                    "prefilled_fields and total_fields: integers, 0 <= prefilled <= total.")
     members = batch_cache.household_members(ctx, d.household_id)
-    issues = validate_form(procedure.form_schema(), f["form_data"], today=ctx.today,
+    issues = validate_form(batch_cache.form_schema(ctx, procedure), f["form_data"], today=ctx.today,
                            member_ids=members)
     if issues:
         raise Reject("invalid_form", "Biểu mẫu chưa hợp lệ: " + "; ".join(
