@@ -58,7 +58,7 @@ from tests.support.world import PASSWORD, WORLD, build_world, user_id  # noqa: E
 
 
 def run(url: str, data_dir: Path, dossiers: int, batch: int, protocol: int,
-        profile: str | None) -> dict[str, Any]:
+        profile: str | None, mix: str = "real") -> dict[str, Any]:
     # The migration seals the data keys under the master key the app must then open them with.
     os.environ["LANGSO_DATA_DIR"] = str(data_dir)
     upgrade(url)
@@ -76,7 +76,15 @@ def run(url: str, data_dir: Path, dossiers: int, batch: int, protocol: int,
         dev.mutate("household", hid, "create", household_fields(WORLD.village_a1))
         dev.mutate("member", head, "create", member_fields(hid))
         dev.push().raise_for_status()
+        cuts = []
         for k in range(dossiers):
+            if mix == "device" and k % 2 == 0:  # bench/burst.py's device: a new household
+                cuts.append(len(dev.outbox))
+                hid, head = new_uuid(), new_uuid()
+                dev.mutate("household", hid, "create", household_fields(WORLD.village_a1))
+                dev.mutate("member", head, "create", member_fields(hid))
+                dev.mutate("member", new_uuid(), "create",
+                           member_fields(hid, "Vàng Thị Dính", "vo", 1993, "female"))
             did = new_uuid()
             dev.mutate("dossier", did, "create", {
                 "procedure_code": "khai-sinh", "applicant_member_id": head,
@@ -84,8 +92,11 @@ def run(url: str, data_dir: Path, dossiers: int, batch: int, protocol: int,
             dev.mutate("dossier", did, "submit", submit_fields(
                 photo=hashlib.sha256(f"photo-{k}".encode()).hexdigest()), base=1)
         items = len(dev.outbox)
-        bodies = [gzip.compress(json.dumps(dev.push_body(dev.outbox[i:i + batch])).encode(), 6)
-                  for i in range(0, items, batch)]
+        if mix != "device":
+            cuts = list(range(0, items, batch))
+        cuts.append(items)
+        bodies = [gzip.compress(json.dumps(dev.push_body(dev.outbox[a:b])).encode(), 6)
+                  for a, b in zip(cuts, cuts[1:])]
     with Session(engine) as s:
         user = s.get(User, user_id("vol_a1"))
         assert user is not None
@@ -113,7 +124,8 @@ def run(url: str, data_dir: Path, dossiers: int, batch: int, protocol: int,
     own = time.thread_time() - own0
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     engine.dispose()
-    return {"db": engine.dialect.name, "dossiers": dossiers, "items": items, "batch": batch,
+    return {"db": engine.dialect.name, "mix": mix, "dossiers": dossiers, "items": items,
+            "batches": len(bodies),
             "protocol": protocol, "cpu_s": round(cpu, 3), "wall_s": round(wall, 3),
             "cpu_ms_per_item": round(1000 * cpu / items, 3),
             # the push itself; the rest of cpu_s is the background notice delivery
@@ -128,16 +140,20 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--protocol", type=int, choices=(1, 2), default=2)
     parser.add_argument("--profile")
+    parser.add_argument("--mix", choices=("real", "device"), default="real",
+                        help="real: create + submission per dossier in batches of --batch; "
+                             "device: bench/burst.py's device, one batch per new household "
+                             "(the household, two members, two dossiers with submissions)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.db == "sqlite":
             out = run(f"sqlite:///{tmp}/push.sqlite3", Path(tmp), args.dossiers, args.batch,
-                      args.protocol, args.profile)
+                      args.protocol, args.profile, args.mix)
         else:
             url = create_database("langso_pushcpu")
             try:
                 out = run(url, Path(tmp), args.dossiers, args.batch, args.protocol,
-                          args.profile)
+                          args.profile, args.mix)
             finally:
                 drop_database(url)
     print(json.dumps(out))
