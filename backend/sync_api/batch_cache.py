@@ -7,6 +7,11 @@ and every query first flushed the ORM objects of the previous item. Everything h
 the batch itself), so nothing outlives the transaction and a key rotation or an upload
 committed by someone else is seen by the next batch.
 
+None of these reads flushes the session first (`no_autoflush`): what they read is never pending
+in it — blobs and signing keys are not written by a push and the batch's own revisions are
+recorded here by `revised` (the members query does flush: a member update may be pending).
+The batch's ORM objects are then flushed a few times per batch instead of before every read.
+
 Keys in `ctx.cache` (the first element is a string, never a model class):
 - ("blob_sizes", "")       → {sha256: size or None}: verified blobs, prefetched for the batch;
 - ("commune_key", commune) → (private key, public key, key id), the newest signing key;
@@ -83,20 +88,22 @@ def _fetch(ctx: Ctx, known: dict[str, int | None], hashes: set[str]) -> None:
     for i in range(0, len(todo), _CHUNK):
         chunk = todo[i:i + _CHUNK]
         known.update(dict.fromkeys(chunk))
-        known.update(ctx.session.exec(
-            select(Blob.sha256, Blob.size).where(col(Blob.sha256).in_(chunk))).all())
+        with ctx.session.no_autoflush:
+            known.update(ctx.session.exec(
+                select(Blob.sha256, Blob.size).where(col(Blob.sha256).in_(chunk))).all())
 
 
 def signing_key(ctx: Ctx, commune_id: str) -> Any:
     key = ("commune_key", commune_id)
     if key not in ctx.cache:
-        ctx.cache[key] = commune_key(ctx.session, ctx.data_dir, commune_id)
+        with ctx.session.no_autoflush:
+            ctx.cache[key] = commune_key(ctx.session, ctx.data_dir, commune_id)
     return ctx.cache[key]
 
 
 def household_members(ctx: Ctx, household_id: str) -> list[str]:
     key = ("members", household_id)
-    if key not in ctx.cache:
+    if key not in ctx.cache:  # with autoflush: a member update may move a member (pending)
         ctx.cache[key] = list(ctx.session.exec(
             select(Member.id).where(Member.household_id == household_id)).all())
     members: list[str] = ctx.cache[key]
@@ -117,10 +124,11 @@ def latest_revision(ctx: Ctx, dossier_id: str) -> tuple[str, int] | None:
         if ("dossier", dossier_id) in ctx.created:
             ctx.cache[key] = None
         else:
-            row = ctx.session.exec(
-                select(DossierRevision.hash, DossierRevision.number)
-                .where(DossierRevision.dossier_id == dossier_id)
-                .order_by(col(DossierRevision.number).desc()).limit(1)).first()
+            with ctx.session.no_autoflush:
+                row = ctx.session.exec(
+                    select(DossierRevision.hash, DossierRevision.number)
+                    .where(DossierRevision.dossier_id == dossier_id)
+                    .order_by(col(DossierRevision.number).desc()).limit(1)).first()
             ctx.cache[key] = (row[0], row[1]) if row else None
     found: tuple[str, int] | None = ctx.cache[key]
     return found
