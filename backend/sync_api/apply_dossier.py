@@ -171,7 +171,6 @@ def create_dossier(ctx: Ctx, m: Mutation) -> Applied:
         "created_at": ctx.now, "updated_at": ctx.now,
     }
     ctx.defer(DOSSIERS, row)
-    batch_cache.remember_dossier_row(ctx, row)
     ctx.defer(DOSSIER_EVENTS, {
         "dossier_id": m.entity_id, "action": "create", "from_status": None,
         "to_status": "draft", "actor_id": ctx.principal.user_id,
@@ -193,7 +192,7 @@ def _locked(ctx: Ctx, m: Mutation) -> Dossier:
     # its dirty objects), so the query cannot miss anything, and the batch's ORM objects are
     # then flushed once at its end instead of once per submission.
     with ctx.session.no_autoflush:
-        d = batch_cache.created_dossier(ctx, m.entity_id) or ctx.session.get(Dossier, m.entity_id)
+        d = ctx.session.get(Dossier, m.entity_id)
     if d is None:
         raise not_found("hồ sơ", "Dossier")
     _visible(ctx, d)

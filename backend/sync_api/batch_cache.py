@@ -18,7 +18,6 @@ Keys in `ctx.cache` (the first element is a string, never a model class):
 - ("members", household)   → member ids of the household (dropped when a member mutation
                              of the batch is applied, see `forget_members`);
 - ("revision", dossier)    → (hash, number) of the dossier's latest revision, or None;
-- ("dossier_row", dossier) → the row a create of this batch inserted (every column);
 - ("form_schema", code, version) → the procedure's form as plain data (a pydantic dump).
 """
 
@@ -28,11 +27,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import col, select
 
 from backend.catalog.model import Procedure
-from backend.db.models import Blob, Dossier, DossierRevision, Member
+from backend.db.models import Blob, DossierRevision, Member
 from backend.sync_api.context import Ctx
 from backend.sync_api.receipts import commune_key
 from sync.mutations import Mutation
@@ -145,26 +143,3 @@ def form_schema(ctx: Ctx, procedure: Procedure) -> list[dict[str, Any]]:
     schema: list[dict[str, Any]] = ctx.cache[key]
     return schema
 
-
-def remember_dossier_row(ctx: Ctx, row: dict[str, Any]) -> None:
-    """The row of a dossier this batch creates (inserted later by `ctx.flush_deferred`)."""
-    ctx.cache[("dossier_row", row["id"])] = row
-
-
-def created_dossier(ctx: Ctx, dossier_id: str) -> Dossier | None:
-    """The ORM object of a dossier this batch created and already inserted, built from its row
-    instead of read back: the row holds every column with the values just written. It joins
-    the session as a loaded, unchanged object (so a later change is an UPDATE). None when the
-    batch did not create it, or the session already holds it."""
-    row = ctx.cache.pop(("dossier_row", dossier_id), None)
-    if row is None or any(r is row for _, r in ctx.deferred):
-        if row is not None:  # not inserted yet: keep it for later
-            ctx.cache[("dossier_row", dossier_id)] = row
-        return None
-    if ctx.session.identity_map.get((Dossier, (dossier_id,), None)) is not None:
-        return None
-    d = Dossier(**row)
-    make_transient_to_detached(d)
-    ctx.session.add(d)
-    ctx.cache[(Dossier, dossier_id)] = d  # a strong reference for the batch (see Ctx.get)
-    return d

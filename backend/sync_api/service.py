@@ -344,10 +344,6 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
           device_id: str, items: list[dict[str, Any]], now: datetime,
           max_dossier_bytes: int | None, poisoned: frozenset[int],
           doc: dict[str, Any] | None = None) -> dict[str, Any]:
-    # A re-run after a rollback (deadlock retry, poisoned item) starts from an empty identity
-    # map: an object of the failed attempt may stand for a row the rollback removed (the
-    # dossiers batch_cache.created_dossier builds are persistent without having been loaded).
-    session.expunge_all()
     device = load_device(session, principal, device_id)
     v2 = doc is not None and doc.get("protocol") == 2
     if v2:
