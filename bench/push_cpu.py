@@ -21,6 +21,7 @@ import argparse
 import cProfile
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -96,7 +97,7 @@ def run(url: str, data_dir: Path, dossiers: int, batch: int, protocol: int,
             cuts = list(range(0, items, batch))
         cuts.append(items)
         bodies = [gzip.compress(json.dumps(dev.push_body(dev.outbox[a:b])).encode(), 6)
-                  for a, b in zip(cuts, cuts[1:])]
+                  for a, b in itertools.pairwise(cuts)]
     with Session(engine) as s:
         user = s.get(User, user_id("vol_a1"))
         assert user is not None
