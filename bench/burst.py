@@ -165,6 +165,9 @@ def main() -> int:
     parser.add_argument("--nodes", type=int, choices=(1, 2), default=1,
                         help="2: two server nodes on one PostgreSQL database")
     args = parser.parse_args()
+    # The migration seals the PII data keys under a master key and the server must open them
+    # with the same one: one key for this process and the servers it starts (as in the tests).
+    os.environ.setdefault("LANGSO_PII_KEY", "33" * 32)
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     if args.nodes > 1 and kinds != ["postgres"]:
         parser.error("--nodes 2 needs --db postgres (a fleet shares one PostgreSQL database)")

@@ -145,6 +145,14 @@ def canonical_bytes(value: Any) -> bytes:
     Accepts ``None``, ``bool``, ``int``, ``str``, ``list``/``tuple`` and ``dict`` with ``str``
     keys. Raises :class:`CanonicalError` (codes in SPEC §CAN) and never normalises.
     """
+    # Fast path (receipts and the protocol-2 payload rebuilt for every pushed item): for a
+    # value inside the profile whose text stays in the BMP, msgspec's sorted encoding IS the
+    # RFC 8785 form (same argument as in parse_canonical). Anything else — tuples, floats,
+    # characters beyond U+FFFF, profile violations — takes the checked path and its errors.
+    if _in_profile(value, 0):
+        fast = _FAST_ENCODE(value)
+        if _NON_BMP.search(fast) is None:
+            return fast
     check_profile(value)
     try:
         return rfc8785.dumps(value)

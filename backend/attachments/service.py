@@ -112,9 +112,11 @@ def blob_present(session: Session, sha256: str) -> bool:
     return queries.get_blob(session, sha256.lower()) is not None
 
 
-def missing_blobs(session: Session, hashes: Iterable[str]) -> list[str]:
+def missing_blobs(session: Session, hashes: Iterable[str],
+                  present: set[str] | None = None) -> list[str]:
     """The hashes (validated, lowercased, first-seen order, no duplicates) with no verified
-    blob. A hash whose upload is still in progress is missing."""
+    blob. A hash whose upload is still in progress is missing. `present`: the verified blobs
+    among `hashes`, when the caller already looked them up (the push batch)."""
     wanted = list(dict.fromkeys(check_sha256(h) for h in hashes))
     if len(wanted) > MAX_MISSING_QUERY:
         raise AppError(
@@ -123,17 +125,21 @@ def missing_blobs(session: Session, hashes: Iterable[str]) -> list[str]:
             f"At most {MAX_MISSING_QUERY} hashes per request.",
             400,
         )
-    present = queries.present_hashes(session, wanted)
+    if present is None:
+        present = queries.present_hashes(session, wanted)
     return [h for h in wanted if h not in present]
 
 
 def check_dossier_budget(
-    session: Session, hashes: Iterable[str], limit: int = DEFAULT_MAX_DOSSIER_BYTES
+    session: Session, hashes: Iterable[str], limit: int = DEFAULT_MAX_DOSSIER_BYTES,
+    total: int | None = None,
 ) -> None:
     """Raises 413 `dossier_too_large` when the distinct verified blobs among `hashes` add up
     to more than `limit` bytes. Hashes not yet uploaded count as 0: call it again when the
-    dossier is checked for completeness, since a blob only has a trustworthy size once verified."""
-    total = queries.total_size(session, (h.lower() for h in hashes))
+    dossier is checked for completeness, since a blob only has a trustworthy size once verified.
+    `total`: that sum, when the caller already looked the sizes up (the push batch)."""
+    if total is None:
+        total = queries.total_size(session, (h.lower() for h in hashes))
     if total > limit:
         raise AppError(
             "dossier_too_large",

@@ -70,7 +70,7 @@ class Ctx:
     created: set[tuple[str, str]] = field(default_factory=set)
     deferred: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
 
-    cache: dict[tuple[Any, str], Any] = field(default_factory=dict)
+    cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def get(self, model: Any, key: str) -> Any:
         """`session.get` that keeps a strong reference for the batch (the identity map is

@@ -39,6 +39,7 @@ from backend.changelog.entities import (
 )
 from backend.changelog.registry import Registration
 from backend.db.models import Dossier, DossierAmendment, DossierEvent, DossierRevision, Member
+from backend.dossiers import batch_cache
 from backend.dossiers.receipts import make_receipt
 from backend.dossiers.service import apply_action
 from backend.lib.clock import new_id
@@ -109,8 +110,10 @@ def _check_budget(ctx: Ctx, components: dict[str, list[str]], *extra: str) -> No
     hashes = [h for lst in components.values() for h in lst] + list(extra)
     if not hashes:
         return
+    sizes = batch_cache.blob_sizes(ctx, (h.lower() for h in hashes))
     try:
-        check_dossier_budget(ctx.session, hashes, ctx.max_dossier_bytes)
+        check_dossier_budget(ctx.session, hashes, ctx.max_dossier_bytes,
+                             total=sum(size for size in sizes.values() if size))
     except AppError as exc:
         raise Reject(exc.code, exc.message_vi, exc.message_en, errors=exc.errors) from exc
 
@@ -183,7 +186,14 @@ def create_dossier(ctx: Ctx, m: Mutation) -> Applied:
 
 
 def _locked(ctx: Ctx, m: Mutation) -> Dossier:
-    d = ctx.session.get(Dossier, m.entity_id, with_for_update=True)
+    # No FOR UPDATE here: the push locked every existing dossier its batch targets up front, in
+    # the global order (service.lock_rows); one the batch created is seen by nobody else. A
+    # plain get also answers from the identity map when the batch already loaded the row.
+    # No autoflush: a row that has unflushed changes is in the identity map (the session holds
+    # its dirty objects), so the query cannot miss anything, and the batch's ORM objects are
+    # then flushed once at its end instead of once per submission.
+    with ctx.session.no_autoflush:
+        d = ctx.session.get(Dossier, m.entity_id)
     if d is None:
         raise not_found("hồ sơ", "Dossier")
     _visible(ctx, d)
@@ -202,7 +212,7 @@ def update_dossier(ctx: Ctx, m: Mutation) -> Applied:
         raise _bad("form_data", "Dữ liệu biểu mẫu phải là đối tượng.", "form_data: an object.")
     procedure = ctx.catalog.get(d.procedure_code, d.procedure_version)
     current, _, revision = _current(ctx, d)
-    rules = dossier_rules(field_rules(procedure.form_schema()))
+    rules = dossier_rules(field_rules(batch_cache.form_schema(ctx, procedure)))
     outcome, _ = three_way(ctx, m, "dossier", d.version, current, rules)
     if outcome.verdict == "rejected":
         raise Reject("server_field", "Không được thay đổi trường do máy chủ quản lý.",
@@ -279,9 +289,8 @@ def _check_submission(ctx: Ctx, m: Mutation, d: Dossier, procedure: Procedure) -
             or not 0 <= prefilled <= total)):
         raise _bad("prefilled_fields", "Số trường điền sẵn phải là số nguyên, 0 ≤ điền sẵn ≤ tổng.",
                    "prefilled_fields and total_fields: integers, 0 <= prefilled <= total.")
-    members = list(ctx.session.exec(
-        select(Member.id).where(Member.household_id == d.household_id)).all())
-    issues = validate_form(procedure.form_schema(), f["form_data"], today=ctx.today,
+    members = batch_cache.household_members(ctx, d.household_id)
+    issues = validate_form(batch_cache.form_schema(ctx, procedure), f["form_data"], today=ctx.today,
                            member_ids=members)
     if issues:
         raise Reject("invalid_form", "Biểu mẫu chưa hợp lệ: " + "; ".join(
@@ -301,11 +310,12 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
     procedure = ctx.catalog.get(d.procedure_code, d.procedure_version)
     _check_submission(ctx, m, d, procedure)
     current, clocks, _ = _current(ctx, d)
-    last = latest_revision(ctx.session, d.id)
-    if m.fields["prev_revision"] != (last.hash if last else None):
+    last = batch_cache.latest_revision(ctx, d.id)
+    last_hash = last[0] if last else None
+    if m.fields["prev_revision"] != last_hash:
         raise Reject("stale_revision", "Hồ sơ đã có phiên bản nộp mới hơn; hãy đồng bộ lại.",
                      "prev_revision is not the dossier's latest revision.",
-                     errors=[{"field": "prev_revision", "expected": last.hash if last else None}])
+                     errors=[{"field": "prev_revision", "expected": last_hash}])
     try:
         apply_action(ctx.session, ctx.principal, ctx.catalog, d.id, action, "", ctx.now,
                      commit=False)
@@ -318,12 +328,15 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
         close_tasks(ctx.session, d, ctx.now, ctx.principal.user_id)
     notify_after_commit(ctx.session, "dossier_submitted", dossier_id=d.id, data_dir=ctx.data_dir)
     assert ctx.mutation is not None and ctx.extra.get("item") is not None
-    receipt = make_receipt(ctx.session, ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now)
+    receipt = make_receipt(ctx.session, ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now,
+                           key=batch_cache.signing_key(ctx, d.commune_id))
     item = ctx.extra["item"]
+    number = last[1] + 1 if last else 1
     ctx.session.add(DossierRevision(
-        hash=m.hash, dossier_id=d.id, number=(last.number + 1) if last else 1, kind=action,
-        prev_revision=last.hash if last else None, mutation_id=m.id, device_id=m.device,
+        hash=m.hash, dossier_id=d.id, number=number, kind=action,
+        prev_revision=last_hash, mutation_id=m.id, device_id=m.device,
         payload=item["payload"], sig=item["sig"], receipt=receipt, created_at=ctx.now))
+    batch_cache.revised(ctx, d.id, m.hash, number)
     _write(ctx, d, _clocks_after(clocks, current, dossier_data(d, m.hash), m.hlc,
                                  ctx.server_hlc), m.hash)
     extra: dict[str, Any] = {"receipt": receipt, "revision": m.hash}
@@ -334,7 +347,9 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
 def _missing(ctx: Ctx, m: Mutation) -> list[str]:
     hashes = [h for lst in m.fields["components"].values() for h in lst]
     hashes.append(m.fields["consent"]["signature_sha256"])
-    return missing_blobs(ctx.session, hashes)
+    sizes = batch_cache.blob_sizes(ctx, (h.lower() for h in hashes))
+    return missing_blobs(ctx.session, hashes,
+                         present={h for h, size in sizes.items() if size is not None})
 
 
 def transition_dossier(ctx: Ctx, m: Mutation) -> Applied:

@@ -38,9 +38,10 @@ def rfc3339_ms(moment: datetime) -> str:
 
 def make_receipt(
     session: Session, data_dir: Path, commune_id: str, dossier_id: str, content_hash: str,
-    received_at: datetime,
+    received_at: datetime, key: tuple[Ed25519PrivateKey, str, str] | None = None,
 ) -> dict[str, str]:
-    private, _, kid = commune_key(session, data_dir, commune_id)
+    """`key`: the commune's `commune_key`, when the caller holds it already (a push batch)."""
+    private, _, kid = key or commune_key(session, data_dir, commune_id)
     # Millisecond precision everywhere, so the code can be recomputed from the receipt.
     text = receipt_text(receipt_payload(commune_id, content_hash, dossier_id, kid,
                                         ms_of(received_at)))

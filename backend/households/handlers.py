@@ -133,7 +133,9 @@ def _member_fields(values: dict[str, Any], today: Any, only: set[str] | None) ->
 def create_member(ctx: Ctx, m: Mutation) -> Applied:
     check_fields(m, WRITABLE["member"])
     hid = m.fields.get("household_id")
-    h = ctx.session.get(Household, hid, with_for_update=True) if isinstance(hid, str) else None
+    # No FOR UPDATE: the push locked the households of its member mutations up front, in the
+    # global order (service.lock_rows); a household of this batch is in the identity map.
+    h = ctx.get(Household, hid) if isinstance(hid, str) else None
     if h is None:
         raise not_found("hộ gia đình", "Household")
     _visible(ctx, h.village_id, h.commune_id)
@@ -152,8 +154,11 @@ def create_member(ctx: Ctx, m: Mutation) -> Applied:
     latest = ctx.versions.latest("household", h.id)
     h.version += 1
     h.updated_at = ctx.now
-    h.search_key = household_search_key(h, members_of(ctx.session, [h.id])[h.id])
-    hdata = household_data(ctx.session, h, latest.data.get("members") if latest else None)
+    # The member is flushed above; the household's own pending change (version, search key)
+    # does not alter which members it has, so these reads need not flush it first.
+    with ctx.session.no_autoflush:
+        h.search_key = household_search_key(h, members_of(ctx.session, [h.id])[h.id])
+        hdata = household_data(ctx.session, h, latest.data.get("members") if latest else None)
     clocks = dict(latest.clocks) if latest else {}
     clocks["members"] = ctx.server_hlc
     _write(ctx, "household", h, hdata, clocks)

@@ -53,6 +53,9 @@ SessionFactory = Callable[[], Session]
 
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="langso-push")
 _pending: set[Future[Any]] = set()
+_queued: dict[tuple[int, str], Future[Any]] = {}  # kick(): deliveries not started yet
+_ROUND = 20  # notices claimed per transaction
+_MAX_ROUNDS = 50  # per delivery job; what is left waits for the next commit or the worker
 _lock = threading.Lock()
 
 
@@ -127,15 +130,32 @@ def _on_commit(session: Session) -> None:
 def kick(engine: Engine, data_dir: Path) -> Future[Any]:
     """Deliver due notices now, in the background (tracked by `drain`)."""
 
+    # One queued delivery per engine and data dir: a burst of pushes used to queue one job
+    # per commit, each a claim transaction for a SQLite server's single write lock. A job
+    # that has not started yet will see every notice committed before it starts, so a later
+    # commit joins it; once started, the job takes everything due, batch after batch.
+    key = (id(engine), str(data_dir))
+
     def job() -> int:
+        with _lock:
+            _queued.pop(key, None)
+        done = 0
         try:
-            return deliver_due(engine, data_dir, utcnow())
+            for _ in range(_MAX_ROUNDS):
+                handled = deliver_due(engine, data_dir, utcnow(), _ROUND)
+                done += handled
+                if handled < _ROUND:
+                    break
         except Exception:
             log.exception("push outbox delivery failed")
-            return 0
+        return done
 
-    future = _executor.submit(job)
     with _lock:
+        queued = _queued.get(key)
+        if queued is not None:
+            return queued
+        future = _executor.submit(job)
+        _queued[key] = future
         _pending.add(future)
     future.add_done_callback(_forget)
     return future

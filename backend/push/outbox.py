@@ -47,6 +47,13 @@ def enqueue(session: Session, event_name: str, dossier_id: str, now: datetime) -
 
 def claim(engine: Engine, now: datetime, limit: int = 20) -> list[tuple[int, str]]:
     """Lease up to `limit` due notices to the caller; committed before returning."""
+    return _claim(engine, now, limit, close_idle=False)[1]
+
+
+def _claim(engine: Engine, now: datetime, limit: int, close_idle: bool
+           ) -> tuple[int, list[tuple[int, str]]]:
+    """(how many due notices were taken, those leased to the caller). With `close_idle`, the
+    notices nobody is subscribed to are finished in the same transaction instead of leased."""
     with Session(engine) as session:
         due = (select(PushOutbox.id, PushOutbox.event)
                .where(col(PushOutbox.done_at).is_(None),
@@ -57,11 +64,15 @@ def claim(engine: Engine, now: datetime, limit: int = 20) -> list[tuple[int, str
         if engine.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         rows = [(i, e) for i, e in session.exec(due).all() if i is not None]
+        taken = len(rows)
+        if rows and close_idle:
+            busy = close_unsubscribed(session, [i for i, _ in rows], now)
+            rows = [(i, e) for i, e in rows if i in busy]
         if rows:
             session.execute(update(PushOutbox).where(col(PushOutbox.id).in_([i for i, _ in rows]))
                             .values(locked_until=now + LEASE))
         session.commit()
-        return rows
+        return taken, rows
 
 
 @dataclass
@@ -123,12 +134,47 @@ def deliver_notice(engine: Engine, data_dir: Path, notice_id: int, now: datetime
     return out
 
 
+def close_unsubscribed(session: Session, notice_ids: list[int], now: datetime) -> set[int]:
+    """Finish, in the claim's transaction, the due notices none of whose recipients has a
+    subscription (what `deliver_notice` does for them: one more attempt, no lease, done, no
+    error) and return the others, which are leased and go through `deliver_notice`. Why: a
+    notice nobody can receive took a write transaction of its own (on SQLite, the server's
+    one write lock) twenty times per push."""
+    notices = list(session.exec(select(PushOutbox).where(
+        col(PushOutbox.id).in_(notice_ids), col(PushOutbox.done_at).is_(None))).all())
+    dossiers = {d.id: d for d in session.exec(select(Dossier).where(
+        col(Dossier.id).in_(sorted({n.dossier_id for n in notices})))).all()}
+    audiences: dict[tuple[str, str], list[str]] = {}
+    wanted: dict[int, list[str]] = {}
+    for notice in notices:
+        spec, dossier = EVENTS[notice.event], dossiers.get(notice.dossier_id)
+        if dossier is None:
+            users: list[str] = []
+        else:
+            key = (spec.audience, dossier.prepared_by if spec.audience == "volunteer"
+                   else dossier.commune_id)
+            if key not in audiences:
+                audiences[key] = recipients(session, spec, dossier)
+            users = audiences[key]
+        wanted[notice.id or 0] = users
+    everyone = sorted({u for users in wanted.values() for u in users})
+    subscribed = set(session.exec(select(PushSubscription.user_id).where(
+        col(PushSubscription.user_id).in_(everyone))).all()) if everyone else set()
+    idle = [i for i, users in wanted.items() if not subscribed.intersection(users)]
+    if idle:
+        session.execute(update(PushOutbox).where(
+            col(PushOutbox.id).in_(idle), col(PushOutbox.done_at).is_(None)).values(
+            attempts=PushOutbox.attempts + 1, locked_until=None, done_at=now,
+            last_error=""))
+    return set(notice_ids) - set(idle)
+
+
 def deliver_due(engine: Engine, data_dir: Path, now: datetime, limit: int = 20) -> int:
     """Claim and deliver due notices; returns how many notices were handled."""
-    claimed = claim(engine, now, limit)
+    taken, claimed = _claim(engine, now, limit, close_idle=True)
     for notice_id, event_name in claimed:
         try:
             deliver_notice(engine, data_dir, notice_id, now)
         except Exception:  # one bad notice must not stop the others; its lease runs out
             log.exception("push notice %s for notice %s failed", event_name, notice_id)
-    return len(claimed)
+    return taken

@@ -40,6 +40,7 @@ from backend.changelog.clock import server_receive_clock, server_tick
 from backend.changelog.context import Applied, Ctx, Reject, check_text
 from backend.db.models import Device, Dossier, Household, Member, SyncMutation
 from backend.db.retry import is_transient, run_transaction
+from backend.dossiers import batch_cache
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
@@ -278,6 +279,8 @@ def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int]) -> dict[str, Any
     registration = REGISTRY.get(m.entity, m.op)
     if registration is None or registration.reads_batch:
         ctx.flush_deferred()  # it may read rows the batch wrote
+    if m.entity == "member":
+        batch_cache.forget_members(ctx)
     try:
         if registration is None:
             raise Reject("unsupported_op",
@@ -344,6 +347,7 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
               max_dossier_bytes=DEFAULT_MAX_DOSSIER_BYTES if max_dossier_bytes is None
               else max_dossier_bytes)
     ctx.existing = existing_records(session, fresh)
+    batch_cache.remember_batch(ctx, fresh)
     results: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     by_n = {m.n: i for i, m in enumerate(ms)}

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from backend.db.models import Dossier, PushNotice, PushSubscription
+from backend.db.models import Dossier, PushNotice, PushOutbox, PushSubscription
 from backend.lib.clock import utcnow
 from backend.lib.vntime import local_date
 from backend.push import notify as push_notify
@@ -213,8 +213,10 @@ def test_a_failing_push_service_is_counted_and_never_raises(
 
 def test_an_error_while_sending_is_logged_and_the_write_that_triggered_it_stays(
     client: TestClient[Any], engine: Engine, app: Any, monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture
+    caplog: pytest.LogCaptureFixture, as_user: Any, push_service: PushEndpoint
 ) -> None:
+    # A subscriber, so the notice is sent (a notice nobody subscribed to is closed unsent).
+    subscribe(client, as_user("vol_a1"), push_service)
     made = make_dossier(engine, status="processing")
 
     def boom(*_: Any, **__: Any) -> Any:
@@ -321,3 +323,23 @@ def test_a_signed_submission_synced_from_a_device_notifies_the_commune_officers(
     assert [m.token for m in got] == [token_of(officer)]
     assert got[0].payload == {"v": 1, "type": "dossier_submitted", "dossier_id": did,
                               "url": f"/officer/dossiers/{did}"}
+
+
+def test_notices_nobody_subscribed_to_are_closed_together_without_sending(
+    client: TestClient[Any], as_user: Any, push_service: PushEndpoint, engine: Engine, app: Any
+) -> None:
+    subscribe(client, as_user("officer_b"), push_service)  # another commune's officer only
+    made = [make_dossier(engine, status="processing") for _ in range(3)]
+    with Session(engine) as s:
+        for m in made:
+            notify_after_commit(s, "dossier_submitted", dossier_id=m.dossier_id,
+                                data_dir=data_dir(app))
+        s.commit()
+    assert drain()
+    with Session(engine) as s:
+        rows = s.exec(select(PushOutbox).where(
+            col(PushOutbox.dossier_id).in_([m.dossier_id for m in made]))).all()
+        assert len(rows) == 3
+        assert all(r.done_at is not None and r.attempts == 1 and r.last_error == ""
+                   and r.locked_until is None for r in rows)
+    assert push_service.received == []

@@ -83,3 +83,34 @@ def test_fast_and_checked_paths_agree_on_canonical_and_near_canonical_text(value
 ])
 def test_fast_and_checked_paths_agree_on_edge_cases(data: bytes) -> None:
     assert outcome(parse_canonical, data) == outcome(checked_path, data)
+
+
+def checked_bytes(value: Any) -> tuple[str, Any]:
+    """The reference for `canonical_bytes`: profile walk, then the RFC 8785 library."""
+    try:
+        canonical.check_profile(value)
+    except CanonicalError as exc:
+        return "error", exc.code
+    return "ok", rfc8785.dumps(value)
+
+
+@settings(max_examples=400)
+@given(json_values)
+def test_canonical_bytes_fast_path_equals_rfc8785(value: Any) -> None:
+    try:
+        got: tuple[str, Any] = ("ok", canonical.canonical_bytes(value))
+    except CanonicalError as exc:
+        got = ("error", exc.code)
+    assert got == checked_bytes(value)
+
+
+@pytest.mark.parametrize("value", [
+    {"😀": 1, "\uffff": 2}, ["e\u0301"], [1.0], (1, 2), {"a": (1,)}, [INT_MAX + 1],
+    ["\ud800"], {1: 2}, [[[]]] , {"b": None, "a": True, "é": "ạ"}, "\u001f\x7f",
+])
+def test_canonical_bytes_fast_path_on_hand_picked_values(value: Any) -> None:
+    try:
+        got: tuple[str, Any] = ("ok", canonical.canonical_bytes(value))
+    except CanonicalError as exc:
+        got = ("error", exc.code)
+    assert got == checked_bytes(value)

@@ -1,0 +1,112 @@
+"""What one push batch looks up once (backend/dossiers/batch_cache.py) must answer as the
+database would item by item: members added by the batch, revisions made by the batch, blobs,
+dossiers the batch created and submits, and a re-run of the batch after a poisoned item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from backend.db.models import Dossier, DossierEvent, DossierRevision
+from tests.integration.test_sync_poison import assert_chain_advanced, seed
+from tests.support.device import (
+    BIRTH_FORM,
+    make_device,
+    member_fields,
+    new_uuid,
+    submit_fields,
+)
+
+__all__ = ["make_device"]
+
+
+def results(r: Any) -> list[tuple[str, str | None]]:
+    assert r.status_code == 200, r.text
+    return [(x["status"], x.get("code")) for x in r.json()["results"]]
+
+
+def test_a_member_added_mid_batch_counts_for_the_next_submission(make_device: Any) -> None:
+    dev = make_device()
+    hid, head = seed(dev)
+    first, second, mother = new_uuid(), new_uuid(), new_uuid()
+    dev.mutate("dossier", first, "create", {"procedure_code": "khai-sinh",
+                                            "applicant_member_id": head})
+    dev.mutate("dossier", first, "submit", submit_fields(), base=1)  # the members are read
+    dev.mutate("member", mother, "create",
+               member_fields(hid, "Vàng Thị Dính", "vo", 1993, "female"))
+    dev.mutate("dossier", second, "create", {"procedure_code": "khai-sinh",
+                                             "applicant_member_id": head})
+    dev.mutate("dossier", second, "submit",
+               submit_fields(dict(BIRTH_FORM, mother_member=mother)), base=1)
+    stranger = new_uuid()  # a well-formed id of nobody in the household
+    third = new_uuid()
+    dev.mutate("dossier", third, "create", {"procedure_code": "khai-sinh",
+                                            "applicant_member_id": head})
+    dev.mutate("dossier", third, "submit",
+               submit_fields(dict(BIRTH_FORM, mother_member=stranger)), base=1)
+    got = results(dev.push())
+    assert got[:5] == [("applied", None)] * 5
+    assert got[5:] == [("applied", None), ("rejected", "invalid_form")]
+
+
+def test_create_and_submit_in_one_batch_then_resubmit_in_the_next(
+    make_device: Any, engine: Engine
+) -> None:
+    dev = make_device()
+    _, head = seed(dev)
+    did = new_uuid()
+    dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
+                                          "applicant_member_id": head})
+    sub = dev.mutate("dossier", did, "submit", submit_fields(), base=1)
+    # submitted again in the same batch: the batch's own submission is seen
+    dev.mutate("dossier", did, "submit", submit_fields(), base=2)
+    r = dev.push()
+    got = results(r)
+    assert got[0] == ("applied", None) and got[1] == ("applied", None)
+    assert got[2] == ("rejected", "illegal_transition")
+    assert "receipt" in r.json()["results"][1]
+    with Session(engine) as s:
+        d = s.get(Dossier, did)
+        assert d is not None and d.status == "submitted" and d.version == 2
+        revs = s.exec(select(DossierRevision).where(DossierRevision.dossier_id == did)).all()
+        assert [(x.number, x.hash, x.prev_revision) for x in revs] == [(1, sub.hash, None)]
+        actions = s.exec(select(DossierEvent.action).where(
+            DossierEvent.dossier_id == did).order_by(col(DossierEvent.id))).all()
+        assert actions == ["create", "submit"]
+    # the next batch sees the stored state the same way
+    dev.mutate("dossier", did, "submit", submit_fields(prev_revision=sub.hash), base=2)
+    assert results(dev.push()) == [("rejected", "illegal_transition")]
+    assert_chain_advanced(dev, engine)
+
+
+def test_a_rerun_after_a_poisoned_item_keeps_the_created_and_submitted_dossier(
+    make_device: Any, engine: Engine, monkeypatch: Any
+) -> None:
+    from backend.sync_api import service
+
+    dev = make_device()
+    hid, head = seed(dev)
+    real = service.HANDLERS[("member", "create")]
+    doomed = new_uuid()
+
+    def flaky(ctx: Any, m: Any) -> Any:
+        if m.entity_id == doomed:
+            raise RuntimeError("a bug nobody foresaw")
+        return real(ctx, m)
+
+    monkeypatch.setitem(service.HANDLERS, ("member", "create"), flaky)
+    did = new_uuid()
+    dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
+                                          "applicant_member_id": head})
+    dev.mutate("dossier", did, "submit", submit_fields(), base=1)
+    dev.mutate("member", doomed, "create", member_fields(hid, "Lò Thị Mỷ", "con", 2003))
+    r = dev.push()
+    assert results(r) == [("applied", None), ("applied", None), ("rejected", "cannot_apply")]
+    with Session(engine) as s:
+        d = s.get(Dossier, did)
+        assert d is not None and d.status == "submitted"
+        assert len(s.exec(select(DossierRevision).where(
+            DossierRevision.dossier_id == did)).all()) == 1
+    assert_chain_advanced(dev, engine)
