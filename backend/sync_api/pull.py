@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy import and_, delete, func
 from sqlmodel import Session, col, select
 
-from backend.db.models import EntityVersion, SyncChange, SyncMeta
+from backend.db.models import Dossier, EntityVersion, SyncChange, SyncMeta
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.sync_api.changes import wait_for_writers
+from backend.sync_api.lean import closed_row, is_summary
 from sync.canonical import canonical_bytes
 from sync.signatures import b64u_decode, b64u_encode
 
@@ -33,8 +34,14 @@ DEFAULT_LIMIT = 200
 HORIZON_KEY = "pruned_through"
 
 
-def scope_fingerprint(principal: Principal) -> str:
+VIEWS = ("full", "lean")
+
+
+def scope_fingerprint(principal: Principal, view: str = "full") -> str:
     text = f"{principal.role}|{principal.commune_id}|{','.join(sorted(principal.village_ids))}"
+    if view != "full":
+        # A replica built from one view cannot continue in the other: switching resets.
+        text += f"|{view}|{principal.user_id}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -67,12 +74,20 @@ def _scoped(stmt: Any, principal: Principal) -> Any:
     return stmt.where(col(SyncChange.village_id).in_(sorted(principal.village_ids)))
 
 
-def pull(session: Session, principal: Principal, cursor: str | None, limit: int
-         ) -> dict[str, Any]:
+def check_view(view: str) -> None:
+    if view not in VIEWS:
+        raise AppError("bad_view", "view phải là full hoặc lean.", "view must be full or lean.",
+                       400)
+
+
+def pull(session: Session, principal: Principal, cursor: str | None, limit: int,
+         view: str = "full") -> dict[str, Any]:
     if not 1 <= limit <= MAX_LIMIT:
         raise AppError("bad_limit", f"limit phải từ 1 đến {MAX_LIMIT}.",
                        f"limit must be 1..{MAX_LIMIT}.", 400)
-    fp = scope_fingerprint(principal)
+    check_view(view)
+    lean = view == "lean"
+    fp = scope_fingerprint(principal, view)
     if principal.role == "admin":
         # Every scope but the admin's lies in one commune, whose appends are ordered by its
         # commune lock; across communes, wait for the appends in flight (changes.py).
@@ -83,8 +98,12 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int
         top = session.exec(select(func.max(SyncChange.seq))).one() or 0
         if cursor_fp != fp or after < horizon(session) or after > top:
             after, reset = 0, True
+    base = select(SyncChange, EntityVersion.data)
+    if lean:
+        base = select(SyncChange, EntityVersion.data, Dossier.prepared_by).outerjoin(
+            Dossier, and_(SyncChange.entity == "dossier", Dossier.id == SyncChange.entity_id))
     stmt = _scoped(
-        select(SyncChange, EntityVersion.data).join(
+        base.join(
             EntityVersion,
             and_(EntityVersion.entity == SyncChange.entity,
                  EntityVersion.entity_id == SyncChange.entity_id,
@@ -98,15 +117,28 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int
     last = rows[-1][0].seq if rows else after
     # Within one page keep only each entity's last version (the client would overwrite anyway).
     latest: dict[tuple[str, str], int] = {}
-    for i, (change, _) in enumerate(rows):
-        latest[(change.entity, change.entity_id)] = i
-    changes = [
-        {"entity": c.entity, "id": c.entity_id, "version": c.version, "data": data,
-         "deleted": c.deleted}
-        for i, (c, data) in enumerate(rows) if latest[(c.entity, c.entity_id)] == i
-    ]
+    for i, row in enumerate(rows):
+        latest[(row[0].entity, row[0].entity_id)] = i
+    changes: list[dict[str, Any]] = []
+    closed: list[list[Any]] = []
+    for i, row in enumerate(rows):
+        c, data = row[0], row[1]
+        if latest[(c.entity, c.entity_id)] != i:
+            continue
+        if (lean and c.entity == "dossier" and not c.deleted
+                and is_summary(data, row[2], principal)):
+            closed.append(closed_row(c.entity_id, c.version, data))
+            continue
+        changes.append({"entity": c.entity, "id": c.entity_id, "version": c.version,
+                        "data": data, "deleted": c.deleted})
     body: dict[str, Any] = {"changes": changes, "cursor": encode_cursor(int(last or 0), fp),
                             "more": more}
+    if lean:
+        body["closed"] = closed
+        # How many change rows are still to come, so a phone can show an estimate.
+        body["remaining"] = int(session.exec(_scoped(
+            select(func.count()).select_from(SyncChange).where(col(SyncChange.seq) > last),
+            principal)).one()) if more else 0
     if reset:
         body["reset"] = True
     return body

@@ -17,7 +17,7 @@ from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize, check_page, page_body
 from backend.sync_api import pull as pull_service
-from backend.sync_api import queries, review, service
+from backend.sync_api import lean, queries, review, service
 from backend.sync_api.changes import backfill
 from backend.sync_api.gzip_body import decode_body
 from backend.sync_api.receipts import published_keys
@@ -35,6 +35,7 @@ from backend.sync_api.schemas import (
 # bounds documented here; pull() refuses others with `bad_limit` before any query uses it
 PullLimit = Annotated[int, Parameter(schema_extra={"minimum": 1,
                                                   "maximum": pull_service.MAX_LIMIT})]
+PullView = Annotated[str, Parameter(schema_extra={"enum": list(pull_service.VIEWS)})]
 
 
 def conflict_out(c: SyncConflict) -> ConflictOut:
@@ -94,10 +95,18 @@ class SyncController(Controller):
 
     @get("/pull", sync_to_thread=True)
     def pull(self, db: Session, principal: Principal, cursor: str | None = None,
-             limit: PullLimit = pull_service.DEFAULT_LIMIT) -> dict[str, Any]:
+             limit: PullLimit = pull_service.DEFAULT_LIMIT, view: PullView = "full"
+             ) -> dict[str, Any]:
+        pull_service.check_view(view)
         if not cursor:
             backfill(db, utcnow())
-        return pull_service.pull(db, principal, cursor, limit)
+        return pull_service.pull(db, principal, cursor, limit, view)
+
+    @get("/dossiers/{dossier_id:str}", sync_to_thread=True,
+         description="One dossier whole, as a pull change, for a phone that holds only its "
+                     "closed row from a lean pull (docs/protocol.md §5.2).")
+    def dossier(self, dossier_id: str, db: Session, principal: Principal) -> dict[str, Any]:
+        return lean.whole_dossier(db, principal, dossier_id)
 
     @get("/mutations", sync_to_thread=True, guards=[require_roles("officer", "admin")])
     def mutations(self, db: Session, principal: Principal, entity_id: str, page: Page = 1,
