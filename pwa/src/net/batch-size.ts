@@ -10,9 +10,10 @@
  *   most ~64 KB of re-sent data, and four batches cover the round trip and the server's work.
  * - Until the first answer of a round only one batch is out: after a reset, probe the link
  *   before filling it again.
- * - The next batch leaves once the previous one has (by the estimate) finished uploading, so on
- *   one shared link the batches reach the server in chain order; one that overtakes anyway is
- *   refused whole (`chain_gap`, nothing written) and resent.
+ * - Batches leave one after the other on the one link, so they reach the server in chain order
+ *   (and the server takes a device's pushes one at a time); one that overtakes anyway (a browser
+ *   sends concurrent requests on separate connections) is refused whole (`chain_gap`, nothing
+ *   written) and resent — usually the small last batch of a round.
  */
 
 export const MIN_BATCH_BYTES = 8 * 1024;
@@ -51,12 +52,6 @@ export class LinkMeter {
     const rate = this.rate(now);
     if (rate === null) return MIN_BATCH_BYTES;
     return Math.min(MAX_BATCH_BYTES, Math.max(MIN_BATCH_BYTES, rate * BATCH_SECONDS));
-  }
-
-  /** When a batch of `bytes` sent at `sentAt` should have left the phone (ms). */
-  uploadedAt(sentAt: number, bytes: number, now: number): number {
-    const rate = this.rate(now) ?? MIN_BATCH_BYTES / BATCH_SECONDS;
-    return sentAt + (bytes / rate) * 1000;
   }
 }
 

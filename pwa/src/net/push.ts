@@ -159,7 +159,6 @@ type Settled = { ok: true; body: PushResponse } | { ok: false; error: unknown };
 interface InFlight {
   rows: SignedOutboxRow[];
   bytes: number;
-  sentAt: number;
   /** Was another batch of this round unanswered when this one left? */
   behind: boolean;
   answer: Promise<Settled>;
@@ -191,26 +190,17 @@ async function pushRound(deviceId: string, rows: SignedOutboxRow[], meter: LinkM
     const { data, gzipped } = await encodeBody(envelope);
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (gzipped) headers['Content-Encoding'] = 'gzip';
-    const sentAt = Date.now();
-    meter.sent(sizes.slice(next - count, next).reduce((a, b) => a + b, 0), data.byteLength, sentAt);
+    meter.sent(sizes.slice(next - count, next).reduce((a, b) => a + b, 0), data.byteLength, Date.now());
     const answer = requestJson<PushResponse>('/api/sync/push', { method: 'POST', headers, body: data, d, timeoutMs: 60_000 }).then(
       (body): Settled => ({ ok: true, body }),
       (error: unknown): Settled => ({ ok: false, error }),
     );
-    inFlight.push({ rows: batch, bytes: data.byteLength, sentAt, behind: inFlight.length > 0, answer });
+    inFlight.push({ rows: batch, bytes: data.byteLength, behind: inFlight.length > 0, answer });
   };
 
   while (next < rows.length || inFlight.length > 0) {
-    // Fill the pipeline: the next batch leaves once the previous one has left the phone.
-    while (next < rows.length && mayLaunch(inFlight.map((f) => f.bytes), meter.targetBytes(Date.now()), answered)) {
-      const last = inFlight.at(-1);
-      const wait = last ? meter.uploadedAt(last.sentAt, last.bytes, Date.now()) - Date.now() : 0;
-      if (wait > 0) {
-        const first = await Promise.race([inFlight[0]!.answer.then(() => 'answer' as const), sleep(wait).then(() => 'timer' as const)]);
-        if (first === 'answer') break;
-      }
-      await launch();
-    }
+    // Fill the pipeline (at most ~64 KB and four batches unanswered).
+    while (next < rows.length && mayLaunch(inFlight.map((f) => f.bytes), meter.targetBytes(Date.now()), answered)) await launch();
     const head = inFlight.shift()!;
     const settled = await head.answer;
     if (!settled.ok) {
