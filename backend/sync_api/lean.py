@@ -1,20 +1,27 @@
 """The lean view of a pull (docs/protocol.md §5.2): what a volunteer's phone needs, not the
 whole history of the village.
 
-A closed dossier (a terminal state of sync/states.py) that the caller did not prepare travels
-as one short row of `closed` instead of a full change: its form data, components and dates are
-what made a village's first pull 1.35 MB, and the phone only lists it. The whole dossier comes
-from `GET /api/sync/dossiers/{id}` when the volunteer opens it. Open dossiers, the caller's own
-dossiers and every other entity travel whole, as in the full view.
+A dossier that is closed now (a terminal state of sync/states.py) and that the caller did not
+prepare travels as one short row of `closed`, read from the dossier row itself, instead of a
+full change: its form data, components and dates are what made a village's first pull 1.35 MB,
+and the phone only lists it. Its older versions are not sent at all (the change row of its
+current version comes later in the log and brings the row), and they do not count toward the
+page's limit, so a village with thousands of past dossiers needs few pages (each one is a round
+trip on EDGE). The whole dossier comes from `GET /api/sync/dossiers/{id}` when the volunteer
+opens it. Open dossiers, the caller's own dossiers and every other entity travel whole, as in
+the full view.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import and_, tuple_
+from sqlmodel import Session, col, select
 
-from backend.db.models import Dossier
+from backend.db.models import Dossier, EntityVersion, SyncChange
 from backend.dossiers.service import visible_dossier
 from backend.lib.auth import Principal
 from backend.lib.errors import not_found
@@ -26,15 +33,66 @@ CLOSED_COLUMNS = ("id", "version", "household_id", "procedure_code", "status", "
                   "received_on")
 
 
-def is_summary(data: dict[str, Any], prepared_by: str | None, principal: Principal) -> bool:
-    return data.get("status") in TERMINAL and prepared_by != principal.user_id
+# Change-log rows one lean page may scan, per change it may hold: superseded versions of closed
+# dossiers are skipped without counting, but a page must stay one bounded query.
+SCAN_FACTOR = 4
 
 
-def closed_row(entity_id: str, version: int, data: dict[str, Any]) -> list[Any]:
-    received = data.get("received_at")
-    return [entity_id, version, data.get("household_id"), data.get("procedure_code"),
-            data.get("status"), data.get("outcome"),
-            received[:10] if isinstance(received, str) else None]
+# The dossier columns a lean page reads (never the sealed form: decrypting it is the cost saved).
+_DOSSIER = (Dossier.id, Dossier.version, Dossier.household_id, Dossier.procedure_code,
+            Dossier.status, Dossier.outcome, Dossier.received_at, Dossier.prepared_by)
+
+
+def closed_row(d: Any) -> list[Any]:
+    received = d.received_at.date().isoformat() if isinstance(d.received_at, datetime) else None
+    return [d.id, d.version, d.household_id, d.procedure_code, d.status, d.outcome, received]
+
+
+def lean_page(session: Session, principal: Principal, after: int, limit: int,
+              scoped: Callable[[Any, Principal], Any]
+              ) -> tuple[list[dict[str, Any]], list[list[Any]], int, bool]:
+    """(changes, closed rows, last seq scanned, more) of one lean page after `after`."""
+    stmt = scoped(
+        select(SyncChange, *_DOSSIER).outerjoin(
+            Dossier, and_(SyncChange.entity == "dossier", Dossier.id == SyncChange.entity_id))
+        .where(col(SyncChange.seq) > after),
+        principal,
+    ).order_by(col(SyncChange.seq)).limit(limit * SCAN_FACTOR + 1)
+    scanned = list(session.exec(stmt).all())
+    # Walk until `limit` changes would be sent; skipped rows cost nothing.
+    kept: list[tuple[SyncChange, Any, bool]] = []  # (change, dossier columns, as a row?)
+    last, count, more = after, 0, len(scanned) > limit * SCAN_FACTOR
+    for row in scanned[:limit * SCAN_FACTOR]:
+        c, d = row[0], (row if row.id is not None else None)
+        if count == limit:
+            more = True
+            break
+        last = int(c.seq or 0)
+        closed_now = (d is not None and not c.deleted and d.status in TERMINAL
+                      and d.prepared_by != principal.user_id)
+        if closed_now and d is not None and c.version < d.version:
+            continue
+        kept.append((c, d, closed_now))
+        count += 1
+    latest = {(c.entity, c.entity_id): i for i, (c, _, _) in enumerate(kept)}
+    kept = [k for i, k in enumerate(kept) if latest[(k[0].entity, k[0].entity_id)] == i]
+    wanted = [(c.entity, c.entity_id, c.version) for c, _, as_row in kept if not as_row]
+    data: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for i in range(0, len(wanted), 500):
+        for v in session.exec(select(EntityVersion).where(
+                tuple_(EntityVersion.entity, EntityVersion.entity_id,
+                       EntityVersion.version).in_(wanted[i:i + 500]))).all():
+            data[(v.entity, v.entity_id, v.version)] = v.data
+    changes: list[dict[str, Any]] = []
+    closed: list[list[Any]] = []
+    for c, d, as_row in kept:
+        if as_row and d is not None:
+            closed.append(closed_row(d))
+        else:
+            changes.append({"entity": c.entity, "id": c.entity_id, "version": c.version,
+                            "data": data[(c.entity, c.entity_id, c.version)],
+                            "deleted": c.deleted})
+    return changes, closed, last, more
 
 
 def whole_dossier(session: Session, principal: Principal, dossier_id: str) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import and_, delete, func
 from sqlmodel import Session, col, select
 
-from backend.db.models import Dossier, EntityVersion, SyncChange, SyncMeta
+from backend.db.models import EntityVersion, SyncChange, SyncMeta
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.sync_api.changes import wait_for_writers
-from backend.sync_api.lean import closed_row, is_summary
+from backend.sync_api.lean import lean_page
 from sync.canonical import canonical_bytes
 from sync.signatures import b64u_decode, b64u_encode
 
@@ -80,6 +80,33 @@ def check_view(view: str) -> None:
                        400)
 
 
+def _full_page(session: Session, principal: Principal, after: int, limit: int
+               ) -> tuple[list[dict[str, Any]], int, bool]:
+    stmt = _scoped(
+        select(SyncChange, EntityVersion.data).join(
+            EntityVersion,
+            and_(EntityVersion.entity == SyncChange.entity,
+                 EntityVersion.entity_id == SyncChange.entity_id,
+                 EntityVersion.version == SyncChange.version),
+        ).where(col(SyncChange.seq) > after),
+        principal,
+    ).order_by(col(SyncChange.seq)).limit(limit + 1)
+    rows = list(session.exec(stmt).all())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1][0].seq if rows else after
+    # Within one page keep only each entity's last version (the client would overwrite anyway).
+    latest: dict[tuple[str, str], int] = {}
+    for i, (change, _) in enumerate(rows):
+        latest[(change.entity, change.entity_id)] = i
+    changes = [
+        {"entity": c.entity, "id": c.entity_id, "version": c.version, "data": data,
+         "deleted": c.deleted}
+        for i, (c, data) in enumerate(rows) if latest[(c.entity, c.entity_id)] == i
+    ]
+    return changes, int(last or 0), more
+
+
 def pull(session: Session, principal: Principal, cursor: str | None, limit: int,
          view: str = "full") -> dict[str, Any]:
     if not 1 <= limit <= MAX_LIMIT:
@@ -98,39 +125,11 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int,
         top = session.exec(select(func.max(SyncChange.seq))).one() or 0
         if cursor_fp != fp or after < horizon(session) or after > top:
             after, reset = 0, True
-    base = select(SyncChange, EntityVersion.data)
-    if lean:
-        base = select(SyncChange, EntityVersion.data, Dossier.prepared_by).outerjoin(
-            Dossier, and_(SyncChange.entity == "dossier", Dossier.id == SyncChange.entity_id))
-    stmt = _scoped(
-        base.join(
-            EntityVersion,
-            and_(EntityVersion.entity == SyncChange.entity,
-                 EntityVersion.entity_id == SyncChange.entity_id,
-                 EntityVersion.version == SyncChange.version),
-        ).where(col(SyncChange.seq) > after),
-        principal,
-    ).order_by(col(SyncChange.seq)).limit(limit + 1)
-    rows = list(session.exec(stmt).all())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    last = rows[-1][0].seq if rows else after
-    # Within one page keep only each entity's last version (the client would overwrite anyway).
-    latest: dict[tuple[str, str], int] = {}
-    for i, row in enumerate(rows):
-        latest[(row[0].entity, row[0].entity_id)] = i
-    changes: list[dict[str, Any]] = []
     closed: list[list[Any]] = []
-    for i, row in enumerate(rows):
-        c, data = row[0], row[1]
-        if latest[(c.entity, c.entity_id)] != i:
-            continue
-        if (lean and c.entity == "dossier" and not c.deleted
-                and is_summary(data, row[2], principal)):
-            closed.append(closed_row(c.entity_id, c.version, data))
-            continue
-        changes.append({"entity": c.entity, "id": c.entity_id, "version": c.version,
-                        "data": data, "deleted": c.deleted})
+    if lean:
+        changes, closed, last, more = lean_page(session, principal, after, limit, _scoped)
+    else:
+        changes, last, more = _full_page(session, principal, after, limit)
     body: dict[str, Any] = {"changes": changes, "cursor": encode_cursor(int(last or 0), fp),
                             "more": more}
     if lean:

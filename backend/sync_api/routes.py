@@ -16,8 +16,8 @@ from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize, check_page, page_body
-from backend.sync_api import pull as pull_service
 from backend.sync_api import lean, queries, review, service
+from backend.sync_api import pull as pull_service
 from backend.sync_api.changes import backfill
 from backend.sync_api.gzip_body import decode_body
 from backend.sync_api.receipts import published_keys
