@@ -371,6 +371,11 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
                         (raw + sizes[end]) * ratio <= target or end == next_index):
                     raw += sizes[end]
                     end += 1
+                rest = sum(sizes[end:])
+                if (end < len(outbox) and rest * ratio < target / 2
+                        and (raw + rest) * ratio <= IN_FLIGHT_MAX / 4
+                        and len(outbox) - next_index <= 500):
+                    end = len(outbox)  # a small tail rides along (batch-size.ts)
                 body_raw = json.dumps(envelope(next_index, end), separators=(",", ":"),
                                       ensure_ascii=False).encode()
                 body = gzip.compress(body_raw, 9)

@@ -39,9 +39,19 @@ describe('batchCount', () => {
   it('takes as many items as fit the target after compression, at least one', () => {
     const sizes = Array.from({ length: 50 }, () => 1_000);
     expect(batchCount(sizes, 0, 8_192, 0.4)).toBe(20); // 20 × 1,000 × 0.4 = 8,000 ≤ 8,192
+    expect(batchCount(sizes, 15, 8_192, 0.4)).toBe(20); // 15 left (6 KB gzip) will make a batch of their own
     expect(batchCount(sizes, 45, 8_192, 0.4)).toBe(5); // the rest
     expect(batchCount([100_000, 10], 0, 8_192, 0.4)).toBe(1); // one huge item still goes
     expect(batchCount(sizes, 50, 8_192, 0.4)).toBe(0);
+  });
+
+  it('takes a small tail along rather than send it alone behind a big batch', () => {
+    const sizes = Array.from({ length: 24 }, () => 1_000);
+    // 20 fit 8 KB; the 4 left (1.6 KB gzip, under half the target) ride along: 9.6 KB ≤ 16 KB.
+    expect(batchCount(sizes, 0, 8_192, 0.4)).toBe(24);
+    // Not past the largest batch: at 16 KB the tail stays apart.
+    const big = Array.from({ length: 44 }, () => 1_000);
+    expect(batchCount(big, 0, 16_384, 0.4)).toBe(40);
   });
 
   it('never exceeds the item cap (413 halving lowers it)', () => {

@@ -66,6 +66,11 @@ export function batchCount(sizes: readonly number[], start: number, targetBytes:
     raw += sizes[end]!;
     end++;
   }
+  // A small tail rides along instead of following alone: a small batch sent right behind a big
+  // one is the one that overtakes it on the way (and is then refused and resent).
+  let rest = 0;
+  for (let i = end; i < sizes.length; i++) rest += sizes[i]!;
+  if (end < sizes.length && rest * ratio < targetBytes / 2 && (raw + rest) * ratio <= MAX_BATCH_BYTES && sizes.length - start <= maxItems) return sizes.length - start;
   return end - start;
 }
 
