@@ -18,7 +18,7 @@ ones. Through it:
   reset; then a fresh PouchDB database replicates them back;
 * the village run seeds a village of 50 households, 200 members, 3,000 past (closed) dossiers
   and 20 open ones, then a fresh device of another volunteer of that village pulls it through
-  the proxy: the lean view (docs/protocol.md §5.2, what the PWA asks for), then the full view.
+  the proxy: the lean view (docs/protocol.md §5, what the PWA asks for), then the full view.
 
 Prints, per run (no outage; a 5 s outage every 20 s): time, bytes up and down per dossier
 (bytes that crossed the proxy: HTTP headers and bodies, also the ones lost in an outage),
@@ -230,6 +230,7 @@ class Answer:
     status: int
     headers: dict[str, str]
     body: bytes
+    wire: int = 0  # body bytes as they crossed the link (compressed)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -276,9 +277,10 @@ class Http1:
                 body = await self.reader.readexactly(int(headers.get("content-length", "0")))
         except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
             raise LinkClosed(str(exc)) from exc
+        wire = len(body)
         if headers.get("content-encoding") == "gzip":
             body = gzip.decompress(body)
-        return Answer(int(status_line.split()[1]), headers, body)
+        return Answer(int(status_line.split()[1]), headers, body, wire)
 
     def close(self) -> None:
         self.writer.transport.abort()
@@ -421,11 +423,26 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
     return stats
 
 
+PULL_LIMIT, PULL_LIMIT_CATCH_UP, PAGE_BYTES = 200, 1000, 64 * 1024
+
+
+def next_page_limit(wire_bytes: int, changes: int, seconds: float) -> int:
+    """The PWA's rule (pwa/src/net/pull.ts nextPageLimit): the most after a page under a
+    second; else about 64 KB at the bytes per change seen, between 200 and 1,000."""
+    if seconds < 1.0:
+        return PULL_LIMIT_CATCH_UP
+    if not changes or not wire_bytes:
+        return PULL_LIMIT
+    return max(PULL_LIMIT, min(PULL_LIMIT_CATCH_UP, PAGE_BYTES * changes // wire_bytes))
+
+
 async def first_pull(port: int, username: str, password: str, view: str = "lean"
                      ) -> dict[str, int]:
-    """A fresh device: log in, then pull every page (the lean view unless told); after a reset
-    it resumes from the last cursor it stored (a page is applied, then its cursor kept)."""
+    """A fresh device: log in, then pull every page (the lean view unless told) sized like the
+    PWA's; after a reset it resumes from the last cursor it stored (a page is applied, then its
+    cursor kept)."""
     changes = pages = closed = 0
+    limit = PULL_LIMIT
     token: str | None = None
     cursor: str | None = None
     while True:
@@ -437,10 +454,15 @@ async def first_pull(port: int, username: str, password: str, view: str = "lean"
                 token = (await conn.receive()).json()["token"]
             auth = {"Authorization": f"Bearer {token}"}
             while True:
-                target = (f"/api/sync/pull?limit=1000&view={view}"
+                target = (f"/api/sync/pull?limit={limit}&view={view}"
                           + (f"&cursor={cursor}" if cursor else ""))
+                asked = asyncio.get_running_loop().time()
                 conn.send("GET", target, auth)
-                page = (await conn.receive()).json()
+                answer = await conn.receive()
+                page = answer.json()
+                limit = next_page_limit(answer.wire, len(page["changes"])
+                                        + len(page.get("closed", [])),
+                                        asyncio.get_running_loop().time() - asked)
                 pages += 1
                 changes += len(page["changes"])
                 closed += len(page.get("closed", []))

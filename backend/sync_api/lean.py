@@ -1,5 +1,5 @@
-"""The lean view of a pull (docs/protocol.md §5.2): what a volunteer's phone needs, not the
-whole history of the village.
+"""The lean view of a pull (docs/protocol.md §5, "The lean view"): what a volunteer's phone
+needs, not the whole history of the village.
 
 A dossier that is closed now (a terminal state of sync/states.py) and that the caller did not
 prepare travels as one short row of `closed`, read from the dossier row itself, instead of a
@@ -7,7 +7,8 @@ full change: its form data, components and dates are what made a village's first
 and the phone only lists it. Its older versions are not sent at all (the change row of its
 current version comes later in the log and brings the row), and they do not count toward the
 page's limit, so a village with thousands of past dossiers needs few pages (each one is a round
-trip on EDGE). The whole dossier comes from `GET /api/sync/dossiers/{id}` when the volunteer
+trip on EDGE); a closed row counts as a quarter of a change toward the limit (it is a tenth of
+the bytes). The whole dossier comes from `GET /api/sync/dossiers/{id}` when the volunteer
 opens it. Open dossiers, the caller's own dossiers and every other entity travel whole, as in
 the full view.
 """
@@ -28,14 +29,16 @@ from backend.lib.errors import not_found
 from backend.sync_api.entities import latest_version
 from sync.states import TERMINAL
 
-# Position of each value in a `closed` row; the order is part of the wire (protocol.md §5.2).
+# Position of each value in a `closed` row; the order is part of the wire (docs/protocol.md §5).
 CLOSED_COLUMNS = ("id", "version", "household_id", "procedure_code", "status", "outcome",
                   "received_on")
 
 
 # Change-log rows one lean page may scan, per change it may hold: superseded versions of closed
 # dossiers are skipped without counting, but a page must stay one bounded query.
-SCAN_FACTOR = 4
+SCAN_FACTOR = 10
+# A closed row weighs this much of a change toward `limit`.
+CLOSED_WEIGHT = 0.25
 
 
 # The dossier columns a lean page reads (never the sealed form: decrypting it is the cost saved).
@@ -61,10 +64,10 @@ def lean_page(session: Session, principal: Principal, after: int, limit: int,
     scanned = list(session.exec(stmt).all())
     # Walk until `limit` changes would be sent; skipped rows cost nothing.
     kept: list[tuple[SyncChange, Any, bool]] = []  # (change, dossier columns, as a row?)
-    last, count, more = after, 0, len(scanned) > limit * SCAN_FACTOR
+    last, count, more = after, 0.0, len(scanned) > limit * SCAN_FACTOR
     for row in scanned[:limit * SCAN_FACTOR]:
         c, d = row[0], (row if row.id is not None else None)
-        if count == limit:
+        if count >= limit:
             more = True
             break
         last = int(c.seq or 0)
@@ -73,7 +76,7 @@ def lean_page(session: Session, principal: Principal, after: int, limit: int,
         if closed_now and d is not None and c.version < d.version:
             continue
         kept.append((c, d, closed_now))
-        count += 1
+        count += CLOSED_WEIGHT if closed_now else 1
     latest = {(c.entity, c.entity_id): i for i, (c, _, _) in enumerate(kept)}
     kept = [k for i, k in enumerate(kept) if latest[(k[0].entity, k[0].entity_id)] == i]
     wanted = [(c.entity, c.entity_id, c.version) for c, _, as_row in kept if not as_row]

@@ -104,7 +104,7 @@ class SyncController(Controller):
 
     @get("/dossiers/{dossier_id:str}", sync_to_thread=True,
          description="One dossier whole, as a pull change, for a phone that holds only its "
-                     "closed row from a lean pull (docs/protocol.md §5.2).")
+                     "closed row from a lean pull (docs/protocol.md §5, lean view).")
     def dossier(self, dossier_id: str, db: Session, principal: Principal) -> dict[str, Any]:
         return lean.whole_dossier(db, principal, dossier_id)
 

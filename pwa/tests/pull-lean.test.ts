@@ -76,3 +76,14 @@ describe('lean pull', () => {
     expect(pullEta(30_000, 100, undefined, 1_000)).toBeNull();
   });
 });
+
+describe('page sizes on a slow link', () => {
+  it('about 64 KB per page at the bytes per change seen, between 200 and 1,000', async () => {
+    const { nextPageLimit, PAGE_BYTES, PULL_LIMIT, PULL_LIMIT_CATCH_UP } = await import('../src/net/pull');
+    expect(nextPageLimit(14_000, 200, 3_000, false)).toBe(Math.floor(PAGE_BYTES / 70)); // lean: 936
+    expect(nextPageLimit(80_000, 200, 3_000, false)).toBe(PULL_LIMIT); // whole dossiers: stay small
+    expect(nextPageLimit(2_000, 200, 3_000, false)).toBe(PULL_LIMIT_CATCH_UP); // tiny changes: the most
+    expect(nextPageLimit(80_000, 200, 500, false)).toBe(PULL_LIMIT_CATCH_UP); // a fast link
+    expect(nextPageLimit(14_000, 200, 500, true)).toBe(PULL_LIMIT); // a big page failed before
+  });
+});

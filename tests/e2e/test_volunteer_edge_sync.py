@@ -1,7 +1,7 @@
 """A volunteer works offline, then syncs over an EDGE-like link: the push is pipelined (more
 than one batch on its way at once) in batches sized by the measured throughput, every edit
 reaches the server exactly once and in order, and the pull asks for the lean view
-(docs/protocol.md §5.2, §12). The page is never reloaded after the login."""
+(docs/protocol.md §5, lean view, §12). The page is never reloaded after the login."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The lean pull (docs/protocol.md §5.2): closed dossiers the caller did not prepare come as one
-short row, open and own dossiers whole, and a closed one can be fetched whole on demand."""
+"""The lean pull (docs/protocol.md §5, lean view): closed dossiers the caller did not prepare
+come as one short row, open and own dossiers whole, and a closed one can be fetched whole on
+demand."""
 
 from __future__ import annotations
 

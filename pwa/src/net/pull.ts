@@ -25,6 +25,22 @@ export const PULL_LIMIT_CATCH_UP = 1000;
  * small, so a dropped connection loses little.
  */
 export const FAST_PAGE_MS = 1_000;
+/** What a page should weigh on a slow link: an outage loses at most this much (as a push). */
+export const PAGE_BYTES = 64 * 1024;
+
+/**
+ * The next page's limit: the largest after a fast page; on a slow link, about PAGE_BYTES at the
+ * bytes per change of the last page (a lean page of households, members and closed rows is ~70 B
+ * per change, so ~900 changes; whole dossiers are ~400 B, so the small page); never more than
+ * PULL_LIMIT once a big page failed.
+ */
+export function nextPageLimit(bytes: number, changes: number, ms: number, failedBefore: boolean): number {
+  if (failedBefore) return PULL_LIMIT;
+  if (ms < FAST_PAGE_MS) return PULL_LIMIT_CATCH_UP;
+  if (changes === 0 || bytes === 0) return PULL_LIMIT;
+  return Math.max(PULL_LIMIT, Math.min(PULL_LIMIT_CATCH_UP, Math.floor(PAGE_BYTES / (bytes / changes))));
+}
+
 /**
  * Set when a catch-up page failed (timeout, dropped link): later pulls of this app session keep to
  * PULL_LIMIT, so a link that cannot carry big pages is never retried into the same failure.
@@ -33,7 +49,7 @@ let catchUpFailed = false;
 const MAX_PAGES = 500;
 
 /**
- * The lean view (docs/protocol.md §5.2): closed dossiers prepared by someone else come as one row
+ * The lean view (docs/protocol.md §5, lean view): closed dossiers prepared by someone else come as one row
  * each (`closed`), fetched whole when opened (dossier-fetch.ts); `remaining` counts the change rows
  * still to come, for the estimate shown while a first pull runs.
  */
@@ -126,8 +142,7 @@ export async function pullAll(d: LangsoDB = db(), onProgress?: (p: PullProgress)
     const { body, ms, bytes } = await next;
     if (typeof body.cursor !== 'string' || !Array.isArray(body.changes)) throw new Error('malformed pull answer');
     const closed = Array.isArray(body.closed) ? body.closed.map(closedChange) : [];
-    // Grow only after a fast page; any slow page (of either size) goes back to small ones.
-    const limit = !catchUpFailed && ms < FAST_PAGE_MS ? PULL_LIMIT_CATCH_UP : PULL_LIMIT;
+    const limit = nextPageLimit(bytes, body.changes.length + closed.length, ms, catchUpFailed);
     if (body.more) {
       next = fetchPage(body.cursor, limit, d);
       next.catch(() => undefined); // observed below, or abandoned if this page fails to apply

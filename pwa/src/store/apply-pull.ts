@@ -33,7 +33,7 @@ export interface PullChange {
   data: Record<string, unknown> | null;
   deleted?: boolean;
   /**
-   * A closed dossier of the lean view (docs/protocol.md §5.2): `data` holds only household,
+   * A closed dossier of the lean view (docs/protocol.md §5, lean view): `data` holds only household,
    * procedure, status, outcome and received date; the form stays as it was on the phone (usually
    * absent) until the dossier is fetched whole (src/net/dossier-fetch.ts).
    */
