@@ -511,7 +511,20 @@ class Side:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-async def ours(base: str, dossiers: int, outages: bool, protocol: int) -> Side:
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process so far (Linux /proc), 0 when unknown: on a shared machine
+    the server's CPU, not the wall time, says how much of a run was the server's own work."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def ours(base: str, dossiers: int, outages: bool, protocol: int,
+               server_pid: int | None = None) -> Side:
     http = httpx.Client(base_url=base, timeout=120)
     dev = SimDevice(http, login(http, "vol_a1"))
     dev.enrol(user_id("vol_a1"))
@@ -530,12 +543,13 @@ async def ours(base: str, dossiers: int, outages: bool, protocol: int) -> Side:
     upstream = int(base.rsplit(":", 1)[1])
     proxy = EdgeProxy(upstream, outages)
     await proxy.start()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds(server_pid)
     stats = await push_pipelined(proxy.port, dev.headers, dev.device_id, dev.outbox, prev0,
                                  protocol, WORLD.commune_a, keys)
     side = Side(time.perf_counter() - t0, proxy.up.bytes, proxy.down.bytes, proxy.connections,
                 proxy.resets, extra={"requests": stats.requests, "reconnects": stats.reconnects,
-                                     "push_body_bytes": stats.bytes_sent})
+                                     "push_body_bytes": stats.bytes_sent,
+                                     "server_cpu_s": round(cpu_seconds(server_pid) - cpu0, 1)})
     up0, down0 = proxy.up.bytes, proxy.down.bytes
     t1 = time.perf_counter()
     pulled = await first_pull(proxy.port, "vol_a1", PASSWORD)
@@ -604,7 +618,8 @@ def add_newcomer(url: str) -> None:
     engine.dispose()
 
 
-async def village_pull(base: str, closed: int, open_: int) -> list[dict[str, Any]]:
+async def village_pull(base: str, closed: int, open_: int, server_pid: int | None = None
+                       ) -> list[dict[str, Any]]:
     """Seed the village, then a fresh device of the newcomer pulls it through the EDGE proxy:
     the lean view (what the PWA asks for), then the full view for comparison."""
     t0 = time.perf_counter()
@@ -614,13 +629,14 @@ async def village_pull(base: str, closed: int, open_: int) -> list[dict[str, Any
     for view in ("lean", "full"):
         proxy = EdgeProxy(int(base.rsplit(":", 1)[1]), False)
         await proxy.start()
-        t1 = time.perf_counter()
+        t1, cpu0 = time.perf_counter(), cpu_seconds(server_pid)
         pulled = await first_pull(proxy.port, NEWCOMER, PASSWORD, view)
         rows.append({"run": "village", "view": view, **seeded,
                      "seconds": round(time.perf_counter() - t1, 1),
                      "down_B": proxy.down.bytes, "up_B": proxy.up.bytes,
                      "connections": proxy.connections, "pages": pulled["pages"],
                      "rows": pulled["changes"], "closed_rows": pulled["closed"],
+                     "server_cpu_s": round(cpu_seconds(server_pid) - cpu0, 1),
                      "seed_s": round(seed_s, 1)})
         await proxy.close()
     return rows
@@ -723,7 +739,7 @@ async def main_async(args: argparse.Namespace) -> int:
                 proc, base = our_server(tmp)
                 try:
                     add_newcomer(f"sqlite:///{tmp}/edge.sqlite3")
-                    for row in await village_pull(base, args.closed, args.open):
+                    for row in await village_pull(base, args.closed, args.open, proc.pid):
                         print(json.dumps(row, ensure_ascii=False), flush=True)
                 finally:
                     proc.terminate()
@@ -733,7 +749,7 @@ async def main_async(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             proc, base = our_server(tmp)
             try:
-                mine = await ours(base, args.dossiers, outages, args.protocol)
+                mine = await ours(base, args.dossiers, outages, args.protocol, proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(10)
