@@ -441,7 +441,9 @@ async def first_pull(port: int, username: str, password: str, view: str = "lean"
     """A fresh device: log in, then pull every page (the lean view unless told) sized like the
     PWA's; after a reset it resumes from the last cursor it stored (a page is applied, then its
     cursor kept)."""
-    changes = pages = closed = 0
+    pages = 0
+    seen: set[tuple[str, str]] = set()  # distinct records received (a replica's size)
+    closed: set[str] = set()
     limit = PULL_LIMIT
     token: str | None = None
     cursor: str | None = None
@@ -464,11 +466,13 @@ async def first_pull(port: int, username: str, password: str, view: str = "lean"
                                         + len(page.get("closed", [])),
                                         asyncio.get_running_loop().time() - asked)
                 pages += 1
-                changes += len(page["changes"])
-                closed += len(page.get("closed", []))
+                seen.update((c["entity"], c["id"]) for c in page["changes"])
+                rows = page.get("closed", [])
+                seen.update(("dossier", r[0]) for r in rows)
+                closed |= {r[0] for r in rows}
                 cursor = page["cursor"]
                 if not page["more"]:
-                    return {"changes": changes + closed, "pages": pages, "closed": closed}
+                    return {"changes": len(seen), "pages": pages, "closed": len(closed)}
         except LinkClosed:
             await asyncio.sleep(0.25)
         finally:
