@@ -135,3 +135,33 @@ def test_lean_pages_follow_the_cursor_without_loss(make_device: Any, client: Any
     got = {c["id"] for c in body["changes"] if c["entity"] in ("household", "dossier")}
     got |= {r[0] for r in body["closed"]}
     assert got == made and body["pages"] > 3
+
+
+def test_closed_rows_weigh_a_quarter_and_superseded_versions_nothing(
+        make_device: Any, client: Any, as_user: Any) -> None:
+    dev = make_device("vol_a1")
+    hid, head = new_uuid(), new_uuid()
+    dev.mutate("household", hid, "create", household_fields(WORLD.village_a1))
+    dev.mutate("member", head, "create", member_fields(hid))
+    closed = [new_uuid() for _ in range(3)]
+    for did in closed:
+        dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
+                                              "applicant_member_id": head})
+        dev.mutate("dossier", did, "transition", {"action": "withdraw"}, base=1)
+    assert dev.push().status_code == 200
+    # limit=1: a whole change fills a page; the three closed dossiers (six change rows, three of
+    # them superseded) fit in one page at a quarter each.
+    pages = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 1, "view": "lean"}
+        if cursor:
+            params["cursor"] = cursor
+        body = client.get("/api/sync/pull", params=params, headers=as_user("officer_a")).json()
+        pages.append(([c["id"] for c in body["changes"]], [r[0] for r in body["closed"]]))
+        cursor = body["cursor"]
+        if not body["more"]:
+            break
+    assert all(len(whole) <= 1 for whole, _ in pages)
+    assert [rows for _, rows in pages if rows] == [closed]
+    assert not set(closed) & {i for whole, _ in pages for i in whole}
