@@ -15,14 +15,17 @@ ones. Through it:
   (replays are answered from the stored results); then a fresh device logs in and pulls;
 * PouchDB (pouchdb-node, installed with npm into a scratch directory) replicates the same
   dossiers, two revisions each, to `pouchdb-server --in-memory`, restarted at once after a
-  reset; then a fresh PouchDB database replicates them back.
+  reset; then a fresh PouchDB database replicates them back;
+* the village run seeds a village of 50 households, 200 members, 3,000 past (closed) dossiers
+  and 20 open ones, then a fresh device of another volunteer of that village pulls it through
+  the proxy: the lean view (docs/protocol.md §5, what the PWA asks for), then the full view.
 
 Prints, per run (no outage; a 5 s outage every 20 s): time, bytes up and down per dossier
 (bytes that crossed the proxy: HTTP headers and bodies, also the ones lost in an outage),
 connections, and the re-sent share (extra bytes up compared with the no-outage run).
 
-    .venv/bin/python bench/edge_link.py [--dossiers 1000] [--runs clean,outage] [--no-pouch]
-        [--protocol 2]
+    .venv/bin/python bench/edge_link.py [--dossiers 1000] [--runs clean,outage,village]
+        [--no-pouch] [--protocol 2] [--closed 3000] [--open 20]
 """
 
 from __future__ import annotations
@@ -46,13 +49,19 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+# The world is built in this process and served by a child: one master key for both (else the
+# server finds the data keys wrapped by a key generated here and refuses to start).
+os.environ.setdefault("LANGSO_PII_KEY", os.urandom(32).hex())
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from sqlmodel import Session  # noqa: E402
 from sync_throughput import free_port, login, start_server  # noqa: E402
 
+from backend.accounts.service import create_user  # noqa: E402
 from backend.db.engine import make_engine  # noqa: E402
 from backend.db.migrate import upgrade  # noqa: E402
+from backend.lib.clock import utcnow  # noqa: E402
 from sync.signatures import verify  # noqa: E402
 from sync.wire import compact_payload, receipt_record  # noqa: E402
 from tests.support.device import (  # noqa: E402
@@ -72,6 +81,7 @@ RTT = 0.840
 OUTAGE_EVERY = 20.0
 OUTAGE_LENGTH = 5.0
 IN_FLIGHT_MAX = 64 * 1024
+MIN_BATCH = 8 * 1024
 SCRATCH = Path(os.environ.get("LANGSO_EDGE_SCRATCH", Path(tempfile.gettempdir()) / "langso-edge"))
 
 
@@ -220,6 +230,7 @@ class Answer:
     status: int
     headers: dict[str, str]
     body: bytes
+    wire: int = 0  # body bytes as they crossed the link (compressed)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -266,9 +277,10 @@ class Http1:
                 body = await self.reader.readexactly(int(headers.get("content-length", "0")))
         except (asyncio.IncompleteReadError, ConnectionError, OSError) as exc:
             raise LinkClosed(str(exc)) from exc
+        wire = len(body)
         if headers.get("content-encoding") == "gzip":
             body = gzip.decompress(body)
-        return Answer(int(status_line.split()[1]), headers, body)
+        return Answer(int(status_line.split()[1]), headers, body, wire)
 
     def close(self) -> None:
         self.writer.transport.abort()
@@ -346,8 +358,10 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
             answered = False
         try:
             # About 0.64 s of link per batch, so that four batches — enough to cover the
-            # round trip and the server's work — stay within IN_FLIGHT_MAX.
-            target = min(IN_FLIGHT_MAX / 4, max(4_096.0, rate * 0.64))
+            # round trip and the server's work — stay within IN_FLIGHT_MAX; at least 8 KB so a
+            # slow answer under server load does not shrink batches into round trips (the same
+            # numbers as the PWA, pwa/src/net/batch-size.ts).
+            target = min(IN_FLIGHT_MAX / 4, max(MIN_BATCH, rate * 0.64))
             # A new connection carries one batch until it has answered: after a reset, probe
             # the link before filling it again.
             window = IN_FLIGHT_MAX if answered else 1
@@ -359,6 +373,11 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
                         (raw + sizes[end]) * ratio <= target or end == next_index):
                     raw += sizes[end]
                     end += 1
+                rest = sum(sizes[end:])
+                if (end < len(outbox) and rest * ratio < target / 2
+                        and (raw + rest) * ratio <= IN_FLIGHT_MAX / 4
+                        and len(outbox) - next_index <= 500):
+                    end = len(outbox)  # a small tail rides along (batch-size.ts)
                 body_raw = json.dumps(envelope(next_index, end), separators=(",", ":"),
                                       ensure_ascii=False).encode()
                 body = gzip.compress(body_raw, 9)
@@ -404,10 +423,28 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
     return stats
 
 
-async def first_pull(port: int, username: str, password: str) -> dict[str, int]:
-    """A fresh device: log in, then pull every page; after a reset it resumes from the last
-    cursor it stored (a page is applied, then its cursor kept)."""
-    changes = pages = 0
+PULL_LIMIT, PULL_LIMIT_CATCH_UP, PAGE_BYTES = 200, 1000, 64 * 1024
+
+
+def next_page_limit(wire_bytes: int, changes: int, seconds: float) -> int:
+    """The PWA's rule (pwa/src/net/pull.ts nextPageLimit): the most after a page under a
+    second; else about 64 KB at the bytes per change seen, between 200 and 1,000."""
+    if seconds < 1.0:
+        return PULL_LIMIT_CATCH_UP
+    if not changes or not wire_bytes:
+        return PULL_LIMIT
+    return max(PULL_LIMIT, min(PULL_LIMIT_CATCH_UP, PAGE_BYTES * changes // wire_bytes))
+
+
+async def first_pull(port: int, username: str, password: str, view: str = "lean"
+                     ) -> dict[str, int]:
+    """A fresh device: log in, then pull every page (the lean view unless told) sized like the
+    PWA's; after a reset it resumes from the last cursor it stored (a page is applied, then its
+    cursor kept)."""
+    pages = 0
+    seen: set[tuple[str, str]] = set()  # distinct records received (a replica's size)
+    closed: set[str] = set()
+    limit = PULL_LIMIT
     token: str | None = None
     cursor: str | None = None
     while True:
@@ -419,14 +456,23 @@ async def first_pull(port: int, username: str, password: str) -> dict[str, int]:
                 token = (await conn.receive()).json()["token"]
             auth = {"Authorization": f"Bearer {token}"}
             while True:
-                target = "/api/sync/pull?limit=1000" + (f"&cursor={cursor}" if cursor else "")
+                target = (f"/api/sync/pull?limit={limit}&view={view}"
+                          + (f"&cursor={cursor}" if cursor else ""))
+                asked = asyncio.get_running_loop().time()
                 conn.send("GET", target, auth)
-                page = (await conn.receive()).json()
+                answer = await conn.receive()
+                page = answer.json()
+                limit = next_page_limit(answer.wire, len(page["changes"])
+                                        + len(page.get("closed", [])),
+                                        asyncio.get_running_loop().time() - asked)
                 pages += 1
-                changes += len(page["changes"])
+                seen.update((c["entity"], c["id"]) for c in page["changes"])
+                rows = page.get("closed", [])
+                seen.update(("dossier", r[0]) for r in rows)
+                closed |= {r[0] for r in rows}
                 cursor = page["cursor"]
                 if not page["more"]:
-                    return {"changes": changes, "pages": pages}
+                    return {"changes": len(seen), "pages": pages, "closed": len(closed)}
         except LinkClosed:
             await asyncio.sleep(0.25)
         finally:
@@ -469,7 +515,20 @@ class Side:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-async def ours(base: str, dossiers: int, outages: bool, protocol: int) -> Side:
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process so far (Linux /proc), 0 when unknown: on a shared machine
+    the server's CPU, not the wall time, says how much of a run was the server's own work."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def ours(base: str, dossiers: int, outages: bool, protocol: int,
+               server_pid: int | None = None) -> Side:
     http = httpx.Client(base_url=base, timeout=120)
     dev = SimDevice(http, login(http, "vol_a1"))
     dev.enrol(user_id("vol_a1"))
@@ -488,12 +547,13 @@ async def ours(base: str, dossiers: int, outages: bool, protocol: int) -> Side:
     upstream = int(base.rsplit(":", 1)[1])
     proxy = EdgeProxy(upstream, outages)
     await proxy.start()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds(server_pid)
     stats = await push_pipelined(proxy.port, dev.headers, dev.device_id, dev.outbox, prev0,
                                  protocol, WORLD.commune_a, keys)
     side = Side(time.perf_counter() - t0, proxy.up.bytes, proxy.down.bytes, proxy.connections,
                 proxy.resets, extra={"requests": stats.requests, "reconnects": stats.reconnects,
-                                     "push_body_bytes": stats.bytes_sent})
+                                     "push_body_bytes": stats.bytes_sent,
+                                     "server_cpu_s": round(cpu_seconds(server_pid) - cpu0, 1)})
     up0, down0 = proxy.up.bytes, proxy.down.bytes
     t1 = time.perf_counter()
     pulled = await first_pull(proxy.port, "vol_a1", PASSWORD)
@@ -504,6 +564,86 @@ async def ours(base: str, dossiers: int, outages: bool, protocol: int) -> Side:
     await proxy.close()
     http.close()
     return side
+
+
+# --- a village's first pull --------------------------------------------------------------------
+
+VILLAGE_HOUSEHOLDS = 50
+VILLAGE_MEMBERS_EACH = 4
+NEWCOMER = "vol_a1_moi"
+
+
+def seed_village(base: str, closed: int, open_: int) -> dict[str, int]:
+    """The village of issue 13 through the real protocol (no proxy): households and members,
+    `closed` past dossiers (full birth form and signed submission, then withdrawn: a terminal
+    state) and `open_` open ones, all prepared by vol_a1."""
+    http = httpx.Client(base_url=base, timeout=300)
+    dev = SimDevice(http, login(http, "vol_a1"))
+    dev.enrol(user_id("vol_a1"))
+    members: list[str] = []
+    for h in range(VILLAGE_HOUSEHOLDS):
+        hid = new_uuid()
+        dev.mutate("household", hid, "create", household_fields(WORLD.village_a1))
+        for k in range(VILLAGE_MEMBERS_EACH):
+            mid = new_uuid()
+            sex = "male" if k % 2 == 0 else "female"
+            name = f"{SURNAMES[h % 8]} {'A' if sex == 'male' else 'Thị'} {GIVEN[(h + k) % 12]}"
+            dev.mutate("member", mid, "create",
+                       member_fields(hid, name, "chu_ho" if k == 0 else "con", 1960 + (h + 7 * k) % 60,
+                                     sex))
+            members.append(mid)
+    for i in range(closed + open_):
+        did = new_uuid()
+        create, sub = dossier_content(i, members[i % len(members)])
+        dev.mutate("dossier", did, "create", create)
+        dev.mutate("dossier", did, "submit", sub, base=1)
+        if i < closed:
+            dev.mutate("dossier", did, "transition", {"action": "withdraw"}, base=2)
+    while dev.outbox:
+        r = dev.push(500)
+        if r.status_code != 200:
+            raise SystemExit(f"seeding refused: {r.status_code} {r.text[:300]}")
+        bad = [x for x in r.json()["results"] if x["status"] not in ("applied", "merged")]
+        if bad:
+            raise SystemExit(f"seeding item refused: {bad[0]}")
+    http.close()
+    return {"households": VILLAGE_HOUSEHOLDS, "members": len(members), "closed": closed,
+            "open": open_}
+
+
+def add_newcomer(url: str) -> None:
+    """A second volunteer of village A1: a fresh device that prepared none of the dossiers."""
+    engine = make_engine(url)
+    with Session(engine) as s:
+        create_user(s, username=NEWCOMER, password=PASSWORD, full_name="Tình nguyện viên mới",
+                    role="volunteer", commune_id=WORLD.commune_a, village_codes=["A1"],
+                    now=utcnow(), enforce_policy=False)
+        s.commit()
+    engine.dispose()
+
+
+async def village_pull(base: str, closed: int, open_: int, server_pid: int | None = None
+                       ) -> list[dict[str, Any]]:
+    """Seed the village, then a fresh device of the newcomer pulls it through the EDGE proxy:
+    the lean view (what the PWA asks for), then the full view for comparison."""
+    t0 = time.perf_counter()
+    seeded = seed_village(base, closed, open_)
+    seed_s = time.perf_counter() - t0
+    rows = []
+    for view in ("lean", "full"):
+        proxy = EdgeProxy(int(base.rsplit(":", 1)[1]), False)
+        await proxy.start()
+        t1, cpu0 = time.perf_counter(), cpu_seconds(server_pid)
+        pulled = await first_pull(proxy.port, NEWCOMER, PASSWORD, view)
+        rows.append({"run": "village", "view": view, **seeded,
+                     "seconds": round(time.perf_counter() - t1, 1),
+                     "down_B": proxy.down.bytes, "up_B": proxy.up.bytes,
+                     "connections": proxy.connections, "pages": pulled["pages"],
+                     "rows": pulled["changes"], "closed_rows": pulled["closed"],
+                     "server_cpu_s": round(cpu_seconds(server_pid) - cpu0, 1),
+                     "seed_s": round(seed_s, 1)})
+        await proxy.close()
+    return rows
 
 
 def pouch_modules() -> Path:
@@ -598,11 +738,22 @@ async def main_async(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     clean_up: dict[str, int] = {}
     for label in args.runs.split(","):
+        if label == "village":
+            with tempfile.TemporaryDirectory() as tmp:
+                proc, base = our_server(tmp)
+                try:
+                    add_newcomer(f"sqlite:///{tmp}/edge.sqlite3")
+                    for row in await village_pull(base, args.closed, args.open, proc.pid):
+                        print(json.dumps(row, ensure_ascii=False), flush=True)
+                finally:
+                    proc.terminate()
+                    proc.wait(10)
+            continue
         outages = label == "outage"
         with tempfile.TemporaryDirectory() as tmp:
             proc, base = our_server(tmp)
             try:
-                mine = await ours(base, args.dossiers, outages, args.protocol)
+                mine = await ours(base, args.dossiers, outages, args.protocol, proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(10)
@@ -629,8 +780,12 @@ async def main_async(args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=1000)
-    parser.add_argument("--runs", default="clean,outage",
-                        help="comma-separated: clean (no outage), outage (5 s every 20 s)")
+    parser.add_argument("--runs", default="clean,outage,village",
+                        help="comma-separated: clean (no outage), outage (5 s every 20 s), "
+                             "village (a fresh device's first pull of a village)")
+    parser.add_argument("--closed", type=int, default=3000,
+                        help="village run: past (closed) dossiers")
+    parser.add_argument("--open", type=int, default=20, help="village run: open dossiers")
     parser.add_argument("--no-pouch", action="store_true", help="measure Làng Số only")
     parser.add_argument("--protocol", type=int, choices=(1, 2), default=2)
     args = parser.parse_args()

@@ -25,6 +25,7 @@ from backend.changelog.changes import backfill, wait_for_writers
 from backend.db.models import EntityVersion, SyncChange, SyncMeta
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
+from backend.sync_api.lean import lean_page
 from sync.canonical import canonical_bytes
 from sync.signatures import b64u_decode, b64u_encode
 
@@ -34,8 +35,14 @@ DEFAULT_LIMIT = 200
 HORIZON_KEY = "pruned_through"
 
 
-def scope_fingerprint(principal: Principal) -> str:
+VIEWS = ("full", "lean")
+
+
+def scope_fingerprint(principal: Principal, view: str = "full") -> str:
     text = f"{principal.role}|{principal.commune_id}|{','.join(sorted(principal.village_ids))}"
+    if view != "full":
+        # A replica built from one view cannot continue in the other: switching resets.
+        text += f"|{view}|{principal.user_id}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -64,22 +71,14 @@ def _scoped(stmt: Any, principal: Principal) -> Any:
     return where_visible(stmt, principal, SyncChange)
 
 
-def pull(session: Session, principal: Principal, cursor: str | None, limit: int
-         ) -> dict[str, Any]:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise AppError("bad_limit", f"limit phải từ 1 đến {MAX_LIMIT}.",
-                       f"limit must be 1..{MAX_LIMIT}.", 400)
-    fp = scope_fingerprint(principal)
-    if principal.role == "admin":
-        # Every scope but the admin's lies in one commune, whose appends are ordered by its
-        # commune lock; across communes, wait for the appends in flight (changes.py).
-        wait_for_writers(session)
-    after, reset = 0, False
-    if cursor:
-        after, cursor_fp = decode_cursor(cursor)
-        top = session.exec(select(func.max(SyncChange.seq))).one() or 0
-        if cursor_fp != fp or after < horizon(session) or after > top:
-            after, reset = 0, True
+def check_view(view: str) -> None:
+    if view not in VIEWS:
+        raise AppError("bad_view", "view phải là full hoặc lean.", "view must be full or lean.",
+                       400)
+
+
+def _full_page(session: Session, principal: Principal, after: int, limit: int
+               ) -> tuple[list[dict[str, Any]], int, bool]:
     stmt = _scoped(
         select(SyncChange, EntityVersion.data).join(
             EntityVersion,
@@ -102,8 +101,40 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int
          "deleted": c.deleted}
         for i, (c, data) in enumerate(rows) if latest[(c.entity, c.entity_id)] == i
     ]
+    return changes, int(last or 0), more
+
+
+def pull(session: Session, principal: Principal, cursor: str | None, limit: int,
+         view: str = "full") -> dict[str, Any]:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise AppError("bad_limit", f"limit phải từ 1 đến {MAX_LIMIT}.",
+                       f"limit must be 1..{MAX_LIMIT}.", 400)
+    check_view(view)
+    lean = view == "lean"
+    fp = scope_fingerprint(principal, view)
+    if principal.role == "admin":
+        # Every scope but the admin's lies in one commune, whose appends are ordered by its
+        # commune lock; across communes, wait for the appends in flight (changes.py).
+        wait_for_writers(session)
+    after, reset = 0, False
+    if cursor:
+        after, cursor_fp = decode_cursor(cursor)
+        top = session.exec(select(func.max(SyncChange.seq))).one() or 0
+        if cursor_fp != fp or after < horizon(session) or after > top:
+            after, reset = 0, True
+    closed: list[list[Any]] = []
+    if lean:
+        changes, closed, last, more = lean_page(session, principal, after, limit, _scoped)
+    else:
+        changes, last, more = _full_page(session, principal, after, limit)
     body: dict[str, Any] = {"changes": changes, "cursor": encode_cursor(int(last or 0), fp),
                             "more": more}
+    if lean:
+        body["closed"] = closed
+        # How many change rows are still to come, so a phone can show an estimate.
+        body["remaining"] = int(session.exec(_scoped(
+            select(func.count()).select_from(SyncChange).where(col(SyncChange.seq) > last),
+            principal)).one()) if more else 0
     if reset:
         body["reset"] = True
     return body
@@ -121,8 +152,8 @@ def prune(session: Session, now: datetime, retention_days: int = RETENTION_DAYS)
     }
     old = session.exec(select(SyncChange.seq, SyncChange.entity, SyncChange.entity_id)
                        .where(col(SyncChange.created_at) < cutoff)).all()
-    doomed = [seq for seq, entity, eid in old
-              if seq is not None and (top_seq := newest[(entity, eid)]) is not None and top_seq > seq]
+    doomed = [seq for seq, entity, eid in old if seq is not None
+              and (top_seq := newest[(entity, eid)]) is not None and top_seq > seq]
     if not doomed:
         return 0
     for i in range(0, len(doomed), 500):
@@ -139,9 +170,9 @@ def prune(session: Session, now: datetime, retention_days: int = RETENTION_DAYS)
 
 
 def pull_page(session: Session, principal: Principal, cursor: str | None, limit: int,
-              now: datetime) -> dict[str, Any]:
+              now: datetime, view: str = "full") -> dict[str, Any]:
     """GET /pull. A first pull (no cursor) first gives change rows to records written outside
     the services (CSV import, demo seed: changes.backfill), so a pull from zero sees them."""
     if not cursor:
         backfill(session, now)
-    return pull(session, principal, cursor, limit)
+    return pull(session, principal, cursor, limit, view)

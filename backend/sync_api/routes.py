@@ -19,8 +19,8 @@ from backend.lib.deps import Session
 from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize, check_page
 from backend.lib.wire import to_wire
+from backend.sync_api import lean, queries, review, service
 from backend.sync_api import pull as pull_service
-from backend.sync_api import queries, review, service
 from backend.sync_api.gzip_body import decode_body
 from backend.sync_api.schemas import (
     AmendmentOut,
@@ -34,6 +34,7 @@ from backend.sync_api.schemas import (
     MutationOut,
     MutationPage,
     PublicKeys,
+    PullChange,
     PullOut,
     PushOut,
     PushOutV2,
@@ -44,6 +45,7 @@ from backend.sync_api.schemas import (
 # bounds documented here; pull() refuses others with `bad_limit` before any query uses it
 PullLimit = Annotated[int, Parameter(schema_extra={"minimum": 1,
                                                   "maximum": pull_service.MAX_LIMIT})]
+PullView = Annotated[str, Parameter(schema_extra={"enum": list(pull_service.VIEWS)})]
 
 
 def conflict_out(c: SyncConflict) -> ConflictOut:
@@ -104,8 +106,17 @@ class SyncController(Controller):
 
     @get("/pull", sync_to_thread=True)
     def pull(self, db: Session, principal: Principal, cursor: str | None = None,
-             limit: PullLimit = pull_service.DEFAULT_LIMIT) -> PullOut:
-        return to_wire(pull_service.pull_page(db, principal, cursor, limit, utcnow()), PullOut)
+             limit: PullLimit = pull_service.DEFAULT_LIMIT, view: PullView = "full"
+             ) -> PullOut:
+        pull_service.check_view(view)
+        return to_wire(pull_service.pull_page(db, principal, cursor, limit, utcnow(), view),
+                       PullOut)
+
+    @get("/dossiers/{dossier_id:str}", sync_to_thread=True,
+         description="One dossier whole, as a pull change, for a phone that holds only its "
+                     "closed row from a lean pull (docs/protocol.md §5, lean view).")
+    def dossier(self, dossier_id: str, db: Session, principal: Principal) -> PullChange:
+        return to_wire(lean.whole_dossier(db, principal, dossier_id), PullChange)
 
     @get("/mutations", sync_to_thread=True, guards=[require_roles("officer", "admin")])
     def mutations(self, db: Session, principal: Principal, entity_id: str, page: Page = 1,

@@ -175,11 +175,18 @@ class PullChange(msgspec.Struct):
     deleted: bool
 
 
+# A closed dossier in a lean pull: [id, version, household_id, procedure_code, status,
+# outcome, received_on] (docs/protocol.md §5, the lean view).
+ClosedRow = tuple[str, int, str | None, str | None, str | None, str | None, str | None]
+
+
 class PullOut(Out):
     changes: list[PullChange]
     cursor: str
     more: bool
     reset: bool | UnsetType = UNSET
+    closed: list[ClosedRow] | UnsetType = UNSET  # view=lean only
+    remaining: int | UnsetType = UNSET  # view=lean only: change rows still to come
 
 
 class MutationPage(msgspec.Struct):

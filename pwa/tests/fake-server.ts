@@ -109,6 +109,7 @@ export class FakeServer {
   communeKeyId = '';
   /** Forge receipts: sign with this key instead (invalid signature for the published key). */
   forgeReceipts = false;
+  private pushQueue: Promise<unknown> = Promise.resolve();
 
   static async create(): Promise<FakeServer> {
     const s = new FakeServer();
@@ -133,7 +134,14 @@ export class FakeServer {
     }
     if (path === '/api/auth/logout') return json(null, 204);
     if (path === '/api/devices' && method === 'POST') return this.enrol(await bodyBytes(init));
-    if (path === '/api/sync/push' && method === 'POST') return this.push(await bodyBytes(init), headers);
+    if (path === '/api/sync/push' && method === 'POST') {
+      // Like the real server (device row lock / one writer), a device's pushes run one at a time,
+      // in the order they arrived.
+      const raw = await bodyBytes(init);
+      const run = this.pushQueue.then(() => this.push(raw, headers));
+      this.pushQueue = run.catch(() => undefined);
+      return run;
+    }
     if (path === '/api/sync/pull') return this.pull(url);
     if (path === '/api/sync/conflicts') return json({ items: this.conflicts.filter((c) => c.status === 'open'), total: this.conflicts.filter((c) => c.status === 'open').length, page: 1, page_size: 100 });
     const resolve = /^\/api\/sync\/conflicts\/([^/]+)\/resolve$/.exec(path);

@@ -16,22 +16,27 @@ afterEach(() => {
 
 const member = (i: number): string => `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`;
 
-async function seedMembers(count: number): Promise<void> {
+/** Text gzip cannot shrink much, so a batch holds few items and a push needs several batches. */
+const noise = (): string => Array.from(crypto.getRandomValues(new Uint8Array(200)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+async function seedMembers(count: number, bulky = false): Promise<void> {
   for (let i = 0; i < count; i++) {
     await w!.d.members.put({ id: member(i), household_id: HH, full_name: `Người ${i}`, relationship: 'con', search_key: `nguoi ${i}`, updated_at: '2026-01-01T00:00:00.000Z' });
-    await queueMutation({ entity: 'member', entity_id: member(i), op: 'create', base: 0, fields: { household_id: HH, full_name: `Người ${i}` } }, {}, w!.d);
+    const fields: Record<string, string> = { household_id: HH, full_name: `Người ${i}` };
+    if (bulky) fields['notes'] = noise();
+    await queueMutation({ entity: 'member', entity_id: member(i), op: 'create', base: 0, fields }, {}, w!.d);
   }
 }
 
 describe('push', () => {
-  it('sends pending mutations in order, gzip-compressed, compact (protocol 2), in batches of at most 100', async () => {
+  it('sends pending mutations in order, gzip-compressed, compact (protocol 2), in batches sized by bytes of at most 100', async () => {
     const { d, server } = w!;
     await seedMembers(150);
     const report = await pushPending(d);
-    expect(server.pushBodies).toEqual([
-      { gzip: true, count: 100, protocol: 2, compact: true },
-      { gzip: true, count: 50, protocol: 2, compact: true },
-    ]);
+    expect(server.pushBodies.length).toBeGreaterThan(1);
+    for (const body of server.pushBodies) expect(body).toMatchObject({ gzip: true, protocol: 2, compact: true });
+    expect(server.pushBodies.every((b) => b.count >= 1 && b.count <= 100)).toBe(true);
+    expect(server.pushBodies.reduce((a, b) => a + b.count, 0)).toBe(150); // each once: nothing overtook
     expect(report.acknowledged).toBe(150);
     expect(await d.outbox.where('state').equals('pending').count()).toBe(0);
     expect((await d.members.get(member(7)))).toMatchObject({ version: 1, pending: false });
@@ -87,8 +92,9 @@ describe('push', () => {
     };
     setTransport(resetting);
     const report = await pushPending(d);
+    // One run: the lost batch (and any sent behind it) went again at once, answered from the stored results.
     expect(report.acknowledged).toBe(150);
-    expect(pushes).toBe(3); // the lost batch was sent again at once and answered from the stored results
+    expect(pushes).toBeGreaterThanOrEqual(3);
     expect(server.stored.size).toBe(150);
     expect(await d.outbox.where('state').equals('pending').count()).toBe(0);
   });
@@ -162,6 +168,59 @@ describe('push', () => {
     expect(error.status).toBe(401);
     expect(await d.outbox.where('state').equals('pending').count()).toBe(1);
   });
+});
+
+describe('pipelined push', () => {
+  it('sends the next batch while the previous answer is awaited, and applies the answers in chain order', async () => {
+    const { d, server } = w!;
+    await seedMembers(150, true);
+    const original = server.fetch;
+    let open = 0;
+    let most = 0;
+    const slow: typeof fetch = async (input, init) => {
+      if (!String(input).includes('/api/sync/push')) return original(input, init);
+      open++;
+      most = Math.max(most, open);
+      try {
+        const response = await original(input, init);
+        await new Promise((r) => setTimeout(r, 40)); // the answer's way back
+        return response;
+      } finally {
+        open--;
+      }
+    };
+    setTransport(slow);
+    const report = await pushPending(d);
+    expect(most).toBeGreaterThan(1);
+    expect(report.acknowledged).toBe(150);
+    const rows = await d.outbox.orderBy('seq').toArray();
+    expect(rows.every((r) => r.state === 'done' && r.error_vi === undefined)).toBe(true);
+    expect(server.stored.size).toBe(150);
+  }, 30_000);
+
+  it('a batch that reaches the server before its predecessor is refused whole (chain_gap) and sent again after it', async () => {
+    const { d, server } = w!;
+    await seedMembers(150, true);
+    const original = server.fetch;
+    let pushes = 0;
+    let gaps = 0;
+    const overtaking: typeof fetch = async (input, init) => {
+      if (!String(input).includes('/api/sync/push')) return original(input, init);
+      pushes++;
+      if (pushes === 2) await new Promise((r) => setTimeout(r, 60)); // the second batch is slow on the way up
+      const response = await original(input, init);
+      if (response.status === 409) gaps++;
+      return response;
+    };
+    setTransport(overtaking);
+    const report = await pushPending(d);
+    expect(gaps).toBeGreaterThan(0);
+    expect(report.acknowledged).toBe(150);
+    const rows = await d.outbox.orderBy('seq').toArray();
+    // Nobody's item was blamed for the overtaking: no error text, every row acknowledged once.
+    expect(rows.every((r) => r.state === 'done' && r.error_vi === undefined)).toBe(true);
+    expect(server.stored.size).toBe(150);
+  }, 30_000);
 });
 
 describe('item messages', () => {

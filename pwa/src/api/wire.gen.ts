@@ -296,6 +296,13 @@ export interface paths {
     /** Resolve */
     post: operations["ApiSyncConflictsConflictIdResolveResolve"];
   };
+  "/api/sync/dossiers/{dossier_id}": {
+    /**
+     * Dossier
+     * @description One dossier whole, as a pull change, for a phone that holds only its closed row from a lean pull (docs/protocol.md §5, lean view).
+     */
+    get: operations["ApiSyncDossiersDossierIdDossier"];
+  };
   "/api/sync/dossiers/{dossier_id}/revisions": {
     /** Revisions */
     get: operations["ApiSyncDossiersDossierIdRevisionsRevisions"];
@@ -1343,8 +1350,10 @@ export interface components {
     /** PullOut */
     PullOut: {
       changes: components["schemas"]["PullChange"][];
+      closed?: ([string, number, string | null, string | null, string | null, string | null, string | null])[];
       cursor: string;
       more: boolean;
+      remaining?: number;
       reset?: boolean;
     };
     /** PurgeOut */
@@ -6195,6 +6204,57 @@ export interface operations {
       };
     };
   };
+  /**
+   * Dossier
+   * @description One dossier whole, as a pull change, for a phone that holds only its closed row from a lean pull (docs/protocol.md §5, lean view).
+   */
+  ApiSyncDossiersDossierIdDossier: {
+    parameters: {
+      path: {
+        dossier_id: string;
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+        };
+        content: {
+          "application/json": components["schemas"]["PullChange"];
+        };
+      };
+      /** @description Bad Request (problem+json) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized (problem+json) */
+      401: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Forbidden (problem+json) */
+      403: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not Found (problem+json) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Entity (problem+json) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
   /** Revisions */
   ApiSyncDossiersDossierIdRevisionsRevisions: {
     parameters: {
@@ -6353,6 +6413,7 @@ export interface operations {
       query?: {
         cursor?: string | null;
         limit?: number;
+        view?: "full" | "lean";
       };
     };
     responses: {

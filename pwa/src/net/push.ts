@@ -1,8 +1,11 @@
 /**
  * Push: send pending signed mutations in chain order, in batches, and apply the per-mutation
- * results (docs/protocol.md "Push"; backend/sync_api/service.py).
+ * results (docs/protocol.md "Push" and §12; backend/sync_api/service.py).
  *
- * - Batches of at most BATCH_MAX items, gzip-compressed when CompressionStream exists.
+ * - Batches sized by the measured throughput (batch-size.ts), at most BATCH_MAX items,
+ *   gzip-compressed when CompressionStream exists, pipelined: the next batch leaves while the
+ *   previous answer is awaited; answers are applied in chain order. A batch that reached the
+ *   server before its predecessor is refused whole (`chain_gap`) and sent again after it.
  * - 413 batch_too_large → halve the batch.
  * - A batch refused at item i (bad signature — e.g. a payload altered in local storage —, chain
  *   error…) is retried as its first i items, so everything before the bad item still syncs; the bad
@@ -18,11 +21,14 @@ import { applyPushResults, markRowError, observeServerClock, pendingSigned, type
 import type { PushResult, ReceiptRow } from '../store/types';
 import type { Json } from '../sync/canonical';
 import { attachmentRefs, compactPayload, receiptRecord, type CompactReceipt } from '../sync/wire';
+import { batchCount, BATCH_MAX_ITEMS, LinkMeter, mayLaunch } from './batch-size';
 import { gzip, HttpError, OfflineError, requestJson } from '../api/http';
 import { cachedKeys, verifyReceipt, type CommuneKey } from '../verify/receipts';
 import { refreshKeys } from './keys';
 
-export const BATCH_MAX = 100;
+export const BATCH_MAX = BATCH_MAX_ITEMS;
+/** Rows planned per round of the pipeline (a round restarts after a reset or a refusal). */
+export const ROUND_ROWS = 2_000;
 /**
  * After a batch of this run was acknowledged, a dropped connection is a reset on a weak link, not
  * "offline": resend at once, then every RESUME_EVERY_MS, for up to RESUME_WINDOW_MS (a typical
@@ -147,65 +153,74 @@ export function itemMessage(messageVi: string): string {
   return /[.!?…]$/u.test(text) ? text : `${text}.`;
 }
 
-async function sendResuming<T>(send: () => Promise<T>, resume: boolean): Promise<T> {
-  const until = Date.now() + RESUME_WINDOW_MS;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (!(error instanceof OfflineError) || !resume || Date.now() >= until) throw error;
-      // Replays are safe: items the server committed before the reset come back with their stored results.
-      if (attempt > 0) await new Promise((r) => setTimeout(r, RESUME_EVERY_MS));
-    }
-  }
+/** An answer of one pipelined batch, never a rejection (the order of handling is ours). */
+type Settled = { ok: true; body: PushResponse } | { ok: false; error: unknown };
+
+interface InFlight {
+  rows: SignedOutboxRow[];
+  bytes: number;
+  /** Was another batch of this round unanswered when this one left? */
+  behind: boolean;
+  answer: Promise<Settled>;
 }
 
-/** Push everything pending (or until a stop). */
-export async function pushPending(d: LangsoDB = db()): Promise<PushReport> {
-  const report: PushReport = { acknowledged: 0, stillPending: 0, rejected: 0, conflicts: 0, batches: 0 };
-  const device = await getEnrolledDevice(d);
-  if (!device) return report;
-  let batch = BATCH_MAX;
-  for (;;) {
-    const rows = await pendingSigned(batch, d);
-    if (rows.length === 0) return report;
-    const { data, gzipped } = await encodeBody(pushEnvelope(device.id, rows));
+/** Why a round of the pipeline ended before the rows it planned were all answered. */
+type RoundEnd = 'done' | 'again' | 'idle';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One round: batches of the pending rows, pipelined (batch-size.ts), answers handled strictly in
+ * chain order. Returns 'again' when the round must restart from the first unacknowledged row (a
+ * batch overtook its predecessor, a reset, 413), 'idle' when the server processed nothing.
+ */
+async function pushRound(deviceId: string, rows: SignedOutboxRow[], meter: LinkMeter, limits: { maxItems: number; firstItems: number }, report: PushReport, d: LangsoDB): Promise<RoundEnd> {
+  const items = rows.map((r) => ({ p: compactPayload(r.payload), s: r.sig }));
+  const sizes = items.map((item) => JSON.stringify(item).length + 1);
+  const inFlight: InFlight[] = [];
+  let next = 0;
+  let answered = false;
+
+  const launch = async (): Promise<void> => {
+    const cap = next === 0 && limits.firstItems > 0 ? Math.min(limits.firstItems, limits.maxItems) : limits.maxItems;
+    const count = batchCount(sizes, next, meter.targetBytes(Date.now()), meter.ratio, cap);
+    const batch = rows.slice(next, next + count);
+    const envelope = { protocol: PROTOCOL, device_id: deviceId, n: batch[0]!.n, prev: batch[0]!.prev, mutations: items.slice(next, next + count) };
+    next += count;
+    const { data, gzipped } = await encodeBody(envelope);
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (gzipped) headers['Content-Encoding'] = 'gzip';
-    let body: PushResponse;
-    try {
-      body = await sendResuming(() => requestJson<PushResponse>('/api/sync/push', { method: 'POST', headers, body: data, d, timeoutMs: 60_000 }), report.batches > 0);
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      if (error.status === 413 && batch > 1) {
-        batch = Math.max(1, Math.floor(batch / 2));
-        continue;
+    meter.sent(sizes.slice(next - count, next).reduce((a, b) => a + b, 0), data.byteLength, Date.now());
+    const answer = requestJson<PushResponse>('/api/sync/push', { method: 'POST', headers, body: data, d, timeoutMs: 60_000 }).then(
+      (body): Settled => ({ ok: true, body }),
+      (error: unknown): Settled => ({ ok: false, error }),
+    );
+    inFlight.push({ rows: batch, bytes: data.byteLength, behind: inFlight.length > 0, answer });
+  };
+
+  while (next < rows.length || inFlight.length > 0) {
+    // Fill the pipeline (at most ~64 KB and four batches unanswered).
+    while (next < rows.length && mayLaunch(inFlight.map((f) => f.bytes), meter.targetBytes(Date.now()), answered)) await launch();
+    const head = inFlight.shift()!;
+    const settled = await head.answer;
+    if (!settled.ok) {
+      const { error } = settled;
+      if (!(error instanceof HttpError)) throw error; // OfflineError: the caller resumes
+      if (error.status === 413 && limits.maxItems > 1) {
+        limits.maxItems = Math.max(1, Math.floor(head.rows.length / 2));
+        return 'again';
       }
-      const index = error.problem.errors?.[0]?.['index'];
-      if (typeof index === 'number' && index >= 0 && index < rows.length) {
-        const bad = rows[index]!;
-        const vi = `${itemMessage(error.message_vi)} Dữ liệu này có thể đã bị thay đổi sau khi ký trên máy, nên máy chủ từ chối.`;
-        await markRowError(bad.seq, vi, error.problem.message_en ?? error.message, d);
-        if (bad.entity === 'dossier' && (await d.dossiers.get(bad.entity_id))) {
-          await d.dossiers.update(bad.entity_id, {
-            // the server holds no submission of it: locally it is a draft again, not "submitted"
-            status: 'draft',
-            sync_state: 'rejected',
-            sync_result: { status: 'refused', code: error.problem.code ?? `http_${error.status}`, message_vi: vi, at: new Date().toISOString() },
-          });
-        }
-        if (index > 0) {
-          batch = index; // the items before the bad one are fine: send them alone
-          continue;
-        }
-        // No HTTP status on this stop: a refused item (bad_signature is a 401 by the protocol) is not an
-        // expired session, so it must neither ask for a new login nor stop photos and pull.
-        throw new SyncStop(error.problem.code ?? 'item_refused', vi, error.problem.message_en ?? error.message);
+      // This batch overtook one still unanswered: nothing was written, send it again after.
+      if (error.problem.code === 'chain_gap' && head.behind) {
+        return 'again';
       }
-      throw stopFor(error);
+      await refuseItem(error, head.rows, limits, d);
+      return 'again';
     }
-    const results = await expandAnswer(rows, body, d);
-    const summary = await applyPushResults(rows, results, await receiptsOf(rows, results, d), d);
+    answered = true;
+    meter.acknowledged(head.bytes);
+    const results = await expandAnswer(head.rows, settled.body, d);
+    const summary = await applyPushResults(head.rows, results, await receiptsOf(head.rows, results, d), d);
     report.batches++;
     report.acknowledged += summary.acknowledged;
     report.rejected += summary.rejected;
@@ -214,7 +229,77 @@ export async function pushPending(d: LangsoDB = db()): Promise<PushReport> {
     const lastHlc = [...results].reverse().find((r) => typeof r['hlc'] === 'string')?.['hlc'];
     if (typeof lastHlc === 'string') await observeServerClock(lastHlc, d);
     // Nothing acknowledged ('not_processed'): try again on the next run, not in a tight loop.
-    if (summary.acknowledged === 0) return report;
-    batch = BATCH_MAX;
+    if (summary.acknowledged === 0) return 'idle';
+    // Items left unprocessed: the batches behind them cannot apply; start again from them.
+    if (summary.stillPending > 0) return 'again';
+  }
+  return 'done';
+}
+
+/**
+ * A batch refused at item i (bad signature, chain error…): the item keeps the reason; the items
+ * before it go alone next (`firstItems`); a refusal of the first item stops the run.
+ */
+async function refuseItem(error: HttpError, rows: readonly SignedOutboxRow[], limits: { firstItems: number }, d: LangsoDB): Promise<void> {
+  const index = error.problem.errors?.[0]?.['index'];
+  if (typeof index !== 'number' || index < 0 || index >= rows.length) throw stopFor(error);
+  const bad = rows[index]!;
+  const vi = `${itemMessage(error.message_vi)} Dữ liệu này có thể đã bị thay đổi sau khi ký trên máy, nên máy chủ từ chối.`;
+  await markRowError(bad.seq, vi, error.problem.message_en ?? error.message, d);
+  if (bad.entity === 'dossier' && (await d.dossiers.get(bad.entity_id))) {
+    await d.dossiers.update(bad.entity_id, {
+      // the server holds no submission of it: locally it is a draft again, not "submitted"
+      status: 'draft',
+      sync_state: 'rejected',
+      sync_result: { status: 'refused', code: error.problem.code ?? `http_${error.status}`, message_vi: vi, at: new Date().toISOString() },
+    });
+  }
+  if (index > 0) {
+    limits.firstItems = index; // the items before the bad one are fine: send them alone
+    return;
+  }
+  // No HTTP status on this stop: a refused item (bad_signature is a 401 by the protocol) is not an
+  // expired session, so it must neither ask for a new login nor stop photos and pull.
+  throw new SyncStop(error.problem.code ?? 'item_refused', vi, error.problem.message_en ?? error.message);
+}
+
+/**
+ * Push everything pending (or until a stop), pipelined with adaptive batches (batch-size.ts).
+ * After a batch of this run was acknowledged, a dropped connection is a reset on a weak link: the
+ * run resumes at once from the first unacknowledged row, then every RESUME_EVERY_MS for up to
+ * RESUME_WINDOW_MS (replays are answered from the stored results).
+ */
+export async function pushPending(d: LangsoDB = db()): Promise<PushReport> {
+  const report: PushReport = { acknowledged: 0, stillPending: 0, rejected: 0, conflicts: 0, batches: 0 };
+  const device = await getEnrolledDevice(d);
+  if (!device) return report;
+  const meter = new LinkMeter();
+  const limits = { maxItems: BATCH_MAX, firstItems: 0 };
+  let resumes = 0;
+  let resumeUntil = 0;
+  for (;;) {
+    const rows = await pendingSigned(ROUND_ROWS, d);
+    if (rows.length === 0) return report;
+    const firstItems = limits.firstItems;
+    const before = report.batches;
+    let end: RoundEnd;
+    try {
+      end = await pushRound(device.id, rows, meter, limits, report, d);
+    } catch (error) {
+      if (!(error instanceof OfflineError) || report.batches === 0) throw error;
+      if (resumes === 0 || report.batches > before) {
+        resumes = 0;
+        resumeUntil = Date.now() + RESUME_WINDOW_MS;
+      } else if (Date.now() >= resumeUntil) throw error;
+      else await sleep(RESUME_EVERY_MS);
+      resumes++;
+      continue;
+    }
+    if (limits.firstItems === firstItems) limits.firstItems = 0;
+    if (end === 'idle') return report;
+    if (end === 'done') {
+      resumes = 0;
+      limits.maxItems = BATCH_MAX;
+    }
   }
 }

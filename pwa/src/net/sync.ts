@@ -21,7 +21,7 @@ import { META_KEYS } from '../store/types';
 import { reverifyPending } from '../verify/receipts';
 import { refreshConflicts } from './conflicts';
 import { HttpError, OfflineError, request } from '../api/http';
-import { pullAll, type PullReport } from './pull';
+import { pullAll, type PullProgress, type PullReport } from './pull';
 import { pushPending, SyncStop, type PushReport } from './push';
 import { refreshKeys } from './keys';
 import { refreshReference } from './reference';
@@ -51,6 +51,8 @@ export interface SyncStatus {
   nextRetryAt: number | null;
   attempt: number;
   last?: RunReport;
+  /** While a pull runs: bytes received and the estimate (shown in the status bar). */
+  pulling?: PullProgress | null;
 }
 
 export interface RunReport {
@@ -163,7 +165,11 @@ export async function runOnce(d: LangsoDB = dbOf()): Promise<RunReport | null> {
     deferred = error;
   }
   report.upload = await uploadPending(d);
-  report.pull = await pullAll(d);
+  try {
+    report.pull = await pullAll(d, (pulling) => set({ pulling }));
+  } finally {
+    set({ pulling: null });
+  }
   await refreshReference(d).catch((e: unknown) => {
     if (e instanceof OfflineError) throw e;
   });

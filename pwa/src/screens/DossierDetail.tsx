@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getLang, localized, t, type MessageKey } from '../i18n';
 import { href, navigate } from '../router';
 import { communeShortName, localResultState, type LocalResultState } from '../verify/results-check';
+import { fetchWholeDossier } from '../net/dossier-fetch';
 import { db } from '../store/db';
 import type { ResultRow } from '../store/types';
 import { LiveView, Screen } from '../ui/common';
@@ -32,6 +33,21 @@ async function loadDetail(id: string) {
   const receipts = await d.receipts.where('dossier_id').equals(id).toArray();
   const receipt = receipts.sort((a, b) => b.received_at.localeCompare(a.received_at))[0];
   return { o, def: procedureOf(proc?.definition), applicant, household, receipt };
+}
+
+/** A closed dossier the lean pull brought as one row: fetch it whole while this screen is open. */
+function WholeDossier(props: { dossierId: string }): JSX.Element {
+  const [state, setState] = useState<'loading' | 'offline'>('loading');
+  useEffect(() => {
+    let live = true;
+    fetchWholeDossier(props.dossierId).catch(() => {
+      if (live) setState('offline');
+    });
+    return () => {
+      live = false;
+    };
+  }, [props.dossierId]);
+  return <p class="muted" role="status">{t(state === 'loading' ? 'dossier.summary_loading' : 'dossier.summary_offline')}</p>;
 }
 
 export function DossierDetail(props: { dossierId: string; justSigned?: boolean }): JSX.Element {
@@ -88,6 +104,7 @@ export function DossierDetail(props: { dossierId: string; justSigned?: boolean }
               </p>
             ) : null}
             {o.blobsPending > 0 ? <p class="muted">{t('dossier.files_pending', { count: o.blobsPending })}</p> : null}
+            {row.server?.summary ? <WholeDossier dossierId={row.id} /> : null}
             <div class="stack" style="margin-bottom:12px">
             {o.sync === 'draft' && draft ? (
               <a class="button" href={href(editPath)}>

@@ -5,6 +5,7 @@ import { reauthenticate } from '../device/account';
 import { DeviceError } from '../device/errors';
 import { getLang, t } from '../i18n';
 import { getSyncStatus, requestSync, subscribe, type SyncStatus } from '../net/sync';
+import type { PullProgress } from '../net/pull';
 import { href } from '../router';
 import { db } from '../store/db';
 import { nothingPending, pendingSummary, type PendingSummary } from '../store/outbox';
@@ -65,6 +66,12 @@ export function statusLine(p: PendingSummary, nowMs: number = Date.now()): strin
   return age ? `${what} · ${t('syncui.waiting_age', { age })}` : what;
 }
 
+/** "Đang tải dữ liệu: 120 KB, còn khoảng 8 giây" while a (first) pull runs. */
+export function pullingLine(p: PullProgress): string {
+  const kb = Math.max(1, Math.round(p.bytes / 1024));
+  return p.etaSeconds ? t('syncui.pulling_eta', { kb, seconds: p.etaSeconds }) : t('syncui.pulling', { kb });
+}
+
 export interface SyncLine {
   text: string;
   kind: 'error' | 'syncing' | 'waiting' | 'idle' | 'loading';
@@ -82,6 +89,7 @@ export function useSyncLine(): SyncLine {
   const open = conflicts.status === 'ready' ? conflicts.value : 0;
   const waiting = pending.status === 'ready' ? statusLine(pending.value) : null;
   if (s.phase === 'error') return { text: errorOf(s) ?? t('syncui.phase.error'), kind: 'error', conflicts: open };
+  if (s.phase === 'syncing' && s.pulling) return { text: pullingLine(s.pulling), kind: 'syncing', conflicts: open };
   if (s.phase === 'syncing') return { text: t('syncui.syncing'), kind: 'syncing', conflicts: open };
   if (waiting) return { text: waiting, kind: 'waiting', conflicts: open };
   if (pending.status !== 'ready') return { text: '', kind: 'loading', conflicts: open };

@@ -32,6 +32,12 @@ export interface PullChange {
   version: number;
   data: Record<string, unknown> | null;
   deleted?: boolean;
+  /**
+   * A closed dossier of the lean view (docs/protocol.md §5, lean view): `data` holds only household,
+   * procedure, status, outcome and received date; the form stays as it was on the phone (usually
+   * absent) until the dossier is fetched whole (src/net/dossier-fetch.ts).
+   */
+  summary?: boolean;
 }
 
 export interface PullPageResult {
@@ -110,7 +116,27 @@ function householdRow(id: string, version: number, data: Record<string, unknown>
   return row;
 }
 
-function dossierRow(id: string, version: number, data: Record<string, unknown>, existing: DossierRow | undefined, pending: Pending | undefined, at: string): DossierRow {
+function dossierRow(id: string, version: number, data: Record<string, unknown>, existing: DossierRow | undefined, pending: Pending | undefined, at: string, summary = false): DossierRow {
+  if (summary) {
+    return {
+      ...existing,
+      id,
+      household_id: str(data['household_id']) ?? existing?.household_id ?? '',
+      procedure_code: str(data['procedure_code']) ?? existing?.procedure_code ?? '',
+      procedure_version: existing?.procedure_version ?? 1,
+      status: str(data['status']) ?? existing?.status ?? 'draft',
+      sync_state: existing?.sync_state ?? 'synced',
+      values: existing?.values ?? {},
+      updated_at: at,
+      server: {
+        ...existing?.server,
+        version,
+        outcome: (data['outcome'] as string | null | undefined) ?? null,
+        received_at: (data['received_at'] as string | null | undefined) ?? null,
+        summary: true,
+      },
+    };
+  }
   const merged = overlay(data, pending);
   const keepLocalStatus = pending && (pending.ops.has('submit') || pending.ops.has('transition')) && existing;
   const form = (merged['form_data'] as Record<string, unknown> | undefined) ?? {};
@@ -195,10 +221,11 @@ async function discardReplica(pending: Map<string, Pending>, d: LangsoDB): Promi
 }
 
 /**
- * Apply one pull page and store `cursor` with it. Unknown entity kinds are skipped (a newer server
- * may send more than this app knows).
+ * Apply one pull page and store `cursor` with it (null: a change fetched apart, e.g. one dossier
+ * fetched whole; the cursor stays). Unknown entity kinds are skipped (a newer server may send more
+ * than this app knows).
  */
-export async function applyPullPage(changes: readonly PullChange[], reset: boolean, cursor: string, app: LangsoDB = db()): Promise<PullPageResult> {
+export async function applyPullPage(changes: readonly PullChange[], reset: boolean, cursor: string | null, app: LangsoDB = db()): Promise<PullPageResult> {
   // Relaxed durability (see LangsoDB.relaxed): everything written here is a copy of the server's
   // data, and the page commits with its cursor, so a lost commit is pulled again. The outbox is
   // only read, to lay pending work over the server's rows.
@@ -255,7 +282,7 @@ export async function applyPullPage(changes: readonly PullChange[], reset: boole
           households.add(row.household_id);
           if (existing && existing.household_id !== row.household_id) households.add(existing.household_id);
         } else {
-          row = dossierRow(c.id, c.version, data, existing, p, at) as AnyRow;
+          row = dossierRow(c.id, c.version, data, existing, p, at, c.summary === true) as AnyRow;
         }
         final[c.entity].set(c.id, row);
         current.set(slot, row);
@@ -298,7 +325,7 @@ export async function applyPullPage(changes: readonly PullChange[], reset: boole
       if (puts.length > 0) await (tables[kind] as Table).bulkPut(puts);
     }
     if (extraHouseholds.length > 0) await d.households.bulkPut(extraHouseholds);
-    await d.meta.put({ key: META_KEYS.cursor, value: cursor });
+    if (cursor !== null) await d.meta.put({ key: META_KEYS.cursor, value: cursor });
   });
   return result;
 }

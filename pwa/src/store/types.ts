@@ -287,6 +287,8 @@ export interface DossierServerView {
   due_date?: string | null;
   revision?: string | null;
   components?: Record<string, unknown>;
+  /** Only the lean pull's one-line summary is on the phone: fetch the dossier whole to show it. */
+  summary?: boolean;
 }
 
 /** The last push answer for an entity, for display (Vietnamese reason first). */
