@@ -14,7 +14,6 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.params import Parameter
@@ -26,59 +25,19 @@ from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize, check_page
 from backend.privacy import queries
 from backend.privacy.keys import keyring_of
-from backend.privacy.schemas import RequestOut
+from backend.privacy.schemas import (
+    AccessLogPage,
+    AccessRow,
+    PersonHit,
+    PurgeOut,
+    RequestOut,
+    RetentionOut,
+)
 from backend.privacy.service import Retention, purge_retention, visible_person
 from sync.identity import search_key
 
 _CCCD = re.compile(r"\d{12}")
 MAX_HITS = 20
-
-
-class PersonHit(msgspec.Struct):
-    id: str
-    full_name: str
-    birth_year: int | None
-    village: str
-    household_id: str
-
-
-class AccessRow(msgspec.Struct):
-    at: datetime
-    actor_id: str
-    actor_name: str
-    actor_role: str
-    action: str
-    subject_kind: str
-    subject_id: str
-    member_ids: list[str]
-    in_queue: bool
-    reason: str
-
-
-class AccessLogPage(msgspec.Struct):
-    items: list[AccessRow]
-    total: int
-    page: int
-    page_size: int
-
-
-class RetentionOut(msgspec.Struct):
-    closed_dossier_days: int
-    rejected_dossier_days: int
-    access_log_days: int
-    device_closed_dossier_days: int
-    due_dossiers: int
-    due_access_log: int
-    waiting_erasures: int
-    last_run_at: datetime | None
-    last_result: str
-    next_run_at: datetime | None
-
-
-class PurgeOut(msgspec.Struct):
-    dossiers: int
-    people: int
-    access_log: int
 
 
 def _bad_query(field: str, vi: str, en: str) -> AppError:
