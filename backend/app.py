@@ -47,7 +47,7 @@ from backend.lib.text_guard import refuse_control_text
 from backend.live.routes import LiveController
 from backend.monitoring.routes import MonitoringController
 from backend.privacy.access import before_request as log_personal_reads
-from backend.privacy.console import PrivacyConsoleController
+from backend.privacy.console_routes import PrivacyConsoleController
 from backend.privacy.keys import install_for as install_pii_keys
 from backend.privacy.routes import PrivacyController
 from backend.province.routes import ProvinceController

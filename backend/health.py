@@ -13,21 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
-from sqlalchemy import Engine, text
 
-from backend.db.engine import read_engine
+from backend.db.engine import ping
 from backend.lib.wire import UNSET, UnsetType
 
 _CHECKER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="langso-health")
-
-
-def _ping(engine: Engine) -> str | None:
-    try:
-        with read_engine(engine).connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:  # any driver failure means "not healthy"
-        return type(exc).__name__
-    return None
 
 
 class HealthOut(msgspec.Struct):
@@ -38,7 +28,7 @@ class HealthOut(msgspec.Struct):
 
 @get("/health", opt={"public": True}, tags=["health"])
 async def health(state: State) -> Response[HealthOut]:
-    failure = await asyncio.get_running_loop().run_in_executor(_CHECKER, _ping, state.engine)
+    failure = await asyncio.get_running_loop().run_in_executor(_CHECKER, ping, state.engine)
     if failure is not None:
         return Response(HealthOut(status="error", database="unreachable", detail=failure),
                         status_code=503)

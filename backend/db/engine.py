@@ -37,7 +37,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 import msgspec
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -208,6 +208,17 @@ def read_engine(engine: Engine) -> Engine:
         _readers[engine] = reader
     return reader
 
+
+
+def ping(engine: Engine) -> str | None:
+    """One round trip in a read transaction (never SQLite's write lock): None when it worked,
+    else the driver error's type name (/health)."""
+    try:
+        with read_engine(engine).connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver failure means "not healthy"
+        return type(exc).__name__
+    return None
 
 def read_session(engine: Engine) -> Session:
     return Session(read_engine(engine), expire_on_commit=False)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from backend.db.models import (
@@ -24,7 +24,10 @@ from backend.db.models import (
     SyncConflict,
     SyncLoser,
     SyncMutation,
+    User,
     UserVillage,
+    Village,
+    WorkerJob,
 )
 
 # A dossier an officer is working on: filed and not yet closed.
@@ -202,3 +205,69 @@ def breaches(session: Session) -> Sequence[BreachRecord]:
 
 def breach(session: Session, breach_id: str) -> BreachRecord | None:
     return session.get(BreachRecord, breach_id)
+
+
+# The console's pages (console_routes.py). A `commune_id` of None is an admin's view: all.
+
+def find_people(session: Session, commune_id: str | None, limit: int, *,
+                cccd_bidx: str | None = None,
+                name_prefixes: Sequence[str] = ()) -> list[tuple[Member, str]]:
+    """People with their village's name: by CCCD blind index, or each prefix starting a word
+    of the search key (LIKE wildcards in a prefix are matched literally)."""
+    stmt = select(Member, Village.name).join(Village, col(Village.id) == Member.village_id)
+    if commune_id is not None:
+        stmt = stmt.where(Member.commune_id == commune_id)
+    if cccd_bidx is not None:
+        stmt = stmt.where(Member.cccd_bidx == cccd_bidx)
+    for token in name_prefixes:
+        escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        key = col(Member.search_key)
+        stmt = stmt.where(or_(key.like(f"{escaped}%", escape="\\"),
+                              key.like(f"% {escaped}%", escape="\\")))
+    return list(session.exec(stmt.order_by(Member.full_name, Member.id).limit(limit)).all())
+
+
+def user_by_id_or_username(session: Session, ref: str) -> User | None:
+    return session.exec(select(User).where(or_(col(User.id) == ref, col(User.username) == ref))
+                        ).first()
+
+
+def access_log_page(session: Session, commune_id: str | None, *, actor_id: str | None,
+                    subject_id: str | None, outside_queue: bool, since: datetime | None,
+                    until: datetime | None, offset: int,
+                    limit: int) -> tuple[int, list[AccessLogEntry]]:
+    """The filtered count and one page of entries, newest first (`until` excluded)."""
+    stmt = select(AccessLogEntry)
+    if commune_id is not None:
+        stmt = stmt.where(AccessLogEntry.commune_id == commune_id)
+    if actor_id is not None:
+        stmt = stmt.where(AccessLogEntry.actor_id == actor_id)
+    if subject_id is not None:
+        stmt = stmt.where(AccessLogEntry.subject_id == subject_id)
+    if outside_queue:
+        stmt = stmt.where(col(AccessLogEntry.in_queue).is_(False))
+    if since is not None:
+        stmt = stmt.where(col(AccessLogEntry.at) >= since)
+    if until is not None:
+        stmt = stmt.where(col(AccessLogEntry.at) < until)
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = list(session.exec(stmt.order_by(col(AccessLogEntry.at).desc(),
+                                           col(AccessLogEntry.id).desc())
+                             .offset(offset).limit(limit)))
+    return int(total), rows
+
+
+def user_names(session: Session, user_ids: Collection[str]) -> dict[str, str]:
+    if not user_ids:
+        return {}
+    return {u.id: u.full_name for u in session.exec(select(User).where(
+        col(User.id).in_(list(user_ids))))}
+
+
+def count_access_log_before(session: Session, before: datetime) -> int:
+    return int(session.exec(select(func.count()).select_from(AccessLogEntry).where(
+        col(AccessLogEntry.at) < before)).one())
+
+
+def worker_job(session: Session, name: str) -> WorkerJob | None:
+    return session.get(WorkerJob, name)

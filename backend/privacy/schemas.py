@@ -132,3 +132,52 @@ class PersonExport(Out):
     access_log: list[ExportAccess]
     requests: list[ExportRequest]
     restriction: ExportRestriction | None
+
+
+# The console's pages (console_routes.py)
+
+class PersonHit(msgspec.Struct):
+    id: str
+    full_name: str
+    birth_year: int | None
+    village: str
+    household_id: str
+
+
+class AccessRow(msgspec.Struct):
+    at: datetime
+    actor_id: str
+    actor_name: str
+    actor_role: str
+    action: str
+    subject_kind: str
+    subject_id: str
+    member_ids: list[str]
+    in_queue: bool
+    reason: str
+
+
+class AccessLogPage(msgspec.Struct):
+    items: list[AccessRow]
+    total: int
+    page: int
+    page_size: int
+
+
+class RetentionOut(msgspec.Struct):
+    closed_dossier_days: int
+    rejected_dossier_days: int
+    access_log_days: int
+    device_closed_dossier_days: int
+    due_dossiers: int
+    due_access_log: int
+    waiting_erasures: int
+    last_run_at: datetime | None
+    last_result: str
+    next_run_at: datetime | None
+
+
+class PurgeOut(msgspec.Struct):
+    dossiers: int
+    people: int
+    access_log: int

@@ -49,6 +49,17 @@ def test_find_people_by_name_or_cccd_within_the_commune(
     assert client.get(f"/api/privacy/people/{spouse}/access-log", headers=off).json() == []
 
 
+
+def test_find_people_takes_like_wildcards_literally(
+        make_device: Any, client: Any, as_user: Any) -> None:
+    _, head, _ = seed_household(make_device())
+    off = as_user("officer_a")
+    assert head in [h["id"] for h in client.get("/api/privacy/people", params={"q": "giang pao"},
+                                                headers=off).json()]
+    # unescaped, `_` and `%` would match any letter(s) of "giang"
+    for q in ("gi_ng pao", "g%ng pao", "% pao"):
+        assert client.get("/api/privacy/people", params={"q": q}, headers=off).json() == [], q
+
 def test_requests_are_listed_newest_first(make_device: Any, client: Any, as_user: Any) -> None:
     _, head, _ = seed_household(make_device())
     off = as_user("officer_a")

@@ -14,73 +14,30 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.params import Parameter
-from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
 
-from backend.db.models import AccessLogEntry, Member, User, Village, WorkerJob
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
+from backend.lib.deps import Session
 from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize, check_page
 from backend.privacy import queries
 from backend.privacy.keys import keyring_of
-from backend.privacy.schemas import RequestOut
+from backend.privacy.schemas import (
+    AccessLogPage,
+    AccessRow,
+    PersonHit,
+    PurgeOut,
+    RequestOut,
+    RetentionOut,
+)
 from backend.privacy.service import Retention, purge_retention, visible_person
 from sync.identity import search_key
 
 _CCCD = re.compile(r"\d{12}")
 MAX_HITS = 20
-
-
-class PersonHit(msgspec.Struct):
-    id: str
-    full_name: str
-    birth_year: int | None
-    village: str
-    household_id: str
-
-
-class AccessRow(msgspec.Struct):
-    at: datetime
-    actor_id: str
-    actor_name: str
-    actor_role: str
-    action: str
-    subject_kind: str
-    subject_id: str
-    member_ids: list[str]
-    in_queue: bool
-    reason: str
-
-
-class AccessLogPage(msgspec.Struct):
-    items: list[AccessRow]
-    total: int
-    page: int
-    page_size: int
-
-
-class RetentionOut(msgspec.Struct):
-    closed_dossier_days: int
-    rejected_dossier_days: int
-    access_log_days: int
-    device_closed_dossier_days: int
-    due_dossiers: int
-    due_access_log: int
-    waiting_erasures: int
-    last_run_at: datetime | None
-    last_result: str
-    next_run_at: datetime | None
-
-
-class PurgeOut(msgspec.Struct):
-    dossiers: int
-    people: int
-    access_log: int
 
 
 def _bad_query(field: str, vi: str, en: str) -> AppError:
@@ -109,23 +66,16 @@ class PrivacyConsoleController(Controller):
         """People of the caller's commune (admin: all) whose name words start with the query's
         words (accents ignored), or whose CCCD is the 12-digit query (blind index)."""
         text = unicodedata.normalize("NFC", q).strip()
-        stmt = select(Member, Village.name).join(Village, col(Village.id) == Member.village_id)
-        if principal.role != "admin":
-            stmt = stmt.where(Member.commune_id == (principal.commune_id or ""))
+        commune_id = None if principal.role == "admin" else (principal.commune_id or "")
         if _CCCD.fullmatch(text):
-            stmt = stmt.where(Member.cccd_bidx == keyring_of(db.get_bind().dialect)
-                              .blind_index("cccd", text))
+            rows = queries.find_people(db, commune_id, MAX_HITS, cccd_bidx=keyring_of(
+                db.get_bind().dialect).blind_index("cccd", text))
         else:
             tokens = search_key(text).split()
             if not tokens or len(text) < 2:
                 raise _bad_query("q", "Nhập ít nhất 2 chữ của họ tên, hoặc đủ 12 số CCCD.",
                                  "Type at least 2 letters of the name, or a 12-digit CCCD.")
-            for token in tokens:
-                escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                key = col(Member.search_key)
-                stmt = stmt.where(or_(key.like(f"{escaped}%", escape="\\"),
-                                      key.like(f"% {escaped}%", escape="\\")))
-        rows = db.exec(stmt.order_by(Member.full_name, Member.id).limit(MAX_HITS)).all()
+            rows = queries.find_people(db, commune_id, MAX_HITS, name_prefixes=tokens)
         return [PersonHit(id=m.id, full_name=m.full_name,
                           birth_year=m.date_of_birth.year if m.date_of_birth else None,
                           village=village, household_id=m.household_id) for m, village in rows]
@@ -148,33 +98,21 @@ class PrivacyConsoleController(Controller):
         `since`/`until` (ISO times)."""
         offset, limit = check_page(page, page_size)
         start, end = _when(since, "since"), _when(until, "until")
-        stmt = select(AccessLogEntry)
-        if principal.role != "admin":
-            stmt = stmt.where(AccessLogEntry.commune_id == (principal.commune_id or ""))
+        actor_id = None
         if actor:
-            user = db.exec(select(User).where(or_(col(User.id) == actor, col(User.username) == actor))
-                           ).first()
-            stmt = stmt.where(AccessLogEntry.actor_id == (user.id if user else actor))
-        if subject:
-            stmt = stmt.where(AccessLogEntry.subject_id == subject)
-        if outside_queue:
-            stmt = stmt.where(col(AccessLogEntry.in_queue).is_(False))
-        if start:
-            stmt = stmt.where(col(AccessLogEntry.at) >= start)
-        if end:
-            stmt = stmt.where(col(AccessLogEntry.at) < end)
-        total = db.exec(select(func.count()).select_from(stmt.subquery())).one()
-        rows = list(db.exec(stmt.order_by(col(AccessLogEntry.at).desc(),
-                                          col(AccessLogEntry.id).desc())
-                            .offset(offset).limit(limit)))
-        names = {u.id: u.full_name for u in db.exec(select(User).where(
-            col(User.id).in_(list({r.actor_id for r in rows}))))}
+            user = queries.user_by_id_or_username(db, actor)
+            actor_id = user.id if user else actor
+        total, rows = queries.access_log_page(
+            db, None if principal.role == "admin" else (principal.commune_id or ""),
+            actor_id=actor_id, subject_id=subject or None, outside_queue=outside_queue,
+            since=start, until=end, offset=offset, limit=limit)
+        names = queries.user_names(db, {r.actor_id for r in rows})
         items = [AccessRow(at=r.at, actor_id=r.actor_id, actor_name=names.get(r.actor_id, ""),
                            actor_role=r.actor_role, action=r.action,
                            subject_kind=r.subject_kind, subject_id=r.subject_id,
                            member_ids=list(r.member_ids or []), in_queue=r.in_queue,
                            reason=r.reason) for r in rows]
-        return AccessLogPage(items=items, total=int(total), page=page, page_size=page_size)
+        return AccessLogPage(items=items, total=total, page=page, page_size=page_size)
 
     @get("/retention", sync_to_thread=True)
     def retention(self, db: Session, state: State) -> RetentionOut:
@@ -186,14 +124,13 @@ class PrivacyConsoleController(Controller):
                                                  now - timedelta(days=days)))
                   for outcome, days in (("rejected", keep.rejected_days),
                                         (None, keep.closed_days)))
-        old_log = db.exec(select(func.count()).select_from(AccessLogEntry).where(
-            col(AccessLogEntry.at) < now - timedelta(days=keep.access_log_days))).one()
-        job = db.get(WorkerJob, "purge_retention")
+        old_log = queries.count_access_log_before(db, now - timedelta(days=keep.access_log_days))
+        job = queries.worker_job(db, "purge_retention")
         return RetentionOut(
             closed_dossier_days=keep.closed_days, rejected_dossier_days=keep.rejected_days,
             access_log_days=keep.access_log_days,
             device_closed_dossier_days=int(settings.device_closed_dossier_days),
-            due_dossiers=due, due_access_log=int(old_log),
+            due_dossiers=due, due_access_log=old_log,
             waiting_erasures=len(queries.pending_erasures(db)),
             last_run_at=job.last_run_at if job else None,
             last_result=job.last_result if job else "",
