@@ -10,6 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run serve db seed test test-fast check vectors lint typecheck pwa browser bench clean
+.PHONY: s3-server
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -49,6 +50,11 @@ browser: ## make sure Debian's Chromium is installed (browser tests)
 	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null); \
 	  else echo "Chromium missing: run 'sudo apt-get install chromium'"; [ "$$CI" != true ] || exit 1; fi; fi
 
+s3-server: ## Ceph's radosgw + one monitor + one OSD from Debian, the tests' S3 server (else moto)
+	@if ! command -v radosgw >/dev/null || ! command -v ceph-mon >/dev/null || ! command -v ceph-osd >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends radosgw ceph-mon ceph-osd >/dev/null); \
+	  else echo "Ceph missing (tests fall back to moto): run 'sudo apt-get install radosgw ceph-mon ceph-osd'"; fi; fi
+
 check: $(STAMP) $(PWA_STAMP) vectors ## linters and type checkers (ruff, mypy, import rules, tsc), vectors up to date
 	$(BIN)/ruff check backend sync tests bench migrations/env.py
 	$(BIN)/mypy
@@ -69,7 +75,7 @@ vectors: $(STAMP) ## regenerate the shared test vectors from tools/vectors/; fai
 	@for gen in tools/vectors/gen_*.py tools/vectors/vectors.py; do $(BIN)/python $$gen > /dev/null || exit 1; done
 	@git diff --exit-code --stat -- sync/vectors || { echo "sync/vectors/ differs from what tools/vectors/ writes"; exit 1; }
 
-test: setup browser check ## set up and run every test (SQLite, PostgreSQL, Chromium)
+test: setup browser s3-server check ## set up and run every test (SQLite, PostgreSQL, Chromium)
 	cd pwa && npm test --silent
 	$(BIN)/pytest -n 2 --dist loadgroup
 

@@ -152,13 +152,23 @@ def _add_province_versions() -> None:
     )
 
 
+def _already_partitioned(table: str) -> bool:
+    """Done beforehand by the online procedure (docs/deployment.md), which copies a country's
+    log in short transactions instead of this migration's one long copy."""
+    return bool(op.get_bind().execute(text(
+        "SELECT relkind = 'p' FROM pg_class WHERE oid = CAST(:t AS regclass)"),
+        {"t": table}).scalar_one())
+
+
 def upgrade() -> None:
     _add_province_versions()
     _add_decided_at()
     if op.get_bind().dialect.name != "postgresql":
         return
-    _repartition_changes(partitioned=True)
-    _repartition_versions(partitioned=True)
+    if not _already_partitioned("sync_changes"):
+        _repartition_changes(partitioned=True)
+    if not _already_partitioned("entity_versions"):
+        _repartition_versions(partitioned=True)
     op.execute("ANALYZE sync_changes")
     op.execute("ANALYZE entity_versions")
 

@@ -1,7 +1,7 @@
 """Two server nodes as two machines would run them: separate data directories, one PostgreSQL
-database, one S3-compatible store (moto's server), the same secrets from settings, behind a
-round-robin balancer (tests/support/round_robin_proxy.py) that sends each request to the other
-node, and two `langso worker` processes delivering the push notices (the nodes only write the
+database, one S3-compatible store (Ceph's radosgw, else moto: tests/support/s3_server.py), the
+same secrets from settings, behind a round-robin balancer (tests/support/round_robin_proxy.py)
+that sends each request to the other node, and two `langso worker` processes delivering the push notices (the nodes only write the
 outbox: LANGSO_PUSH_INLINE=false). The volunteer-to-officer flow runs through it; the live feed
 held by one node hears dossiers pushed through the other; the clock scenario of issue 12 gives
 the same outcome whichever node serves the officer; a fleet node without its secrets refuses
@@ -10,6 +10,7 @@ to start."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import secrets
@@ -236,6 +237,40 @@ def upload_across_nodes(fleet: Fleet, headers: dict[str, str], photo: bytes) -> 
     return digest
 
 
+def upload_broken_off_and_resumed(fleet: Fleet, headers: dict[str, str], photo: bytes) -> str:
+    """The phone loses its signal after two chunks sent to one node; when it comes back the
+    balancer sends it to the other node, which tells it where to go on (HEAD) and takes the
+    rest, all of it on that node."""
+    digest = sha(photo)
+    fleet.proxy.send_next_to(0)
+    r = fleet.http.post("/api/uploads", json={"sha256": digest, "size": len(photo),
+                                              "content_type": "image/jpeg"}, headers=headers)
+    assert r.status_code == 201, r.text
+    offset = 0
+    for _ in range(2):
+        fleet.proxy.send_next_to(0)
+        r = fleet.http.patch(f"/api/uploads/{digest}", content=photo[offset:offset + CHUNK],
+                             headers={**headers, "Upload-Offset": str(offset),
+                                      "Content-Type": "application/offset+octet-stream"})
+        assert r.status_code == 204 and fleet.served_by() == 0, r.text
+        offset = int(r.headers["Upload-Offset"])
+    # signal back: the device does not trust its own count, it asks the server
+    fleet.proxy.send_next_to(1)
+    head = fleet.http.head(f"/api/uploads/{digest}", headers=headers)
+    assert head.status_code == 200 and fleet.served_by() == 1
+    assert int(head.headers["Upload-Offset"]) == offset == 2 * CHUNK
+    assert "Upload-Complete" not in head.headers
+    while offset < len(photo):
+        fleet.proxy.send_next_to(1)
+        r = fleet.http.patch(f"/api/uploads/{digest}", content=photo[offset:offset + CHUNK],
+                             headers={**headers, "Upload-Offset": str(offset),
+                                      "Content-Type": "application/offset+octet-stream"})
+        assert r.status_code == 204 and fleet.served_by() == 1, r.text
+        offset = int(r.headers["Upload-Offset"])
+    assert r.headers["Upload-Complete"] == "?1"
+    return digest
+
+
 def test_the_volunteer_to_officer_flow_runs_through_two_nodes(fleet: Fleet) -> None:
     officer = fleet.login("officer_a")
     for _ in range(2):  # a token from one node is good on the other
@@ -245,19 +280,33 @@ def test_the_volunteer_to_officer_flow_runs_through_two_nodes(fleet: Fleet) -> N
                            headers=officer).status_code == 201
 
     dev = enrol_by_ticket(fleet, officer, "vol_a1")
-    photo = noisy_jpeg(seed=12, size=(700, 500))
-    digest = upload_across_nodes(fleet, dev.headers, photo)
-    for _ in range(2):  # both nodes serve the blob from the shared store
-        got = fleet.http.get(f"/api/attachments/{digest}", headers=officer)
-        assert got.status_code == 200 and got.content == photo
+    # what the device keeps for offline checks, fetched while it still has a signal
+    device_keys = {k["key_id"]: k for k in
+                   fleet.http.get("/.well-known/langso/keys.json").json()["keys"]}
 
+    # offline in the village: household, member, a dossier with two photos, signed and
+    # queued; nothing reaches either node until the phone is back in coverage
+    sent_before = len(fleet.proxy.log)
+    photos = [noisy_jpeg(seed=12, size=(700, 500)), noisy_jpeg(seed=13, size=(900, 700))]
     hid, head = new_uuid(), new_uuid()
     dev.mutate("household", hid, "create", household_fields(WORLD.village_a1))
     dev.mutate("member", head, "create", member_fields(hid))
     did = new_uuid()
     dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
                                           "applicant_member_id": head})
-    dev.mutate("dossier", did, "submit", submit_fields(photo=digest), base=1)
+    fields = submit_fields(photo=sha(photos[0]))
+    fields["components"]["giay-chung-sinh"] = [sha(p) for p in photos]
+    dev.mutate("dossier", did, "submit", fields, base=1)
+    assert len(fleet.proxy.log) == sent_before and len(dev.outbox) == 4
+
+    # back in coverage: the photos first (one chunk per node in turn, the other broken off
+    # on node 0 and resumed on node 1), then the queued mutations
+    digests = [upload_across_nodes(fleet, dev.headers, photos[0]),
+               upload_broken_off_and_resumed(fleet, dev.headers, photos[1])]
+    for digest, photo in zip(digests, photos, strict=True):
+        for _ in range(2):  # both nodes serve the blob from the shared store
+            got = fleet.http.get(f"/api/attachments/{digest}", headers=officer)
+            assert got.status_code == 200 and got.content == photo
     r = dev.push()
     assert r.status_code == 200, r.text
     assert [x["status"] for x in r.json()["results"]] == ["applied"] * 4
@@ -286,6 +335,18 @@ def test_the_volunteer_to_officer_flow_runs_through_two_nodes(fleet: Fleet) -> N
         assert v["valid"] is True
         pdf = fleet.http.get(f"/api/results/{result['id']}.pdf", headers=officer)
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    # the device pulls its result through the balancer and checks it with the keys it held
+    # before the result existed: no server is asked whether the signature is good
+    dev.pull()
+    synced = dev.replica[("result", result["id"])]["data"]
+    assert synced["dossier_id"] == did and synced["record"] == result["record_text"]
+    verify("Ed25519", device_keys[synced["key_id"]]["public_key"],
+           synced["record"].encode(), synced["sig"])
+    assert json.loads(synced["record"])["result_sha256"] == hashlib.sha256(
+        canonical_bytes(synced["content"])).hexdigest()
+    pdf = fleet.http.get(synced["pdf_url"], headers=dev.headers).content
+    assert hashlib.sha256(pdf).hexdigest() == synced["pdf_sha256"]
 
     got = fleet.push_service.wait_for(1, timeout=60)  # a hang guard, not a speed limit
     time.sleep(2.0)  # four more worker rounds: a duplicate would arrive by now

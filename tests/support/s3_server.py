@@ -1,9 +1,11 @@
-"""A real S3-compatible server for the tests: moto's standalone server (`python -m
-moto.server`), started as a subprocess on a free loopback port and spoken to over HTTP with
-boto3 — the client library is the real one, nothing is mocked in-process.
+"""A real S3-compatible server for the tests, started as subprocesses on free loopback ports and
+spoken to over HTTP with boto3 — the client library is the real one, nothing is mocked.
 
-Why moto: MinIO, Garage and SeaweedFS are not installable from the package registries this
-project may use, and Debian's radosgw needs a whole Ceph cluster (docs/deployment.md).
+Which server: Ceph's RADOS Gateway when Debian's `radosgw`, `ceph-mon` and `ceph-osd` are
+installed (`make s3-server` installs them; tests/support/ceph_rgw.py starts a one-node cluster),
+else moto's standalone server (`python -m moto.server`). MinIO, Garage and SeaweedFS are not
+in the package registries this project may use. `LANGSO_TEST_S3=ceph` makes a missing Ceph
+an error (CI), `LANGSO_TEST_S3=moto` forces moto (docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support import ceph_rgw
+
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "langso-test", "AWS_SECRET_ACCESS_KEY": "langso-test-secret",
                "AWS_DEFAULT_REGION": "us-east-1"}
 
@@ -28,13 +32,33 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def chosen_kind() -> str:
+    wanted = os.environ.get("LANGSO_TEST_S3", "auto")
+    if wanted not in ("auto", "ceph", "moto"):
+        raise ValueError(f"LANGSO_TEST_S3={wanted!r}: auto, ceph or moto")
+    if wanted == "auto":
+        return "ceph" if ceph_rgw.installed() else "moto"
+    if wanted == "ceph" and not ceph_rgw.installed():
+        raise RuntimeError("LANGSO_TEST_S3=ceph but radosgw/ceph-mon/ceph-osd are not "
+                           "installed: run `make s3-server`")
+    return wanted
+
+
 class S3Server:
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "moto") -> None:
+        self.kind = kind
+        self.ceph: ceph_rgw.CephRgw | None = None
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> S3Server:
+        if self.kind == "ceph":
+            self.ceph = ceph_rgw.CephRgw(CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                                         CREDENTIALS["AWS_SECRET_ACCESS_KEY"], free_port)
+            self.ceph.start()
+            self.port, self.endpoint = self.ceph.port, self.ceph.endpoint
+            return self
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -51,6 +75,8 @@ class S3Server:
         raise RuntimeError("moto server did not start listening")
 
     def stop(self) -> None:
+        if self.ceph is not None:
+            self.ceph.stop()
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -77,7 +103,7 @@ class S3Server:
 def s3_server() -> Iterator[S3Server]:
     for name, value in CREDENTIALS.items():
         os.environ.setdefault(name, value)  # boto3 in this process signs with these
-    server = S3Server().start()
+    server = S3Server(chosen_kind()).start()
     try:
         yield server
     finally:
