@@ -59,7 +59,7 @@ def page(verdict: dict[str, Any] | None = None, qr: str = "") -> str:
 <link rel="stylesheet" href="/public.css"></head>
 <body><header class="bar"><h1>Kiểm tra văn bản kết quả điện tử</h1>
 <small>Check an electronic result</small></header><main>
-<p>Dán nội dung hoặc đường dẫn của mã QR (có <code>LSR1.</code>) hoặc tải lên tệp PDF do
+<p>Dán nội dung hoặc đường dẫn của mã QR (có <code>LSR2.</code> hoặc <code>LSR1.</code>) hoặc tải lên tệp PDF do
 UBND xã cấp qua Làng Số.<br>
 <small>Paste the QR text or link, or upload the PDF.</small></p>
 {answer}

@@ -199,20 +199,28 @@ async function registerCheck(fragment) {
   }
 }
 
+// A link opened in a tab already showing /v changes only the fragment: the previous verdict
+// must go at once, and a slower check of the previous record (its register answer) must never
+// paint over the new one — only the latest run renders.
+let latestRun = 0;
+
 async function main() {
+  const run = ++latestRun;
   const out = document.getElementById('answer');
   const fragment = location.hash.slice(1);
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/v-sw.js', { scope: '/v' }).catch(() => undefined);
   }
   if (!out) return;
+  out.replaceChildren(el('p', { class: 'muted' }, 'Đang kiểm tra chữ ký… / Checking the signature…'));
   if (!fragment) return;
   const keys = await loadKeys();
   const result = await check(fragment, keys);
+  if (run !== latestRun) return;
   render(out, result, null);
   if (result.verdict === 'valid') {
     const register = await registerCheck(fragment);
-    if (register) render(out, result, register);
+    if (register && run === latestRun) render(out, result, register);
   }
 }
 
