@@ -48,6 +48,12 @@ def compact_payload(payload_text: str) -> str:
 def expand_payload(compact_text: str, device: str, n: int, prev: str) -> str:
     """WIRE2: the full canonical payload (the signed bytes) of a compact one. Raises
     CanonicalError (not canonical, …) or MutationInvalid (a derived key present, a bad clock)."""
+    return canonical_text(expand_object(compact_text, device, n, prev))
+
+
+def expand_object(compact_text: str, device: str, n: int, prev: str) -> dict[str, Any]:
+    """WIRE2 as a value: what parsing `expand_payload`'s text gives back (a receiver that holds
+    it need not parse the text it just encoded)."""
     obj = parse_canonical(compact_text.encode("utf-8"))
     if not isinstance(obj, dict):
         raise MutationInvalid("payload phải là đối tượng / payload must be an object")
@@ -57,8 +63,9 @@ def expand_payload(compact_text: str, device: str, n: int, prev: str) -> str:
     hlc = obj.get("hlc")
     if not isinstance(hlc, str) or hlc.count("-") != 1:
         raise _bad("hlc", "protocol 2 sends '<ms>-<counter>' without the node")
-    full = dict(obj, v=MUTATION_VERSION, device=device, n=n, prev=prev, hlc=f"{hlc}-{device}")
-    return canonical_text(full)
+    full: dict[str, Any] = dict(obj, v=MUTATION_VERSION, device=device, n=n, prev=prev,
+                                hlc=f"{hlc}-{device}")
+    return full
 
 
 def rfc3339_ms(ms: int) -> str:

@@ -14,6 +14,7 @@ from backend.attachments.service import DEFAULT_MAX_DOSSIER_BYTES, check_dossier
 from backend.catalog.loader import Catalog, ProcedureNotFound
 from backend.changelog.changes import record_rest_change
 from backend.db.models import Commune, Dossier, DossierEvent, Household, Member
+from backend.db.new_rows import new_row
 from backend.dossiers import codes, deadlines
 from backend.households.service import visible_member
 from backend.households.validation import valid_uuid
@@ -107,7 +108,8 @@ def _audit(
     data: dict[str, Any] | None = None,
 ) -> None:
     session.add(
-        DossierEvent(
+        new_row(
+            DossierEvent,
             dossier_id=dossier.id,
             action=action,
             from_status=source,

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, or_, select
 
 from backend.db.models import Dossier, PushDelivery, PushOutbox, PushSubscription
+from backend.db.new_rows import new_row
 from backend.push import vapid
 from backend.push.sending import EVENTS, payload, recipients, send_one
 
@@ -41,7 +42,7 @@ def enqueue(session: Session, event_name: str, dossier_id: str, now: datetime) -
     if event_name not in EVENTS:
         log.error("unknown push event %r", event_name)
         return
-    session.add(PushOutbox(event=event_name, dossier_id=dossier_id, created_at=now,
+    session.add(new_row(PushOutbox, event=event_name, dossier_id=dossier_id, created_at=now,
                            next_attempt_at=now))
 
 

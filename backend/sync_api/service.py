@@ -48,7 +48,8 @@ from backend.sync_api import wire_v2
 from backend.sync_api.registry import REGISTRY
 from sync.errors import ClockDrift, SyncError
 from sync.hashing import GENESIS
-from sync.mutations import Mutation, decode_signed_mutation
+from sync.mutations import Mutation, decode_signed_mutation, validate_mutation
+from sync.signatures import verify
 
 PROTOCOL = 1
 PROTOCOLS = (1, 2)  # version 2 = compact wire (backend/sync_api/wire_v2.py); 1 stays accepted
@@ -147,11 +148,28 @@ def _chain_error(code: str, i: int, m: Mutation, expected_n: int, last_hash: str
                              "last_hash": last_hash}])
 
 
-def decode_all(device: Device, items: list[dict[str, Any]]) -> list[Mutation]:
+def _decode_rebuilt(payload: str, value: dict[str, Any], sig: str, alg: str,
+                    public_key: str) -> Mutation:
+    """`decode_signed_mutation` for a payload this server encoded itself (protocol 2) from
+    `value`: the same signature check over the same bytes, and the same shape checks on the
+    value that parsing those canonical bytes gives back (integers and strings only, so
+    encode-then-parse returns it unchanged)."""
+    data = payload.encode("utf-8")
+    verify(alg, public_key, data, sig)
+    return validate_mutation(value, data)
+
+
+def decode_all(device: Device, items: list[dict[str, Any]],
+               values: list[dict[str, Any]] | None = None) -> list[Mutation]:
     out: list[Mutation] = []
     for i, item in enumerate(items):
         try:
-            m = decode_signed_mutation(item["payload"], item["sig"], device.alg, device.public_key)
+            if values is not None:
+                m = _decode_rebuilt(item["payload"], values[i], item["sig"], device.alg,
+                                    device.public_key)
+            else:
+                m = decode_signed_mutation(item["payload"], item["sig"], device.alg,
+                                           device.public_key)
         except SyncError as exc:
             raise _item_error(i, exc) from exc
         if m.device != device.id:
@@ -335,10 +353,11 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
           doc: dict[str, Any] | None = None) -> dict[str, Any]:
     device = load_device(session, principal, device_id)
     v2 = doc is not None and doc.get("protocol") == 2
+    values = None
     if v2:
         assert doc is not None
-        items = wire_v2.expand_items(doc, device.id, items, _item_error)
-    ms = decode_all(device, items)
+        items, values = wire_v2.expand_items(doc, device.id, items, _item_error)
+    ms = decode_all(device, items, values)
     replays, fresh = split_replays(session, device, ms)
     lock_rows(session, fresh)
     versions = Versions(session)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from backend.lib.errors import AppError
+from sync.canonical import canonical_text
 from sync.errors import SyncError
 from sync.hashing import GENESIS
 from sync.mutations import Mutation, mutation_hash
-from sync.wire import compact_result, expand_payload
+from sync.wire import compact_result, expand_object
 
 ENVELOPE_KEYS = {"protocol", "device_id", "n", "prev", "mutations"}
 
@@ -46,19 +47,23 @@ def check_envelope(doc: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
 
 
 def expand_items(doc: dict[str, Any], device_id: str, items: list[dict[str, Any]],
-                 item_error: Any) -> list[dict[str, Any]]:
+                 item_error: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The version-1 items {payload, sig}: item i is mutation n+i whose prev is the hash of
-    item i−1 (the envelope's prev for the first)."""
+    item i−1 (the envelope's prev for the first); and beside them the value of each payload,
+    so the signature check that follows need not parse the text encoded here again."""
     out: list[dict[str, Any]] = []
+    values: list[dict[str, Any]] = []
     n, prev = doc["n"], doc["prev"]
     for i, item in enumerate(items):
         try:
-            payload = expand_payload(item["p"], device_id, n + i, prev)
+            value = expand_object(item["p"], device_id, n + i, prev)
+            payload = canonical_text(value)
         except SyncError as exc:
             raise item_error(i, exc) from exc
         out.append({"payload": payload, "sig": item["s"]})
+        values.append(value)
         prev = mutation_hash(payload.encode("utf-8"))
-    return out
+    return out, values
 
 
 def compact_answer(answer: dict[str, Any], ms: list[Mutation]) -> dict[str, Any]:

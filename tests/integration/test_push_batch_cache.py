@@ -84,11 +84,14 @@ def test_create_and_submit_in_one_batch_then_resubmit_in_the_next(
 def test_a_rerun_after_a_poisoned_item_keeps_the_created_and_submitted_dossier(
     make_device: Any, engine: Engine, monkeypatch: Any
 ) -> None:
-    from backend.sync_api import service
+    from dataclasses import replace
+
+    from backend.sync_api.registry import REGISTRY
 
     dev = make_device()
     hid, head = seed(dev)
-    real = service.HANDLERS[("member", "create")]
+    real_reg = REGISTRY.by_key[("member", "create")]
+    real = real_reg.handler
     doomed = new_uuid()
 
     def flaky(ctx: Any, m: Any) -> Any:
@@ -96,7 +99,7 @@ def test_a_rerun_after_a_poisoned_item_keeps_the_created_and_submitted_dossier(
             raise RuntimeError("a bug nobody foresaw")
         return real(ctx, m)
 
-    monkeypatch.setitem(service.HANDLERS, ("member", "create"), flaky)
+    monkeypatch.setitem(REGISTRY.by_key, ("member", "create"), replace(real_reg, handler=flaky))
     did = new_uuid()
     dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
                                           "applicant_member_id": head})
