@@ -63,6 +63,11 @@ check: $(STAMP) $(PWA_STAMP) vectors ## linters and type checkers (ruff, mypy, i
 	$(BIN)/python tools/check_module_sizes.py
 	cd pwa && npm run --silent lint
 	@$(MAKE) --no-print-directory wire-types
+	@$(MAKE) --no-print-directory budget
+
+.PHONY: budget
+budget: $(PWA_DIST) ## volunteer entry JS within its gzip budget (pwa/scripts/budget-lib.mjs); fails above it
+	cd pwa && npm run --silent budget
 
 .PHONY: wire-types
 wire-types: $(STAMP) $(PWA_STAMP) ## regenerate pwa/src/api/wire.gen.ts from the OpenAPI document; fails if it drifted

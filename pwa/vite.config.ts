@@ -77,6 +77,9 @@ export default defineConfig({
     manifest: true,
     rolldownOptions: {
       output: {
+        // What the first screen needs goes into one chunk: many small initial chunks cost bytes
+        // (each gzipped alone) and round trips on a slow link (scripts/budget.mjs).
+        codeSplitting: { groups: [{ name: 'app', tags: ['$initial'] }] },
         chunkFileNames: (chunk) =>
           chunk.facadeModuleId?.replace(/\\/g, '/').includes('/src/officer/')
             ? `assets/${OFFICER_CHUNK_PREFIX}[hash].js`

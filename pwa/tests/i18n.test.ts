@@ -36,10 +36,10 @@ describe('t and language switch', () => {
     expect(format('{a} và {b}', { a: 'x' })).toBe('x và {b}');
   });
 
-  it('switches language, stores the choice and notifies listeners', () => {
+  it('switches language, stores the choice and notifies listeners', async () => {
     const seen: string[] = [];
     const off = onLangChange((lang) => seen.push(lang));
-    setLang('en');
+    await setLang('en');
     off();
     expect(t('login.title')).toBe('Sign in');
     expect(localStorage.getItem('langso.lang')).toBe('en');
@@ -47,9 +47,9 @@ describe('t and language switch', () => {
     expect(seen).toEqual(['en']);
   });
 
-  it('picks the localized text with a Vietnamese fallback', () => {
+  it('picks the localized text with a Vietnamese fallback', async () => {
     expect(localized({ vi: 'Khai sinh', en: 'Birth' })).toBe('Khai sinh');
-    setLang('en');
+    await setLang('en');
     expect(localized({ vi: 'Khai sinh', en: 'Birth' })).toBe('Birth');
     expect(localized({ vi: 'Khai sinh' })).toBe('Khai sinh');
   });

@@ -2,14 +2,18 @@
  * Tiny i18n: `t(key, params)` looks the key up in the current language and fills `{name}`
  * placeholders. Vietnamese is the default and the fallback. The chosen language lives in
  * localStorage so the first render is already in the right language (IndexedDB is async).
+ *
+ * Only the Vietnamese catalogue is in the volunteer entry; English is a lazily loaded chunk
+ * (precached like every volunteer chunk), loaded by `loadLang` before the first render when it
+ * was the stored choice, and by `setLang` when chosen.
  */
-import { en } from './en';
 import { vi, type MessageKey } from './vi';
 
 export type { MessageKey };
 export type Lang = 'vi' | 'en';
 export const LANGS: readonly Lang[] = ['vi', 'en'];
-export const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { vi, en };
+type Catalogue = Record<MessageKey, string>;
+const catalogues: Partial<Record<Lang, Catalogue>> = { vi };
 
 const STORAGE_KEY = 'langso.lang';
 let current: Lang = readStoredLang();
@@ -24,11 +28,29 @@ function readStoredLang(): Lang {
   }
 }
 
+/** Makes `lang`'s catalogue available to `t`; a catalogue that cannot be loaded leaves `t` on Vietnamese. */
+export async function loadLang(lang: Lang): Promise<void> {
+  if (catalogues[lang]) return;
+  if (lang === 'en') catalogues.en = (await import('./en')).en;
+}
+
 export function getLang(): Lang {
   return current;
 }
 
-export function setLang(lang: Lang): void {
+/**
+ * Switches the language once its catalogue is loaded (at once for a loaded one, so nothing renders
+ * half in one language); rejects, leaving the language unchanged, if the catalogue cannot be loaded.
+ */
+export function setLang(lang: Lang): Promise<void> {
+  if (catalogues[lang]) {
+    apply(lang);
+    return Promise.resolve();
+  }
+  return loadLang(lang).then(() => apply(lang));
+}
+
+function apply(lang: Lang): void {
   current = lang;
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, lang);
@@ -56,7 +78,7 @@ export function format(template: string, params?: Params): string {
 }
 
 export function t(key: MessageKey, params?: Params): string {
-  return format(CATALOGUES[current][key] ?? vi[key], params);
+  return format(catalogues[current]?.[key] ?? vi[key], params);
 }
 
 /** Pick the current language from a catalogue text object such as `{vi, en}`; falls back to vi. */

@@ -4,13 +4,16 @@
  * catalogue form format, so it goes through the same renderer and validation as procedure forms.
  * Only the labels are added here, from the i18n catalogues.
  */
-import { CATALOGUES, type MessageKey } from '../i18n';
+import type { MessageKey } from '../i18n';
+// Both languages are stored with the form's labels; this module is in a lazy chunk (MemberEdit).
+import { en } from '../i18n/en';
+import { vi } from '../i18n/vi';
 import type { FormField, FormValues, LocalizedText } from '../forms/schema';
 import { MEMBER_FIELD_KEYS, type MemberFields } from '../store/repo';
 import type { MemberRow } from '../store/types';
 import { MEMBER_FIELDS } from '../sync/records';
 
-const text = (key: MessageKey): LocalizedText => ({ vi: CATALOGUES.vi[key], en: CATALOGUES.en[key] });
+const text = (key: MessageKey): LocalizedText => ({ vi: vi[key], en: en[key] });
 
 const OPTION_LABELS: Record<string, (code: string) => MessageKey> = {
   relationship: (code) => `rel.${code}` as MessageKey,

@@ -7,7 +7,7 @@
  * failure should not happen; when it does (the precache was evicted, an old tab), a reload served
  * by the service worker is offered as the last step — drafts live in IndexedDB and survive it.
  */
-import type { JSX } from 'preact';
+import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n';
 
@@ -80,4 +80,19 @@ export function LazyFallback(props: { state: Exclude<LazyState<unknown>, { statu
       </button>
     </div>
   );
+}
+
+/**
+ * A screen component that loads its module on first render (one chunk per `importer`) and shows
+ * LazyFallback until then; the props are passed through unchanged.
+ */
+export function lazyScreen<P extends object>(importer: () => Promise<ComponentType<P>>): (props: P) => JSX.Element {
+  const cache: { module?: { component: ComponentType<P> } } = {};
+  const load = (): Promise<{ component: ComponentType<P> }> => importer().then((component) => ({ component }));
+  return function LazyScreen(props: P): JSX.Element {
+    const state = useLazyModule(load, cache);
+    if (state.status !== 'ready') return <LazyFallback state={state} />;
+    const Component = state.module.component;
+    return <Component {...props} />;
+  };
 }
