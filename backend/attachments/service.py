@@ -314,7 +314,7 @@ def _finish(
         assert blob is not None
         return UploadState(sha, blob.size, blob.size, True, content_type=blob.content_type)
     # Opened in memory (the file limit bounds it); plain only for an upload begun before sealing.
-    plain = store.resolve(upload.partial_path).read_bytes()
+    plain = store.read_partial(upload.partial_path)
     if upload.content_key:
         plain = crypt_at(upload.content_key, 0, plain)
     actual = hashlib.sha256(plain).hexdigest()

@@ -192,11 +192,7 @@ def test_a_result_pdf_stored_plain_and_written_again_is_sealed_with_its_row_key(
 def _partial_raw(app: Any, user: str, sha: str) -> bytes:
     """The stored bytes of an upload in progress (the local file, or the S3 chunks joined)."""
     store = app.state.blob_store
-    relpath = store.partial_relpath(sha, user_id(user))
-    assembled = getattr(store, "_assembled_path", None)
-    if assembled is not None:  # S3: a joined copy from an earlier read would hide new chunks
-        assembled(relpath).unlink(missing_ok=True)
-    return store.resolve(relpath).read_bytes()  # type: ignore[no-any-return]
+    return store.read_partial(store.partial_relpath(sha, user_id(user)))  # type: ignore[no-any-return]
 
 
 def _upload_key_column(app: Any, sha: str) -> str | None:
