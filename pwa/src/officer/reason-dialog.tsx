@@ -50,12 +50,12 @@ export function ReasonPromptHost(): JSX.Element | null {
     if (!invalid) finish(reason);
   };
   return (
-    <Dialog title={ot('pv.reason_title')} onClose={() => finish(undefined)}>
+    <Dialog title={ot('pv.ask_title')} onClose={() => finish(undefined)}>
       <form onSubmit={submit} noValidate>
-        <p>{ot('pv.reason_explain')}</p>
+        <p>{ot('pv.ask_explain')}</p>
         <label class="oc-field">
           <span>
-            {ot('pv.reason_label')}
+            {ot('pv.ask_label')}
             <strong class="oc-req"> *{ot('common.required')}</strong>
           </span>
           <textarea
@@ -71,7 +71,7 @@ export function ReasonPromptHost(): JSX.Element | null {
         </label>
         {tried && invalid ? (
           <p class="oc-hint" role="alert">
-            {ot('pv.reason_needed')}
+            {ot('pv.ask_needed')}
           </p>
         ) : null}
         <div class="oc-row oc-row--end">
@@ -79,7 +79,7 @@ export function ReasonPromptHost(): JSX.Element | null {
             {ot('common.cancel')}
           </button>
           <button type="submit" class="oc-btn oc-btn--primary">
-            {ot('pv.reason_send')}
+            {ot('pv.ask_send')}
           </button>
         </div>
       </form>
