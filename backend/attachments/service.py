@@ -12,6 +12,7 @@ Used by the sync service: `blob_present`, `missing_blobs`, `check_dossier_budget
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterable
@@ -28,12 +29,13 @@ from backend.attachments.sniff import (
     ALLOWED_TYPES,
     MAX_IMAGE_PIXELS,
     RejectedContent,
-    inspect_file,
+    inspect_bytes,
     normalise_declared,
     not_allowed,
 )
 from backend.attachments.storage import BlobStore
 from backend.blobs.content import read_plain, write_sealed
+from backend.blobs.partial import crypt_at, new_partial_key
 from backend.db.models import Blob, Upload
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError, forbidden, not_found
@@ -187,6 +189,7 @@ def create_upload(
             return _state(upload)
         log.info("upload %s restarted: size %s -> %s", sha, upload.size, size)
         store.start_partial(upload.partial_path)
+        upload.content_key = new_partial_key()
         upload.size = size
         upload.upload_offset = 0
         upload.declared_type = declared
@@ -213,6 +216,7 @@ def create_upload(
         partial_path=relpath,
         created_at=now,
         updated_at=now,
+        content_key=new_partial_key(),
     )
     session.add(upload)
     try:
@@ -279,7 +283,8 @@ def append_chunk(
             errors=[{"offset": offset, "chunk_bytes": len(data), "size": upload.size}],
         )
     if data:
-        store.write_chunk(upload.partial_path, offset, data)
+        stored = crypt_at(upload.content_key, offset, data) if upload.content_key else data
+        store.write_chunk(upload.partial_path, offset, stored)
         if not queries.advance_offset(session, sha, principal.user_id, offset, end, now):
             # Cannot happen while the row lock holds; kept so a lock regression fails loudly.
             session.rollback()
@@ -308,7 +313,11 @@ def _finish(
         blob = queries.get_blob(session, sha)
         assert blob is not None
         return UploadState(sha, blob.size, blob.size, True, content_type=blob.content_type)
-    actual = store.sha256_of(upload.partial_path)
+    # Opened in memory (the file limit bounds it); plain only for an upload begun before sealing.
+    plain = store.read_partial(upload.partial_path)
+    if upload.content_key:
+        plain = crypt_at(upload.content_key, 0, plain)
+    actual = hashlib.sha256(plain).hexdigest()
     if actual != sha:
         _drop_upload(session, store, upload)
         session.commit()
@@ -322,7 +331,7 @@ def _finish(
             errors=[{"field": "sha256", "expected": sha, "actual": actual}],
         )
     try:
-        found = inspect_file(store.resolve(upload.partial_path), limits.max_image_pixels)
+        found = inspect_bytes(plain, limits.max_image_pixels)
     except RejectedContent as exc:
         _drop_upload(session, store, upload)
         session.commit()
@@ -332,7 +341,7 @@ def _finish(
         log.info("upload %s declared %s, is %s", sha, declared, found.content_type)
     # Sealed at rest (backend/blobs/sealed.py); the partial goes only once the row is committed.
     partial = upload.partial_path
-    key = write_sealed(session, store, sha, store.resolve(partial).read_bytes())
+    key = write_sealed(session, store, sha, plain)
     session.delete(upload)
     session.add(
         Blob(

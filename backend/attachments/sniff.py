@@ -10,6 +10,7 @@ is refused before it is decoded. Failure modes, each a `RejectedContent` with a 
 
 from __future__ import annotations
 
+import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,25 +89,24 @@ class Inspection:
 
 def inspect_file(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> Inspection:
     """Sniffs and, for images, safely decodes the whole file. Raises `RejectedContent`."""
-    with path.open("rb") as fh:
-        head = fh.read(HEAD_BYTES)
-    content_type = sniff_type(head)
+    return inspect_bytes(path.read_bytes(), max_pixels)
+
+
+def inspect_bytes(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> Inspection:
+    """`inspect_file` for bytes in memory (an upload is opened in memory, never written plain)."""
+    content_type = sniff_type(data[:HEAD_BYTES])
     if content_type is None:
         raise not_allowed()
     if content_type == PDF:
-        _check_pdf_tail(path)
+        _check_pdf_tail(data)
         return Inspection(PDF)
-    width, height = _check_image(path, content_type, max_pixels)
+    width, height = _check_image(data, content_type, max_pixels)
     return Inspection(content_type, width, height)
 
 
-def _check_pdf_tail(path: Path) -> None:
+def _check_pdf_tail(data: bytes) -> None:
     # Readers look for %%EOF in the last 1 KiB; a file without it is truncated or not a PDF.
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        fh.seek(max(0, size - 1024))
-        tail = fh.read()
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in data[-1024:]:
         raise RejectedContent(
             "pdf_invalid",
             "Tệp PDF bị hỏng hoặc không đầy đủ.",
@@ -133,7 +133,7 @@ def _invalid_image(detail: str) -> RejectedContent:
     )
 
 
-def _check_image(path: Path, content_type: str, max_pixels: int) -> tuple[int, int]:
+def _check_image(data: bytes, content_type: str, max_pixels: int) -> tuple[int, int]:
     """verify() then a fresh open and load(): verify() checks structure/CRCs without
     decoding, load() proves the pixels decode. The size is checked from the header before
     either, so a bomb is never decoded. Warnings-as-errors catches Pillow's own bomb
@@ -141,10 +141,10 @@ def _check_image(path: Path, content_type: str, max_pixels: int) -> tuple[int, i
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
+            with Image.open(io.BytesIO(data)) as im:
                 _check_header(im, content_type, max_pixels)
                 im.verify()
-            with Image.open(path) as im:
+            with Image.open(io.BytesIO(data)) as im:
                 _check_header(im, content_type, max_pixels)
                 im.load()
                 return im.width, im.height

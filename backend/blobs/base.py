@@ -33,6 +33,9 @@ class BlobStore(Protocol):
     def resolve(self, relpath: str) -> Path:
         """A local file holding the partial upload's bytes (for content sniffing)."""
 
+    def read_partial(self, relpath: str) -> bytes:
+        """The partial upload's stored bytes as they are now (sealed, backend/blobs/partial.py)."""
+
     def promote(self, relpath: str, sha256: str) -> Path:
         """Make the verified partial upload the blob `sha256`; the partial is gone after."""
 

@@ -90,6 +90,9 @@ class LocalBlobStore:
                 digest.update(block)
         return digest.hexdigest()
 
+    def read_partial(self, relpath: str) -> bytes:
+        return self.resolve(relpath).read_bytes()
+
     def promote(self, relpath: str, sha256: str) -> Path:
         """Atomically moves a verified partial file to its blob path. If the blob is already
         there (same content by construction) the rename simply replaces it."""

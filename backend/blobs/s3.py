@@ -166,6 +166,14 @@ class S3BlobStore:
         path = self._assembled_path(relpath)
         return path if path.is_file() else self._assemble(relpath)[0]
 
+    def read_partial(self, relpath: str) -> bytes:
+        # Joined afresh from the chunk objects (a joined copy left by `resolve` may be older).
+        path = self._assemble(relpath)[0]
+        try:
+            return path.read_bytes()
+        finally:
+            path.unlink(missing_ok=True)
+
     def promote(self, relpath: str, sha256: str) -> Path:
         source = self.resolve(relpath)
         self.client.upload_file(str(source), self.bucket, self._blob_key(sha256))

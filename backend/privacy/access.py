@@ -115,7 +115,7 @@ def record(session: Session, principal: Principal, action: str, subject: Subject
     session.add(AccessLogEntry(
         at=utcnow(), actor_id=principal.user_id, actor_role=principal.role, action=action,
         subject_kind=subject.kind, subject_id=subject.id, member_ids=subject.member_ids,
-        commune_id=subject.commune_id, in_queue=subject.in_queue, reason=reason))
+        commune_id=subject.commune_id or None, in_queue=subject.in_queue, reason=reason))
 
 
 def check_and_log(session: Session, principal: Principal, action: str, kind: str,

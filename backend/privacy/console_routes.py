@@ -2,9 +2,10 @@
 and retention (what the settings keep, what is due, the worker's last run, a purge on demand).
 
 Kept apart from routes.py (the data-subject and breach endpoints) so that neither grows past a
-screen; both share the `/api/privacy` prefix. Listing people shows what the household lists
-show (name, birth year, village) and is not an access-log read; opening a person's export,
-summary or log is (routes.py).
+screen; both share the `/api/privacy` prefix. A search that finds people is one access-log
+entry naming everyone it listed (names and birth years were shown, and a CCCD query confirms
+whose number it is); the query text itself is never logged (it may be a CCCD). Opening a
+person's export, summary or log is logged by routes.py.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.params import Parameter
 
+from backend.db.models import Member
 from backend.lib.auth import Principal, require_roles
 from backend.lib.clock import utcnow
 from backend.lib.deps import Session
 from backend.lib.errors import AppError
 from backend.lib.pagination import Page, PageSize, check_page
 from backend.privacy import queries
+from backend.privacy.access import Subject, record
 from backend.privacy.keys import keyring_of
 from backend.privacy.schemas import (
     AccessLogPage,
@@ -55,6 +58,16 @@ def _when(raw: str | None, field: str) -> datetime | None:
     return (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(UTC)
 
 
+def _log_search(db: Session, principal: Principal, by: str, found: list[Member]) -> None:
+    # A search is routine work (no reason asked: the export or summary that follows asks its
+    # own), but who saw whom is kept, so the person's log and breach records include it.
+    communes = {m.commune_id for m in found}
+    record(db, principal, f"person.search.{by}",
+           Subject("search", "", communes.pop() if len(communes) == 1 else "",
+                   [m.id for m in found], True), "")
+    db.commit()
+
+
 class PrivacyConsoleController(Controller):
     path = "/api/privacy"
     guards = [require_roles("officer", "admin")]
@@ -76,6 +89,9 @@ class PrivacyConsoleController(Controller):
                 raise _bad_query("q", "Nhập ít nhất 2 chữ của họ tên, hoặc đủ 12 số CCCD.",
                                  "Type at least 2 letters of the name, or a 12-digit CCCD.")
             rows = queries.find_people(db, commune_id, MAX_HITS, name_prefixes=tokens)
+        if rows:
+            _log_search(db, principal, "cccd" if _CCCD.fullmatch(text) else "name",
+                        [m for m, _ in rows])
         return [PersonHit(id=m.id, full_name=m.full_name,
                           birth_year=m.date_of_birth.year if m.date_of_birth else None,
                           village=village, household_id=m.household_id) for m, village in rows]

@@ -44,6 +44,7 @@ SEALED: tuple[SealedColumn, ...] = (
     SealedColumn("dossier_results", ("id",), "content", "results", True),
     SealedColumn("dossier_results", ("id",), "record", "results", False),
     SealedColumn("blobs", ("sha256",), "content_key", "blobs", False),
+    SealedColumn("uploads", ("sha256", "user_id"), "content_key", "blobs", False),
 )
 
 

@@ -25,7 +25,7 @@ from backend.privacy.keys import master_for
 from backend.privacy.rotation import rotate
 from backend.settings import Settings
 from tests.conftest import login
-from tests.integration.test_attachments import noisy_jpeg, upload
+from tests.integration.test_attachments import noisy_jpeg, patch_chunk, send_from, start, upload
 from tests.support.world import user_id
 
 
@@ -184,3 +184,101 @@ def test_a_result_pdf_stored_plain_and_written_again_is_sealed_with_its_row_key(
         row = s.get(Blob, sha)
         assert row is not None and row.content_key
         assert is_sealed_blob(_raw(app, sha)) and read_plain(store, row) == pdf
+
+
+# --- uploads in progress (branch privacy3) --------------------------------------------------
+
+
+def _partial_raw(app: Any, user: str, sha: str) -> bytes:
+    """The stored bytes of an upload in progress (the local file, or the S3 chunks joined)."""
+    store = app.state.blob_store
+    return store.read_partial(store.partial_relpath(sha, user_id(user)))  # type: ignore[no-any-return]
+
+
+def _upload_key_column(app: Any, sha: str) -> str | None:
+    with app.state.engine.connect() as conn:
+        value = conn.execute(text("SELECT content_key FROM uploads WHERE sha256 = :s"),
+                             {"s": sha}).scalar_one()
+    return None if value is None else str(value)
+
+
+def test_an_upload_in_progress_is_ciphertext_in_the_store_from_its_first_chunk(
+        app: Any, salt: int) -> None:
+    photo = noisy_jpeg(seed=salt + 51, size=(400, 300))
+    sha = hashlib.sha256(photo).hexdigest()
+    half = len(photo) // 2
+    with TestClient(app=app) as client:
+        headers = login(client, "vol_a1")
+        assert start(client, headers, photo).status_code == 201
+        send_from(client, headers, photo, stop_at=half)
+        raw = _partial_raw(app, "vol_a1", sha)
+        # Same length (offsets and resume unchanged), none of the photo's bytes.
+        assert len(raw) == half
+        assert b"JFIF" not in raw and raw[:3] != b"\xff\xd8\xff"
+        assert all(photo[i:i + 32] not in raw for i in range(0, half - 32, 1024))
+        assert is_sealed(_upload_key_column(app, sha) or "")
+        # The resumable protocol is unchanged: status, then the rest from the server's offset.
+        status = client.head(f"/api/uploads/{sha}", headers=headers)
+        assert int(status.headers["Upload-Offset"]) == half
+        send_from(client, headers, photo, offset=half)
+        assert client.get(f"/api/attachments/{sha}", headers=headers).content == photo
+        assert is_sealed_blob(_raw(app, sha))
+
+
+def test_a_chunk_resent_after_a_lost_answer_and_a_rotation_mid_upload_keep_it_whole(
+        app: Any, settings: Settings, salt: int) -> None:
+    photo = noisy_jpeg(seed=salt + 52, size=(400, 300))
+    sha = hashlib.sha256(photo).hexdigest()
+    third = len(photo) // 3
+    with TestClient(app=app) as client:
+        headers = login(client, "vol_a1")
+        start(client, headers, photo)
+        send_from(client, headers, photo, stop_at=third)
+        # The answer to the last chunk was lost: the phone sends it again -> 409 with the offset.
+        again = patch_chunk(client, headers, sha, 0, photo[:third])
+        assert again.status_code == 409
+        old, new = master_for(settings), bytes(range(1, 33))
+        rotate(app.state.engine, old, new)
+        try:
+            send_from(client, headers, photo, offset=third)
+            assert client.get(f"/api/attachments/{sha}", headers=headers).content == photo
+        finally:
+            rotate(app.state.engine, new, old)
+        assert client.get(f"/api/attachments/{sha}", headers=headers).content == photo
+
+
+def test_an_upload_begun_before_partial_sealing_finishes_and_is_sealed(
+        app: Any, salt: int) -> None:
+    photo = noisy_jpeg(seed=salt + 53, size=(300, 200))
+    sha = hashlib.sha256(photo).hexdigest()
+    half = len(photo) // 2
+    with TestClient(app=app) as client:
+        headers = login(client, "vol_a1")
+        start(client, headers, photo)
+        with app.state.engine.begin() as conn:  # as the 0009_privacy3 migration leaves it
+            conn.execute(text("UPDATE uploads SET content_key = NULL WHERE sha256 = :s"),
+                         {"s": sha})
+        send_from(client, headers, photo, stop_at=half)
+        assert _partial_raw(app, "vol_a1", sha) == photo[:half]  # plain, as before
+        send_from(client, headers, photo, offset=half)
+        assert client.get(f"/api/attachments/{sha}", headers=headers).content == photo
+        assert is_sealed_blob(_raw(app, sha))
+
+
+def test_a_restarted_upload_gets_a_new_key(app: Any, salt: int) -> None:
+    photo = noisy_jpeg(seed=salt + 54, size=(300, 200))
+    sha = hashlib.sha256(photo).hexdigest()
+    with TestClient(app=app) as client:
+        headers = login(client, "vol_a1")
+        start(client, headers, photo)
+        send_from(client, headers, photo, stop_at=1000)
+        first = _partial_raw(app, "vol_a1", sha)
+        # Another size for the same hash restarts from zero (create_upload): fresh key.
+        restarted = client.post("/api/uploads", json={"sha256": sha, "size": len(photo) + 1},
+                                headers=headers)
+        assert restarted.status_code in (200, 201) and restarted.json()["offset"] == 0
+        client.post("/api/uploads", json={"sha256": sha, "size": len(photo)}, headers=headers)
+        send_from(client, headers, photo, stop_at=1000)
+        assert _partial_raw(app, "vol_a1", sha) != first
+        send_from(client, headers, photo, offset=1000)
+        assert client.get(f"/api/attachments/{sha}", headers=headers).content == photo

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from backend.db.models import Member, WorkerJob
+from backend.db.models import AccessLogEntry, Member, WorkerJob
 from backend.lib.clock import utcnow
 from backend.worker.jobs import SCHEDULE, run_scheduled
 from tests.integration.test_review_world import seed_household
@@ -45,8 +45,26 @@ def test_find_people_by_name_or_cccd_within_the_commune(
     # volunteers have no business here
     assert client.get("/api/privacy/people", params={"q": "giang"},
                       headers=as_user("vol_a1")).status_code == 403
-    # a listing is not a read of the person: nothing logged
+    # a search that lists people is in each listed person's log (privacy3), never the query
     assert client.get(f"/api/privacy/people/{spouse}/access-log", headers=off).json() == []
+    log = client.get(f"/api/privacy/people/{head}/access-log", headers=off).json()
+    actions = [e["action"] for e in log]
+    assert "person.search.cccd" in actions and "person.search.name" in actions
+    assert all(e["reason"] == "" for e in log if e["action"].startswith("person.search"))
+    with Session(engine) as s:
+        rows = s.exec(select(AccessLogEntry).where(
+            col(AccessLogEntry.action).like("person.search%"))).all()
+    assert rows and all(cccd not in (r.subject_id + r.reason) for r in rows)
+    by_admin = [r for r in rows if r.actor_id == user_id("admin")]
+    assert by_admin and all(head in r.member_ids for r in by_admin)
+    # the viewer shows them too, and a search that finds nobody logs nothing
+    view = client.get("/api/privacy/access-log", params={"subject": ""}, headers=off).json()
+    assert any(i["action"] == "person.search.name" for i in view["items"])
+    before = len(rows)
+    client.get("/api/privacy/people", params={"q": "khongcoai"}, headers=off)
+    with Session(engine) as s:
+        assert len(s.exec(select(AccessLogEntry).where(
+            col(AccessLogEntry.action).like("person.search%"))).all()) == before
 
 
 

@@ -45,3 +45,6 @@ class Upload(SQLModel, table=True):
     partial_path: str = Field(max_length=255, description="relative to data_dir")
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    # Hex of the AES-CTR key the partial bytes are stored under (backend/blobs/partial.py),
+    # itself sealed; NULL for an upload begun before partial uploads were sealed (plain).
+    content_key: str | None = Field(default=None, sa_column=Column(SealedText("blobs")))

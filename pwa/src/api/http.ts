@@ -125,7 +125,7 @@ export async function request(path: string, options: RequestOptions = {}): Promi
   const response = await send(via ?? transport, path, { ...init, headers }, timeoutMs);
   if (askReason && response.status === 428 && !headers.has('X-Access-Reason')) {
     const problem = await readProblem(response);
-    const reason = problem.code === 'access_reason_required' ? reasonFor(path) : undefined;
+    const reason = problem.code === 'access_reason_required' ? await reasonFor(path) : undefined;
     if (!reason) throw new HttpError(response.status, problem, response.headers);
     headers.set('X-Access-Reason', encodeURIComponent(reason));
     return request(path, { ...options, headers });
@@ -190,27 +190,40 @@ export async function login(username: string, password: string, via?: typeof fet
 
 // ---- the officer console (online only, at the commune office) ----
 
-type ReasonPrompt = () => string | null | undefined;
+type Answer = string | null | undefined;
+type ReasonPrompt = () => Answer | Promise<Answer>;
 let reasonPrompt: ReasonPrompt | undefined;
 const reasons = new Map<string, string>();
+const asking = new Map<string, Promise<string | undefined>>();
 
-/** The console's question for an access reason (its words live in the console's catalogue). */
+/** The console's question for an access reason (its dialog and words live in the console). */
 export function setAccessReasonPrompt(prompt: ReasonPrompt | undefined): void {
   reasonPrompt = prompt;
 }
 
 /**
  * Reading a person or dossier outside the officer's own queue needs a stated reason, kept in
- * the access log (docs/privacy.md). Asked once per subject for the page's life.
+ * the access log (docs/privacy.md). Asked once per subject for the page's life; requests for a
+ * subject already being asked about wait for that one answer.
  */
-function reasonFor(path: string): string | undefined {
+async function reasonFor(path: string): Promise<string | undefined> {
   const subject = path.split('?')[0]!.split('/').slice(0, 5).join('/');
   const known = reasons.get(subject);
   if (known) return known;
-  const answer = reasonPrompt?.()?.trim();
-  if (!answer) return undefined;
-  reasons.set(subject, answer.slice(0, 500));
-  return reasons.get(subject);
+  const pending = asking.get(subject);
+  if (pending) return pending;
+  const question = (async (): Promise<string | undefined> => {
+    const answer = (await reasonPrompt?.())?.normalize('NFC').trim();
+    if (!answer) return undefined;
+    reasons.set(subject, answer.slice(0, 500));
+    return reasons.get(subject);
+  })();
+  asking.set(subject, question);
+  try {
+    return await question;
+  } finally {
+    asking.delete(subject);
+  }
 }
 
 /**

@@ -1,12 +1,9 @@
 /**
  * What the console shows and does around the HTTP client (../api/http.ts): the text of an
- * error, files fetched with the session, and the question for an access reason (registered on
- * import, in the console's words).
+ * error and files fetched with the session (the access-reason question is ./reason-dialog.tsx).
  */
-import { getBlob, HttpError, OfflineError, setAccessReasonPrompt } from '../api/http';
+import { getBlob, HttpError, OfflineError } from '../api/http';
 import { ot } from './i18n';
-
-setAccessReasonPrompt(() => (typeof globalThis.prompt === 'function' ? globalThis.prompt(ot('privacy.reason_prompt')) : undefined));
 
 /** Message to show for any failure: the server's Vietnamese message first. */
 export function errorText(error: unknown): string {

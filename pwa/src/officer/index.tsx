@@ -10,9 +10,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { getLang, setLang } from '../i18n';
 import { useHashPath } from '../router';
 import type { SessionUser } from '../store/types';
-import './http-ui'; // the console's access-reason question, before any request
 import { ot, useLang } from './i18n';
 import { consoleHref, queryOf, tabOf, TABS, type Tab } from './nav';
+import { ReasonPromptHost } from './reason-dialog'; // registers the access-reason question
 import { DashboardScreen } from './screens/Dashboard';
 import { DevicesScreen } from './screens/Devices';
 import { DossierScreen } from './screens/Dossier';
@@ -137,6 +137,7 @@ function CommuneConsole(props: { user: SessionUser }): JSX.Element {
           <Queue query={withoutTab(q)} />
         )}
       </div>
+      <ReasonPromptHost />
     </div>
   );
 }

@@ -406,6 +406,4 @@ export const en: Record<OfficerKey, string> = {
   'prov.version_latest': 'Newest (version {version})',
   'prov.version_n': 'Version {version}',
   'prov.version_saved': 'Saved: {name} uses version {version}.',
-  // pdp branch (issue 14): access reason outside the officer's queue
-  'privacy.reason_prompt': 'This person or dossier is not in your queue. Why do you need to see it? (the reason is written to the access log)',
 };

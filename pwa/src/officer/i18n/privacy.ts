@@ -119,6 +119,12 @@ export const privacyVi = {
   'dev.mark_lost_done': 'Đã ra lệnh xoá dữ liệu. Máy sẽ tự xoá khi kết nối lần tới.',
   'dev.wipe_ordered': 'chờ máy tự xoá (lệnh lúc {at})',
   'dev.wiped': 'đã xoá dữ liệu lúc {at}',
+  // privacy3: the in-page question for an access reason (replaces the browser prompt)
+  'pv.ask_title': 'Cần nêu lý do xem',
+  'pv.ask_explain': 'Hồ sơ hoặc người này không thuộc hàng chờ xử lý của bạn. Lý do bạn nhập được ghi vào nhật ký truy cập của người dân và họ có thể xem.',
+  'pv.ask_label': 'Vì sao bạn cần xem?',
+  'pv.ask_needed': 'Hãy nhập lý do (tối đa 500 ký tự) hoặc bấm Hủy.',
+  'pv.ask_send': 'Xem và ghi nhật ký',
 } as const;
 
 export const privacyEn: Record<keyof typeof privacyVi, string> = {
@@ -237,4 +243,9 @@ export const privacyEn: Record<keyof typeof privacyVi, string> = {
   'dev.mark_lost_done': 'Wipe ordered. The phone wipes itself at its next contact.',
   'dev.wipe_ordered': 'wipe pending (ordered {at})',
   'dev.wiped': 'wiped at {at}',
+  'pv.ask_title': 'A reason is needed',
+  'pv.ask_explain': 'This person or dossier is not in your queue. The reason you type is written to the person’s access log, which they can see.',
+  'pv.ask_label': 'Why do you need to see it?',
+  'pv.ask_needed': 'Type a reason (at most 500 characters) or press Cancel.',
+  'pv.ask_send': 'View and log',
 };

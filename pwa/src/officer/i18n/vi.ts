@@ -408,8 +408,6 @@ export const vi = {
   'prov.version_latest': 'Mới nhất (phiên bản {version})',
   'prov.version_n': 'Phiên bản {version}',
   'prov.version_saved': 'Đã lưu: {name} dùng phiên bản {version}.',
-  // pdp branch (issue 14): access reason outside the officer's queue
-  'privacy.reason_prompt': 'Hồ sơ/người này không thuộc hàng chờ xử lý của bạn. Vì sao bạn cần xem? (lý do được ghi vào nhật ký truy cập)',
 } as const;
 
 export type OfficerKey = keyof typeof vi;
