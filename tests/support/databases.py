@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -52,3 +54,26 @@ def drop_database(url: str) -> None:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+@contextmanager
+def world_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A new migrated database of `kind` ("sqlite" or "postgres") holding the test world."""
+    from backend.db.engine import make_engine
+    from backend.db.migrate import upgrade
+    from tests.support.world import build_world
+
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'langso.sqlite3'}"
+    else:
+        require_postgres()
+        url = create_database()
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        build_world(engine)
+        engine.dispose()
+        yield url
+    finally:
+        if kind != "sqlite":
+            drop_database(url)

@@ -1,6 +1,7 @@
 """`langso serve` as a real subprocess on a free loopback port, on SQLite or PostgreSQL, with
 the demo commune seeded and its stdout/stderr captured to a file (the tests that grep the
-logs read it). The e2e suite has its own restartable variant in tests/e2e/conftest.py.
+logs read it). Restartable on the same port and database: the e2e suite stops it to prove
+the PWA works with the server truly unreachable, then starts it again.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class LiveServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        if self.process is not None:
+            return
         env = {
             **os.environ,
             "LANGSO_DATABASE_URL": self.database_url,
@@ -79,6 +82,12 @@ class LiveServer:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
+        # The port must really be closed before a test claims "server unreachable".
+        try:
+            httpx.get(self.url + "/health", timeout=1)
+        except httpx.ConnectError:
+            return
+        raise RuntimeError(f"{self.url} still answers after the server was stopped")
 
     def api(self, method: str, path: str, token: str | None = None, **kwargs: Any
             ) -> httpx.Response:
