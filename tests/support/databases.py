@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
+from sqlalchemy import Engine
 
 ADMIN_URL = os.environ.get("LANGSO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -57,23 +59,34 @@ def drop_database(url: str) -> None:
 
 
 @contextmanager
-def world_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A new migrated database of `kind` ("sqlite" or "postgres") holding the test world."""
+def migrated_database(kind: str, sqlite_path: Path, seed: Callable[[Engine], object],
+                      prefix: str = "langso_test") -> Iterator[str]:
+    """A new database of `kind` ("sqlite" or "postgres"), migrated and seeded by `seed`; a
+    PostgreSQL one is dropped afterwards."""
     from backend.db.engine import make_engine
     from backend.db.migrate import upgrade
-    from tests.support.world import build_world
 
     if kind == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'langso.sqlite3'}"
+        url = f"sqlite:///{sqlite_path}"
     else:
         require_postgres()
-        url = create_database()
+        url = create_database(prefix)
     try:
         upgrade(url)
         engine = make_engine(url)
-        build_world(engine)
+        seed(engine)
         engine.dispose()
         yield url
     finally:
         if kind != "sqlite":
             drop_database(url)
+
+
+@contextmanager
+def world_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A new migrated database of `kind` holding the two-commune test world."""
+    from tests.support.world import build_world
+
+    with migrated_database(kind, tmp_path_factory.mktemp("sqlite") / "langso.sqlite3",
+                           build_world) as url:
+        yield url

@@ -19,10 +19,8 @@ from typing import Any
 
 import httpx
 
-from backend.db.engine import make_engine
-from backend.db.migrate import upgrade
 from backend.demo.seed import seed_demo
-from tests.support.databases import create_database, drop_database, require_postgres
+from tests.support.databases import migrated_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,20 +107,8 @@ class LiveServer:
 @contextmanager
 def seeded_database(kind: str, tmp: Path) -> Iterator[str]:
     """A migrated database holding the demo commune: `kind` is "sqlite" or "postgres"."""
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp / 'live.sqlite3'}"
-    else:
-        require_postgres()
-        url = create_database("langso_live")
-    try:
-        upgrade(url)
-        engine = make_engine(url)
-        seed_demo(engine)
-        engine.dispose()
+    with migrated_database(kind, tmp / "live.sqlite3", seed_demo, "langso_live") as url:
         yield url
-    finally:
-        if kind == "postgres":
-            drop_database(url)
 
 
 @contextmanager
