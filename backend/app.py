@@ -48,7 +48,7 @@ from backend.live.routes import LiveController
 from backend.monitoring.routes import MonitoringController
 from backend.privacy.access import before_request as log_personal_reads
 from backend.privacy.console_routes import PrivacyConsoleController
-from backend.privacy.keys import install_for as install_pii_keys
+from backend.privacy.keys import load_now as load_pii_keys
 from backend.privacy.routes import PrivacyController
 from backend.province.routes import ProvinceController
 from backend.public_status.routes import PublicStatusController
@@ -111,8 +111,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     keys = register(settings)  # in fleet mode: refuses to start when a secret is missing
     blob_store = register_blob_store(settings)
     deliver_inline(settings.push_inline)
-    engine = make_engine(settings.database_url, threads=settings.worker_threads)
-    install_pii_keys(engine, settings)
+    engine = make_engine(settings.database_url, threads=settings.worker_threads,
+                         settings=settings)
+    load_pii_keys(engine)
     state = State(
         {
             "settings": settings,

@@ -7,8 +7,12 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backend.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -67,7 +71,7 @@ def _seed_demo(_: argparse.Namespace, settings: Settings) -> int:
     from backend.db.engine import make_engine
     from backend.demo.seed import seed_demo
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings=settings)
     created = seed_demo(engine)
     print("demo commune created" if created else "demo commune already present; nothing to do")
     return 0
@@ -87,7 +91,7 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
         if getpass.getpass("Nhập lại / again: ") != password:
             print("Hai lần nhập không khớp / passwords differ", file=sys.stderr)
             return 2
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings=settings)
     with Session(engine) as session:
         try:
             user = create_user(
@@ -117,7 +121,7 @@ def _import_households(args: argparse.Namespace, settings: Settings) -> int:
     from backend.households.importer import import_households
     from backend.lib.errors import AppError
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings=settings)
     data = Path(args.file).read_bytes()
     try:
         report = import_households(engine, data, commune_id=args.commune)
@@ -153,7 +157,8 @@ def _notify_due(_: argparse.Namespace, settings: Settings) -> int:
     from backend.push.notify import notify_due_soon
 
     register(settings)  # the VAPID key from settings in fleet mode
-    count = notify_due_soon(utcnow(), make_engine(settings.database_url), settings.data_dir)
+    engine = make_engine(settings.database_url, settings=settings)
+    count = notify_due_soon(utcnow(), engine, settings.data_dir)
     print(f"notified officers about {count} dossier(s) due within one working day")
     return 0
 
@@ -176,7 +181,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         print(exc.code, file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings=settings)
     if args.once:
         print(tick(engine, settings.data_dir, utcnow()))
         return 0
@@ -201,7 +206,7 @@ def _keys(args: argparse.Namespace, settings: Settings) -> int:
     except SystemExit as exc:
         print(exc.code, file=sys.stderr)
         return 2
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings=settings)
     with Session(engine) as session:
         if args.keys_command == "list":
             for k in commune_keys.published(session):
@@ -233,40 +238,35 @@ def _rebuild_rollups(_: argparse.Namespace, settings: Settings) -> int:
     from backend.db.engine import make_engine
     from backend.monitoring import rollups
 
-    with Session(make_engine(settings.database_url)) as session:
+    with Session(make_engine(settings.database_url, settings=settings)) as session:
         rows = rollups.rebuild(session)
         session.commit()
     print(f"rebuilt {rows} rollup row(s) from the audit log and the ratings")
     return 0
 
 
-def _engine_with_keys(settings: Settings) -> object:
+def _engine_with_keys(settings: Settings) -> Engine:
+    """An engine whose keyring is loaded now (a missing purpose's key created)."""
     from backend.db.engine import make_engine
-    from backend.privacy.keys import install_for
+    from backend.privacy.keys import load_now
 
-    engine = make_engine(settings.database_url)
-    install_for(engine, settings)
+    engine = make_engine(settings.database_url, settings=settings)
+    load_now(engine)
     return engine
 
 
 def _pii_rotate(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy import Engine
-
     from backend.privacy.rotation import rotate_configured
 
     engine = _engine_with_keys(settings)
-    assert isinstance(engine, Engine)
     print(rotate_configured(engine, settings, args.new_key_file))
     return 0
 
 
 def _purge_retention(_: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy import Engine
-
     from backend.privacy.service import purge_retention
 
     engine = _engine_with_keys(settings)
-    assert isinstance(engine, Engine)
     counts = purge_retention(engine, settings)
     print(f"purged {counts['dossiers']} dossier(s), anonymised {counts['people']} person(s), "
           f"deleted {counts['access_log']} access-log entr(y/ies) past retention")
@@ -274,13 +274,10 @@ def _purge_retention(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def _blobs_seal(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy import Engine
-
     from backend.blobs import make_blob_store
     from backend.blobs.content import seal_existing
 
     engine = _engine_with_keys(settings)
-    assert isinstance(engine, Engine)
     undo = args.blobs_command == "unseal"
     changed, skipped = seal_existing(engine, make_blob_store(settings), undo=undo)
     print(f"{'unsealed' if undo else 'sealed'} {changed} blob(s); {skipped} missing from the "
@@ -291,7 +288,6 @@ def _blobs_seal(args: argparse.Namespace, settings: Settings) -> int:
 def _breach_open(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime
 
-    from sqlalchemy import Engine
     from sqlmodel import Session
 
     from backend.lib.clock import utcnow
@@ -305,7 +301,6 @@ def _breach_open(args: argparse.Namespace, settings: Settings) -> int:
         return t
 
     engine = _engine_with_keys(settings)
-    assert isinstance(engine, Engine)
     with Session(engine) as session:
         try:
             record = breach.open_breach(session, breach.BreachIn(

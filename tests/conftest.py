@@ -14,11 +14,9 @@ from sqlmodel import SQLModel
 
 import backend.db.models  # noqa: F401
 from backend.app import create_app
-from backend.db.engine import make_engine
-from backend.db.migrate import upgrade
 from backend.settings import Settings
-from tests.support.databases import create_database, drop_database, require_postgres
-from tests.support.world import PASSWORD, build_world
+from tests.support.databases import world_database
+from tests.support.world import PASSWORD
 
 # One PII master key for the whole run (migrations, app, subprocess servers read it), so every
 # test database's data keys open; tests of key handling pass their own.
@@ -48,25 +46,8 @@ def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A migrated database holding the two-commune test world."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("sqlite") / "langso.sqlite3"
-        url = f"sqlite:///{path}"
-        upgrade(url)
-        engine = make_engine(url)
-        build_world(engine)
-        engine.dispose()
+    with world_database(request.param, tmp_path_factory) as url:
         yield url
-        return
-    require_postgres()
-    url = create_database()
-    try:
-        upgrade(url)
-        engine = make_engine(url)
-        build_world(engine)
-        engine.dispose()
-        yield url
-    finally:
-        drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,9 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from backend.privacy import keys
+from backend.settings import Settings
+
 _JSON_ENCODE = msgspec.json.Encoder().encode
 READ_ONLY = "langso_read_only"  # execution option: this transaction only reads
 # How long a SQLite writer waits for the write lock before giving up (the request then gets
@@ -65,9 +68,21 @@ def pool_size_for(threads: int) -> int:
     return threads + POOL_SPARE
 
 
-def make_engine(url: str, threads: int | None = None, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, threads: int | None = None, settings: Settings | None = None, **kwargs: Any
+) -> Engine:
     """`threads`: the worker threads that may use the engine at once (the server's thread
-    pool); the pool holds that many connections plus spares. None: a small tool's engine."""
+    pool); the pool holds that many connections plus spares. None: a small tool's engine.
+
+    Every engine carries its PII keyring (backend/privacy/keys.py), bound here and nowhere
+    else: loaded on first use with the master key of `settings` (default: the environment's,
+    read now), so app, CLI, worker, tests and benchmarks all get it the same way."""
+    engine = _make_engine(url, threads, **kwargs)
+    keys.bind(engine, settings if settings is not None else Settings.from_env())
+    return engine
+
+
+def _make_engine(url: str, threads: int | None, **kwargs: Any) -> Engine:
     kwargs.setdefault("json_serializer", json_text)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

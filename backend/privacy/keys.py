@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import Dialect
 
 from backend.lib.clock import utcnow
@@ -149,27 +149,34 @@ def master_for(settings: Settings) -> bytes:
     return master_key(settings.data_dir, settings.pii_key, settings.pii_key_file)
 
 
-def install_for(engine: Engine, settings: Settings) -> Keyring:
-    return install(engine, master_for(settings))
+_SOURCE = "langso_keyring_source"  # dialect attribute: (engine ref, settings) to load from
 
 
-# Engines seen, by dialect, so that a tool that made an engine without installing keys (a
-# one-off script, a benchmark) still finds them: the keyring is then loaded lazily with the
-# master key of the environment's settings.
-_ENGINES: weakref.WeakKeyDictionary[Dialect, weakref.ref[Engine]] = weakref.WeakKeyDictionary()
+def bind(engine: Engine, settings: Settings) -> None:
+    """Where this engine's keyring comes from; called once, by `backend.db.engine.make_engine`.
+
+    The keyring is loaded on first use (a tool's engine may be made before `db upgrade` has
+    created the keys) with the master key of the settings the engine was made with — not of
+    whatever the environment says at that later moment."""
+    setattr(engine.dialect, _SOURCE, (weakref.ref(engine), settings))
 
 
-@event.listens_for(Engine, "engine_connect")
-def _remember_engine(conn: Connection) -> None:
-    if conn.dialect not in _ENGINES:
-        _ENGINES[conn.dialect] = weakref.ref(conn.engine)
+def _bound(dialect: Dialect) -> tuple[Engine, Settings]:
+    ref, settings = getattr(dialect, _SOURCE, (None, None))
+    engine = ref() if ref else None
+    if engine is None or settings is None:
+        raise KeyError_("PII keyring not bound to this engine (make it with make_engine)")
+    return engine, settings
+
+
+def load_now(engine: Engine) -> Keyring:
+    """A server's start: load the bound keyring at once, creating a missing purpose's key, so
+    a wrong master key stops the start instead of the first request."""
+    return install(engine, master_for(_bound(engine.dialect)[1]))
 
 
 def _lazy_load(dialect: Dialect) -> Keyring:
-    ref = _ENGINES.get(dialect)
-    engine = ref() if ref else None
-    if engine is None:
-        raise KeyError_("PII keyring not installed on this engine (backend.privacy.keys.install)")
+    engine, settings = _bound(dialect)
     # A raw autocommit read: the caller may hold the write lock on another connection.
     raw = engine.raw_connection()
     try:
@@ -182,7 +189,7 @@ def _lazy_load(dialect: Dialect) -> Keyring:
         raw.close()
     if not rows:
         raise KeyError_("no PII data keys in this database: run `langso db upgrade`")
-    ring = _ring_from_rows(master_for(Settings.from_env()), rows)
+    ring = _ring_from_rows(master_for(settings), rows)
     attach(engine, ring)
     return ring
 

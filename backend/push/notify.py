@@ -200,7 +200,7 @@ def notify_due_soon(now: datetime, engine: Engine | None = None,
     if engine is None or data_dir is None:
 
         settings = Settings.from_env()
-        engine = engine or make_engine(settings.database_url)
+        engine = engine or make_engine(settings.database_url, settings=settings)
         data_dir = data_dir or settings.data_dir
     count = 0
     with Session(engine) as session:

@@ -132,3 +132,19 @@ export function view(patch: Partial<DossierView> = {}): DossierView {
     ...patch,
   };
 }
+
+/** One enrolled, live phone (the devices page and the "mark lost" action). */
+export const DEVICE = {
+  id: 'd1',
+  user_id: 'u1',
+  commune_id: 'c1',
+  alg: 'Ed25519',
+  key_id: 'k1',
+  label: 'Điện thoại Chứ',
+  enrolled_via: 'session',
+  last_n: 3,
+  created_at: '2026-03-01T00:00:00Z',
+  last_push_at: null,
+  revoked_at: null,
+  revoke_reason: '',
+};

@@ -8,24 +8,9 @@ import { DevicesScreen } from '../src/officer/screens/Devices';
 import { PeopleView } from '../src/officer/screens/PrivacyPeople';
 import { BreachesView } from '../src/officer/screens/PrivacyBreaches';
 import { button, click, mockFetch, mount, resetMocks, settle, submit, typeInto } from './officer-helpers';
-import { DASHBOARD } from './officer-fixtures';
+import { DASHBOARD, DEVICE } from './officer-fixtures';
 
 afterEach(resetMocks);
-
-const DEVICE = {
-  id: 'd1',
-  user_id: 'u1',
-  commune_id: 'c1',
-  alg: 'Ed25519',
-  key_id: 'k1',
-  label: 'Điện thoại Chứ',
-  enrolled_via: 'session',
-  last_n: 3,
-  created_at: '2026-03-01T00:00:00Z',
-  last_push_at: null,
-  revoked_at: null,
-  revoke_reason: '',
-};
 
 describe('parseDayTime', () => {
   it('reads dd/mm/yyyy [hh:mm] and refuses impossible dates', () => {

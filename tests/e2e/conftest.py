@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from backend.db.engine import make_engine
 from backend.db.migrate import upgrade
 from backend.demo.seed import seed_demo
 from tests.support.databases import in_ci
+from tests.support.live_server import LiveServer as SupportLiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("LANGSO_CHROMIUM", "/usr/bin/chromium")
@@ -50,89 +45,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class LiveServer:
-    """`langso serve` on a free loopback port, restartable on the same port and database."""
+class LiveServer(SupportLiveServer):
+    """`langso serve` on the demo commune in a SQLite file of the test's own."""
 
     def __init__(self, tmp: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.database_url = f"sqlite:///{tmp / 'e2e.sqlite3'}"
-        self.data_dir = tmp / "data"
-        self.log = tmp / "server.log"
-        self.process: subprocess.Popen[bytes] | None = None
-        upgrade(self.database_url)
-        engine = make_engine(self.database_url)
+        database_url = f"sqlite:///{tmp / 'e2e.sqlite3'}"
+        upgrade(database_url)
+        engine = make_engine(database_url)
         seed_demo(engine)
         engine.dispose()
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "LANGSO_DATABASE_URL": self.database_url,
-            "LANGSO_DATA_DIR": str(self.data_dir),
-            "LANGSO_PORT": str(self.port),
-            "LANGSO_HOST": "127.0.0.1",
-        }
-
-    def start(self) -> None:
-        if self.process is not None:
-            return
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "backend.cli", "serve"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("server exited:\n" + self.log.read_text()[-3000:])
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("server did not start:\n" + self.log.read_text()[-3000:])
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self.process = None
-        # The port must really be closed before a test claims "server unreachable".
-        with pytest.raises(httpx.ConnectError):
-            httpx.get(self.url + "/health", timeout=1)
-
-    def api(
-        self, method: str, path: str, token: str | None = None, **kwargs: Any
-    ) -> httpx.Response:
-        headers = kwargs.pop("headers", {})
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return httpx.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
-
-    def login(self, username: str, password: str = "demo") -> str:
-        response = self.api(
-            "POST", "/api/auth/login", json={"username": username, "password": password}
-        )
-        response.raise_for_status()
-        return str(response.json()["token"])
+        super().__init__(tmp, database_url)
 
 
 @pytest.fixture()

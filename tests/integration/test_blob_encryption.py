@@ -9,6 +9,7 @@ content keys so every blob still opens after it; a damaged sealed file answers 5
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from backend.privacy.rotation import rotate
 from backend.settings import Settings
 from tests.conftest import login
 from tests.integration.test_attachments import noisy_jpeg, patch_chunk, send_from, start, upload
+from tests.support.databases import world_database
 from tests.support.world import user_id
 
 
@@ -37,9 +39,22 @@ def blob_url(request: pytest.FixtureRequest) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def settings(database_url: str, blob_url: str | None,
+def own_database(database_url: str, blob_url: str | None,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database for this module and store alone: its rotation test replaces every data key,
+    and any other engine on the same database (the session's app, the other store's) would
+    go on sealing under a deleted key, unreadable by everyone else — what docs/privacy.md
+    means by stopping the app servers during a rotation. (Once, under `pytest -n 2`, that
+    broke test_worker and test_privacy_server's rotation on the shared session database.)"""
+    kind = "sqlite" if database_url.startswith("sqlite") else "postgres"
+    with world_database(kind, tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def settings(own_database: str, blob_url: str | None,
              tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"),
+    return Settings(database_url=own_database, data_dir=tmp_path_factory.mktemp("data"),
                     blob_url=blob_url)
 
 
@@ -52,7 +67,7 @@ def app(settings: Settings) -> Any:
 
 @pytest.fixture(scope="module")
 def salt(blob_url: str | None) -> int:
-    """Photos differ per store: the database (and its blob rows) is shared by both."""
+    """Photos differ per store (kept from when both stores shared one database)."""
     return 0 if blob_url is None else 1000
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
+from sqlalchemy import Engine
 
 ADMIN_URL = os.environ.get("LANGSO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -52,3 +56,37 @@ def drop_database(url: str) -> None:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
+
+
+@contextmanager
+def migrated_database(kind: str, sqlite_path: Path, seed: Callable[[Engine], object],
+                      prefix: str = "langso_test") -> Iterator[str]:
+    """A new database of `kind` ("sqlite" or "postgres"), migrated and seeded by `seed`; a
+    PostgreSQL one is dropped afterwards."""
+    from backend.db.engine import make_engine
+    from backend.db.migrate import upgrade
+
+    if kind == "sqlite":
+        url = f"sqlite:///{sqlite_path}"
+    else:
+        require_postgres()
+        url = create_database(prefix)
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        seed(engine)
+        engine.dispose()
+        yield url
+    finally:
+        if kind != "sqlite":
+            drop_database(url)
+
+
+@contextmanager
+def world_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A new migrated database of `kind` holding the two-commune test world."""
+    from tests.support.world import build_world
+
+    with migrated_database(kind, tmp_path_factory.mktemp("sqlite") / "langso.sqlite3",
+                           build_world) as url:
+        yield url

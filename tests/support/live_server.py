@@ -1,6 +1,7 @@
 """`langso serve` as a real subprocess on a free loopback port, on SQLite or PostgreSQL, with
 the demo commune seeded and its stdout/stderr captured to a file (the tests that grep the
-logs read it). The e2e suite has its own restartable variant in tests/e2e/conftest.py.
+logs read it). Restartable on the same port and database: the e2e suite stops it to prove
+the PWA works with the server truly unreachable, then starts it again.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from typing import Any
 
 import httpx
 
-from backend.db.engine import make_engine
-from backend.db.migrate import upgrade
 from backend.demo.seed import seed_demo
-from tests.support.databases import create_database, drop_database, require_postgres
+from tests.support.databases import migrated_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,6 +43,8 @@ class LiveServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        if self.process is not None:
+            return
         env = {
             **os.environ,
             "LANGSO_DATABASE_URL": self.database_url,
@@ -79,6 +80,12 @@ class LiveServer:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
+        # The port must really be closed before a test claims "server unreachable".
+        try:
+            httpx.get(self.url + "/health", timeout=1)
+        except httpx.ConnectError:
+            return
+        raise RuntimeError(f"{self.url} still answers after the server was stopped")
 
     def api(self, method: str, path: str, token: str | None = None, **kwargs: Any
             ) -> httpx.Response:
@@ -100,20 +107,8 @@ class LiveServer:
 @contextmanager
 def seeded_database(kind: str, tmp: Path) -> Iterator[str]:
     """A migrated database holding the demo commune: `kind` is "sqlite" or "postgres"."""
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp / 'live.sqlite3'}"
-    else:
-        require_postgres()
-        url = create_database("langso_live")
-    try:
-        upgrade(url)
-        engine = make_engine(url)
-        seed_demo(engine)
-        engine.dispose()
+    with migrated_database(kind, tmp / "live.sqlite3", seed_demo, "langso_live") as url:
         yield url
-    finally:
-        if kind == "postgres":
-            drop_database(url)
 
 
 @contextmanager

@@ -62,6 +62,32 @@ function DossierLink(props: { item: Item }): JSX.Element {
   );
 }
 
+/** One section of the list; nothing at all when it has no dossiers. */
+function DossierGroup(props: {
+  id: string;
+  title: string;
+  hint?: string | undefined;
+  items: Item[];
+  itemClass?: string;
+  extra?: (o: DossierOverview) => JSX.Element | null;
+}): JSX.Element | null {
+  if (props.items.length === 0) return null;
+  return (
+    <section aria-labelledby={props.id} class="dossier-group">
+      <h2 id={props.id}>{props.title}</h2>
+      {props.hint !== undefined ? <p class="muted">{props.hint}</p> : null}
+      <ul class="list">
+        {props.items.map((item) => (
+          <li key={item.o.row.id} class={props.itemClass} data-dossier={props.itemClass ? item.o.row.id : undefined}>
+            <DossierLink item={item} />
+            {props.extra?.(item.o)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** "Bỏ bản nháp" with an inline confirmation (no browser dialog: it must read well at 360 px). */
 export function DiscardDraft(props: { dossierId: string; onDone?: () => void }): JSX.Element {
   const [asking, setAsking] = useState(false);
@@ -117,57 +143,10 @@ export function Dossiers(): JSX.Element {
             <p class="muted">{t('dossiers.empty')}</p>
           ) : (
             <>
-              {v.drafts.length > 0 ? (
-                <section aria-labelledby="dossiers-drafts" class="dossier-group">
-                  <h2 id="dossiers-drafts">{t('dossiers.drafts_title', { count: v.drafts.length })}</h2>
-                  <p class="muted">{t('dossiers.drafts_hint')}</p>
-                  <ul class="list">
-                    {v.drafts.map((item) => (
-                      <li key={item.o.row.id} class="draft-item" data-dossier={item.o.row.id}>
-                        <DossierLink item={item} />
-                        {isDiscardable(item.o.draft, item.o.row) ? <DiscardDraft dossierId={item.o.row.id} /> : null}
-                      </li>
-                    ))}
-                  </ul>
-                </section>
-              ) : null}
-              {v.waiting.length > 0 ? (
-                <section aria-labelledby="dossiers-waiting" class="dossier-group">
-                  <h2 id="dossiers-waiting">{t('dossiers.waiting_title', { count: v.waiting.length })}</h2>
-                  {v.oldestWaiting !== undefined ? <p class="muted">{t('dossiers.waiting_oldest', { age: formatAge(v.oldestWaiting) })}</p> : null}
-                  <ul class="list">
-                    {v.waiting.map((item) => (
-                      <li key={item.o.row.id}>
-                        <DossierLink item={item} />
-                      </li>
-                    ))}
-                  </ul>
-                </section>
-              ) : null}
-              {v.attention.length > 0 ? (
-                <section aria-labelledby="dossiers-attention" class="dossier-group">
-                  <h2 id="dossiers-attention">{t('dossiers.attention_title')}</h2>
-                  <ul class="list">
-                    {v.attention.map((item) => (
-                      <li key={item.o.row.id}>
-                        <DossierLink item={item} />
-                      </li>
-                    ))}
-                  </ul>
-                </section>
-              ) : null}
-              {v.sent.length > 0 ? (
-                <section aria-labelledby="dossiers-sent" class="dossier-group">
-                  <h2 id="dossiers-sent">{t('dossiers.sent_title', { count: v.sent.length })}</h2>
-                  <ul class="list">
-                    {v.sent.map((item) => (
-                      <li key={item.o.row.id}>
-                        <DossierLink item={item} />
-                      </li>
-                    ))}
-                  </ul>
-                </section>
-              ) : null}
+              <DossierGroup id="dossiers-drafts" title={t('dossiers.drafts_title', { count: v.drafts.length })} hint={t('dossiers.drafts_hint')} items={v.drafts} itemClass="draft-item" extra={(o) => (isDiscardable(o.draft, o.row) ? <DiscardDraft dossierId={o.row.id} /> : null)} />
+              <DossierGroup id="dossiers-waiting" title={t('dossiers.waiting_title', { count: v.waiting.length })} hint={v.oldestWaiting !== undefined ? t('dossiers.waiting_oldest', { age: formatAge(v.oldestWaiting) }) : undefined} items={v.waiting} />
+              <DossierGroup id="dossiers-attention" title={t('dossiers.attention_title')} items={v.attention} />
+              <DossierGroup id="dossiers-sent" title={t('dossiers.sent_title', { count: v.sent.length })} items={v.sent} />
             </>
           )
         }

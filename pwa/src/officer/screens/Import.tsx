@@ -3,13 +3,14 @@
  * none: a refusal lists every bad row (row, column, message) and nothing is written.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { call, getJson, HttpError } from '../../api/http';
+import { useState } from 'preact/hooks';
+import { call, HttpError } from '../../api/http';
 import { errorText } from '../http-ui';
 import { fmtBytes } from '../format';
 import { ot, pick } from '../i18n';
-import type { Commune, ImportReport, RowError } from '../types';
+import type { ImportReport, RowError } from '../types';
 import { ErrorBox } from '../ui';
+import { CommuneSelect, useCommunes } from './CommunePicker';
 
 export const MAX_IMPORT_BYTES = 6_000_000;
 
@@ -18,13 +19,10 @@ type Outcome = { kind: 'ok'; report: ImportReport } | { kind: 'rows'; message: s
 export function ImportScreen(props: { role: string }): JSX.Element {
   const admin = props.role === 'admin';
   const [file, setFile] = useState<File | undefined>();
-  const [communes, setCommunes] = useState<Commune[]>([]);
+  const communes = useCommunes(admin);
   const [commune, setCommune] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | undefined>();
-  useEffect(() => {
-    if (admin) void getJson<Commune[]>('/api/units/communes').then(setCommunes, () => undefined);
-  }, [admin]);
   const tooBig = !!file && file.size > MAX_IMPORT_BYTES;
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
@@ -51,17 +49,7 @@ export function ImportScreen(props: { role: string }): JSX.Element {
       <p>{ot('import.explain')}</p>
       <form class="oc-card oc-stack" onSubmit={submit}>
         {admin ? (
-          <label class="oc-field">
-            <span>{ot('import.commune')}</span>
-            <select value={commune} required onChange={(e) => setCommune((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">—</option>
-              {communes.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CommuneSelect communes={communes} value={commune} onChange={setCommune} />
         ) : null}
         <label class="oc-field">
           <span>{ot('import.file')}</span>

@@ -12,6 +12,7 @@ import { ot } from '../i18n';
 import { breachNoticePath, breaches, openBreach, parseDayTime, type Breach } from '../privacy-api';
 import type { Device, Page } from '../types';
 import { AsyncView, Badge, ErrorBox, useAsync } from '../ui';
+import { FormErrors } from './FormErrors';
 
 interface Account {
   id: string;
@@ -208,12 +209,7 @@ function BreachForm(props: { onOpened: (b: Breach) => Promise<void> }): JSX.Elem
         <span>{ot('pv.br_measures')}</span>
         <textarea name="measures" rows={2} maxLength={4000} value={measures} onInput={(e) => setMeasures((e.currentTarget as HTMLTextAreaElement).value)} />
       </label>
-      {problem ? (
-        <p class="oc-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      <ErrorBox error={error} />
+      <FormErrors problem={problem} error={error} />
       <div>
         <button type="submit" class="oc-btn oc-btn--primary" disabled={busy}>
           {busy ? ot('common.sending') : ot('pv.br_submit')}

@@ -10,6 +10,7 @@ import { ot } from '../i18n';
 import { go } from '../nav';
 import { accessLog, parseDayTime } from '../privacy-api';
 import { AsyncView, useAsync } from '../ui';
+import { FormErrors } from './FormErrors';
 
 const PAGE_SIZE = 50;
 
@@ -137,11 +138,7 @@ function Filters(props: { q: URLSearchParams }): JSX.Element {
       <button type="submit" class="oc-btn oc-btn--primary">
         {ot('pv.log_apply')}
       </button>
-      {problem ? (
-        <p class="oc-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <FormErrors problem={problem} />
     </form>
   );
 }

@@ -19,7 +19,8 @@ import {
   type PersonHit,
   type RequestKind,
 } from '../privacy-api';
-import { AsyncView, ErrorBox, useAsync } from '../ui';
+import { AsyncView, useAsync } from '../ui';
+import { FormErrors } from './FormErrors';
 import { ConfirmDialog } from './dialogs';
 
 const names = new Map<string, string>();
@@ -69,12 +70,7 @@ function PersonSearch(): JSX.Element {
           {ot('pv.search')}
         </button>
       </form>
-      {hint ? (
-        <p class="oc-error" role="alert">
-          {hint}
-        </p>
-      ) : null}
-      <ErrorBox error={error} />
+      <FormErrors problem={hint} error={error} />
       {hits === undefined ? null : hits.length === 0 ? (
         <p class="oc-empty">{ot('pv.no_hits', { q: searched })}</p>
       ) : (
@@ -264,12 +260,7 @@ function RequestForm(props: { id: string; name: string; onRecorded: () => Promis
         <span>{ot('pv.note')}</span>
         <textarea name="note" rows={2} maxLength={1000} value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
       </label>
-      {problem ? (
-        <p class="oc-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
-      <ErrorBox error={error} />
+      <FormErrors problem={problem} error={error} />
       <div>
         <button type="submit" class={kind === 'erasure' ? 'oc-btn oc-btn--danger' : 'oc-btn oc-btn--primary'} disabled={busy}>
           {busy ? ot('common.sending') : ot('pv.record')}

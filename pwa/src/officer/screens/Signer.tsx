@@ -8,15 +8,15 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, sendJson } from '../../api/http';
 import { ot } from '../i18n';
-import type { Commune, Signer } from '../types';
+import type { Signer } from '../types';
 import { ErrorBox } from '../ui';
+import { CommuneSelect, useCommunes } from './CommunePicker';
 
 /** The server's limit (backend/results/service.py MAX_SIGNER). */
 export const MAX_SIGNER = 120;
 
 export function SignerScreen(props: { role: string; communeId: string }): JSX.Element {
   const admin = props.role === 'admin';
-  const [communes, setCommunes] = useState<Commune[]>([]);
   const [commune, setCommune] = useState(admin ? '' : props.communeId);
   const [name, setName] = useState('');
   const [title, setTitle] = useState('');
@@ -24,9 +24,7 @@ export function SignerScreen(props: { role: string; communeId: string }): JSX.El
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (admin) void getJson<Commune[]>('/api/units/communes').then(setCommunes, setError);
-  }, [admin]);
+  const communes = useCommunes(admin, setError);
   useEffect(() => {
     setLoaded(undefined);
     setSaved(false);
@@ -63,17 +61,7 @@ export function SignerScreen(props: { role: string; communeId: string }): JSX.El
       <p>{ot('signer.explain')}</p>
       <form class="oc-card oc-stack" onSubmit={submit}>
         {admin ? (
-          <label class="oc-field">
-            <span>{ot('import.commune')}</span>
-            <select value={commune} required onChange={(e) => setCommune((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">—</option>
-              {communes.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CommuneSelect communes={communes} value={commune} onChange={setCommune} />
         ) : null}
         <label class="oc-field">
           <span>{ot('signer.job_title')}</span>
