@@ -55,6 +55,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # X-Forwarded-For/-Proto are believed only from the configured proxies
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+        # `server: uvicorn` tells no client anything it needs, on every answer (EDGE bytes)
+        server_header=False,
     )
     return 0
 

@@ -73,7 +73,8 @@ def start_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "backend.app:create_app", "--host",
          "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning",
-         "--no-access-log"],
+         "--no-access-log",
+         "--no-server-header"],  # as `langso serve` (backend/cli.py): no bytes for nothing
         cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
