@@ -1,13 +1,16 @@
-"""Backup and restore as docs/deployment.md describes it, on PostgreSQL and an S3-compatible
-store: `pg_dump -Fc` / `pg_restore`, the blobs copied object by object to another bucket (what
-`aws s3 sync` does), the secrets kept; then every blob of the restored site hashes to its name
-and every receipt and result verifies against the restored site's published keys."""
+"""Backup and restore as docs/deployment.md describes it, for both shapes: PostgreSQL and an
+S3-compatible store (`pg_dump -Fc` / `pg_restore`, the blobs copied object by object to another
+bucket, what `aws s3 sync` does), and the single machine on SQLite and the local store (SQLite's
+online backup while the site serves, the blob directory copied as `rsync -a` does); the secrets
+kept in both. Then every blob of the restored site hashes to its name and every receipt and
+result verifies against the restored site's published keys."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -82,6 +85,52 @@ def copy_bucket(server: S3Server, source_url: str, target_url: str) -> int:
     return copied
 
 
+def check_restored(restored: Settings) -> None:
+    """Every blob of the restored site hashes to its name, every receipt and result verifies
+    against the restored site's published keys, and the site still signs new receipts."""
+    app = create_app(restored)
+    with TestClient(app=app) as client:
+        keys = {k["key_id"]: k for k in
+                client.get("/.well-known/langso/keys.json").json()["keys"]}
+        store = app.state.blob_store
+        with Session(app.state.engine) as s:
+            blobs = s.exec(select(Blob)).all()
+            revisions = [r for r in s.exec(select(DossierRevision)).all() if r.receipt]
+            results = s.exec(select(DossierResult)).all()
+        assert len(blobs) >= 2 and len(revisions) == 2 and len(results) == 1
+        for blob in blobs:
+            # Sealed at rest: the restored database's key (keys/ copied above) opens it.
+            assert is_sealed_blob(store.read_blob(blob.sha256) or b"")
+            data = read_plain(store, blob)
+            assert data is not None and hashlib.sha256(data).hexdigest() == blob.sha256
+            assert len(data) == blob.size
+        for rev in revisions:
+            kid = json.loads(rev.receipt["payload"])["key_id"]
+            verify("Ed25519", keys[kid]["public_key"], rev.receipt["payload"].encode(),
+                   rev.receipt["sig"])
+        for res in results:
+            verify("Ed25519", keys[res.key_id]["public_key"], res.record.encode(), res.sig)
+            v = client.post("/api/public/verify", json={"qr": res.qr_text}).json()
+            assert v["valid"] is True
+            pdf = client.get(f"/api/results/{res.id}.pdf",
+                             headers=login(client, "officer_a"))
+            assert pdf.status_code == 200 and sha(pdf.content) == res.pdf_sha256
+        # the restored site still signs: its sealed keys open with the kept secret
+        fresh = SimDevice(client, login(client, "vol_a1"))
+        fresh.enrol(user_id("vol_a1"))
+        hid, head = new_uuid(), new_uuid()
+        fresh.mutate("household", hid, "create", household_fields(WORLD.village_a1))
+        fresh.mutate("member", head, "create", member_fields(hid))
+        did = new_uuid()
+        fresh.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
+                                                "applicant_member_id": head})
+        fresh.mutate("dossier", did, "submit", submit_fields(), base=1)
+        r = fresh.push()
+        assert r.status_code == 200
+        receipt = r.json()["results"][-1]["receipt"]
+        assert json.loads(receipt["payload"])["key_id"] in keys
+
+
 def test_a_restored_backup_has_every_blob_and_every_signature(
     s3_server: S3Server, tmp_path: Path
 ) -> None:
@@ -111,47 +160,33 @@ def test_a_restored_backup_has_every_blob_and_every_signature(
                        check=True, timeout=300)
         restored = Settings(database_url=restored_db, data_dir=tmp_path / "restored",
                             blob_url=restored_blobs)
-        app = create_app(restored)
-        with TestClient(app=app) as client:
-            keys = {k["key_id"]: k for k in
-                    client.get("/.well-known/langso/keys.json").json()["keys"]}
-            store = app.state.blob_store
-            with Session(app.state.engine) as s:
-                blobs = s.exec(select(Blob)).all()
-                revisions = [r for r in s.exec(select(DossierRevision)).all() if r.receipt]
-                results = s.exec(select(DossierResult)).all()
-            assert len(blobs) >= 2 and len(revisions) == 2 and len(results) == 1
-            for blob in blobs:
-                # Sealed at rest: the restored database's key (keys/ copied above) opens it.
-                assert is_sealed_blob(store.read_blob(blob.sha256) or b"")
-                data = read_plain(store, blob)
-                assert data is not None and hashlib.sha256(data).hexdigest() == blob.sha256
-                assert len(data) == blob.size
-            for rev in revisions:
-                kid = json.loads(rev.receipt["payload"])["key_id"]
-                verify("Ed25519", keys[kid]["public_key"], rev.receipt["payload"].encode(),
-                       rev.receipt["sig"])
-            for res in results:
-                verify("Ed25519", keys[res.key_id]["public_key"], res.record.encode(), res.sig)
-                v = client.post("/api/public/verify", json={"qr": res.qr_text}).json()
-                assert v["valid"] is True
-                pdf = client.get(f"/api/results/{res.id}.pdf",
-                                 headers=login(client, "officer_a"))
-                assert pdf.status_code == 200 and sha(pdf.content) == res.pdf_sha256
-            # the restored site still signs: its sealed keys open with the kept secret
-            fresh = SimDevice(client, login(client, "vol_a1"))
-            fresh.enrol(user_id("vol_a1"))
-            hid, head = new_uuid(), new_uuid()
-            fresh.mutate("household", hid, "create", household_fields(WORLD.village_a1))
-            fresh.mutate("member", head, "create", member_fields(hid))
-            did = new_uuid()
-            fresh.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
-                                                    "applicant_member_id": head})
-            fresh.mutate("dossier", did, "submit", submit_fields(), base=1)
-            r = fresh.push()
-            assert r.status_code == 200
-            receipt = r.json()["results"][-1]["receipt"]
-            assert json.loads(receipt["payload"])["key_id"] in keys
+        check_restored(restored)
     finally:
         drop_database(source_db)
         drop_database(restored_db)
+
+
+def test_a_restored_sqlite_backup_has_every_blob_and_every_signature(tmp_path: Path) -> None:
+    """The commune shape: one machine, SQLite, blobs in the data directory."""
+    source_file, restored_file = tmp_path / "source.sqlite3", tmp_path / "restored.sqlite3"
+    source_db = f"sqlite:///{source_file}"
+    upgrade(source_db)
+    engine = make_engine(source_db)
+    build_world(engine)
+    engine.dispose()
+    source = Settings(database_url=source_db, data_dir=tmp_path / "source")
+    with TestClient(app=create_app(source)) as client:
+        fill_site(client)
+        # --- backup while the site serves: SQLite's online backup (what the sqlite3 shell's
+        # ".backup" does), then the blob directory, then the secrets --------------------------
+        backup_file = tmp_path / "backup.sqlite3"
+        with sqlite3.connect(source_file) as live, sqlite3.connect(backup_file) as copy:
+            live.backup(copy)
+        copy.close()
+        live.close()
+    shutil.copytree(tmp_path / "source" / "blobs", tmp_path / "restored" / "blobs")
+    shutil.copytree(tmp_path / "source" / "keys", tmp_path / "restored" / "keys")
+    # --- restore: the file copied back while no server runs ---------------------------------
+    shutil.copyfile(backup_file, restored_file)
+    check_restored(Settings(database_url=f"sqlite:///{restored_file}",
+                            data_dir=tmp_path / "restored"))
