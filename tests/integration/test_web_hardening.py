@@ -213,3 +213,30 @@ def test_behind_a_trusted_proxy_that_says_https_the_cookie_is_secure(
         plain = server.api("POST", "/api/auth/login", json=login,
                            headers={"X-Forwarded-Proto": "http"})
         assert "secure" not in plain.headers["set-cookie"].lower()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@pytest.mark.parametrize("trusted", [True, False])
+def test_behind_a_trusted_balancer_one_guesser_does_not_lock_out_the_others(
+    kind: str, trusted: bool, tmp_path: Path
+) -> None:
+    """Issue 12: behind a load balancer every request comes from the balancer's address. With
+    the balancer trusted, failed logins count against the client it names, so one address
+    guessing passwords is stopped and everybody else still logs in; untrusted, the header is
+    ignored and all clients share the balancer's address (and its count)."""
+    env = {"LANGSO_TRUSTED_PROXIES": "127.0.0.1"} if trusted else {}
+    guesser, neighbour = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "203.0.113.8"}
+    with live_server(kind, tmp_path, env) as server:
+        # 50 failures per address (MAX_PER_ADDRESS), spread over usernames so that the
+        # per-username limit (10) is never what stops them.
+        for i in range(50):
+            r = server.api("POST", "/api/auth/login",
+                           json={"username": f"nobody{i // 5}", "password": "wrong"},
+                           headers=guesser)
+            assert r.status_code == 401, (i, r.status_code, r.text)
+        stopped = server.api("POST", "/api/auth/login",
+                             json={"username": "officer", "password": "demo"}, headers=guesser)
+        assert stopped.status_code == 429 and "Retry-After" in stopped.headers
+        other = server.api("POST", "/api/auth/login",
+                           json={"username": "officer", "password": "demo"}, headers=neighbour)
+        assert other.status_code == (200 if trusted else 429), other.text
