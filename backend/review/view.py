@@ -95,6 +95,26 @@ def _conflict_texts(c: Any, fields: Mapping[str, FormField],
     return out
 
 
+def _amendment_rows(amended: Mapping[str, Any], current: Mapping[str, Any],
+                    fields: Mapping[str, FormField], member_names: Mapping[str, str]
+                    ) -> list[dict[str, str]]:
+    """What an amendment would change, in words: one row per form field whose value differs
+    from the dossier's current one (label, before, after, as the history reads)."""
+    rows = []
+    proposed = amended.get("form_data")
+    if isinstance(proposed, Mapping):
+        for key, value in proposed.items():
+            before = current.get(key)
+            if value == before:
+                continue
+            change = readable_change({"path": f"form_data.{key}", "before": before,
+                                      "after": value}, fields, member_names, {})
+            rows.append({"label_vi": _conflict_label(f"form_data.{key}", fields),
+                         "before_text": change["before_text"],
+                         "after_text": change["after_text"]})
+    return rows
+
+
 def form_rows(
     fields: Sequence[FormField], data: Mapping[str, Any], members: Mapping[str, Member],
     schema: Sequence[Mapping[str, Any]] | None = None,
@@ -329,6 +349,8 @@ def dossier_view(
                     "resolved_by_name": names.get(c.resolved_by or "", "")}
                    for c in conflicts],
         amendments=[{"id": a.id, "status": a.status, "fields": a.fields,
+                     "rows": _amendment_rows(a.fields or {}, d.form_data or {}, form_fields,
+                                             member_names),
                      "base_version": a.base_version, "created_at": a.created_at,
                      "decided_at": a.decided_at,
                      "decided_by_name": names.get(a.decided_by or "", ""),

@@ -178,6 +178,10 @@ def test_pending_amendment_is_listed_and_flags_a_conflict(
     [a] = v["amendments"]
     assert a["status"] == "pending"
     assert a["fields"]["form_data"]["child_full_name"] == "Giàng A Lứ"
+    # in words: only what would change, labelled as on the form, before and after
+    assert a["rows"] == [{"label_vi": "Họ, chữ đệm và tên của trẻ",
+                          "before_text": BIRTH_FORM["child_full_name"],
+                          "after_text": "Giàng A Lứ"}]
 
 
 def test_duplicate_warning_lists_the_other_open_dossier(

@@ -132,10 +132,18 @@ export interface ConflictRecord {
   resolved_text?: string;
 }
 
+/** One field an amendment would change, in words (label, before and after, as the history reads). */
+export interface AmendmentRow {
+  label_vi: string;
+  before_text: string;
+  after_text: string;
+}
+
 export interface Amendment {
   id: string;
   status: string;
   fields: Record<string, unknown>;
+  rows?: AmendmentRow[];
   base_version: number;
   created_at: string;
   decided_at: string | null;

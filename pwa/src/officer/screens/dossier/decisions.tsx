@@ -177,12 +177,21 @@ export function Conflicts(props: {
           </p>
           <table class="oc-table oc-table--kv">
             <tbody>
-              {Object.entries(amendmentFields(a.fields)).map(([k, v]) => (
-                <tr key={k}>
-                  <th scope="row">{label(k)}</th>
-                  <td>{fmtValue(v)}</td>
-                </tr>
-              ))}
+              {a.rows
+                ? a.rows.map((r) => (
+                    <tr key={r.label_vi}>
+                      <th scope="row">{r.label_vi}</th>
+                      <td>
+                        {r.before_text} → <strong>{r.after_text}</strong>
+                      </td>
+                    </tr>
+                  ))
+                : Object.entries(amendmentFields(a.fields)).map(([k, v]) => (
+                    <tr key={k}>
+                      <th scope="row">{label(k)}</th>
+                      <td>{fmtValue(v)}</td>
+                    </tr>
+                  ))}
             </tbody>
           </table>
           {a.reason ? <p class="oc-muted">{a.reason}</p> : null}
