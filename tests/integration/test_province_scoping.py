@@ -13,21 +13,7 @@ from sqlmodel import Session, col, select
 
 from backend.db.models import Commune, User
 from tests.integration.test_access_scoping import _requests
-from tests.support.factories import create_household
 from tests.support.world import PASSWORD, WORLD
-
-
-@pytest.fixture()
-def commune_a(client: TestClient[Any], as_user: Any) -> dict[str, Any]:
-    h = create_household(client, as_user("vol_a1"))
-    head = h["members"][0]
-    dossier = client.post(
-        "/api/dossiers/",
-        json={"procedure_code": "khai-sinh", "applicant_member_id": head["id"]},
-        headers=as_user("vol_a1"),
-    )
-    assert dossier.status_code == 201, dossier.text
-    return {"household": h, "member": head, "dossier": dossier.json()}
 
 
 def _reads(a: dict[str, Any]) -> list[str]:
