@@ -173,6 +173,7 @@ def pull_page(session: Session, principal: Principal, cursor: str | None, limit:
               now: datetime, view: str = "full") -> dict[str, Any]:
     """GET /pull. A first pull (no cursor) first gives change rows to records written outside
     the services (CSV import, demo seed: changes.backfill), so a pull from zero sees them."""
+    check_view(view)  # before the backfill: a refused request writes nothing
     if not cursor:
         backfill(session, now)
     return pull(session, principal, cursor, limit, view)

@@ -108,7 +108,6 @@ class SyncController(Controller):
     def pull(self, db: Session, principal: Principal, cursor: str | None = None,
              limit: PullLimit = pull_service.DEFAULT_LIMIT, view: PullView = "full"
              ) -> PullOut:
-        pull_service.check_view(view)
         return to_wire(pull_service.pull_page(db, principal, cursor, limit, utcnow(), view),
                        PullOut)
 
