@@ -69,6 +69,7 @@ class Ctx:
     """(entity, id) of records that existed before this batch among the batch's creates."""
     created: set[tuple[str, str]] = field(default_factory=set)
     deferred: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
+    _deferred_rows: set[int] = field(default_factory=set)
 
     cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
@@ -86,12 +87,19 @@ class Ctx:
         """Buffer an INSERT; `flush_deferred` writes all buffered rows with executemany. Only
         for rows nothing in the batch reads back before the next flush."""
         self.deferred.append((table, row))
+        self._deferred_rows.add(id(row))
+
+    def is_deferred(self, row: dict[str, Any]) -> bool:
+        """Whether `row` (the very dict given to `defer`) is still buffered: a handler may then
+        change it in place instead of writing the row and updating it."""
+        return id(row) in self._deferred_rows
 
     def flush_deferred(self) -> None:
         by_table: dict[Any, list[dict[str, Any]]] = {}
         for table, row in self.deferred:
             by_table.setdefault(table, []).append(row)
         self.deferred = []
+        self._deferred_rows.clear()
         for table, rows in by_table.items():
             insert_rows(self.session, table, rows)
 

@@ -48,6 +48,7 @@ from backend.dossiers.receipts import make_receipt
 from backend.dossiers.service import apply_action
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError
+from backend.monitoring import rollups
 from backend.push.notify import notify_after_commit
 from backend.review.actions import close_tasks
 from sync.forms import field_rules, validate_form
@@ -174,7 +175,8 @@ def create_dossier(ctx: Ctx, m: Mutation) -> Applied:
         "household_id": applicant.household_id, "village_id": applicant.village_id,
         "commune_id": applicant.commune_id, "prepared_by": ctx.principal.user_id,
         "status": "draft", "outcome": None, "form_data": form_data, "components": components,
-        "official_code": None, "received_at": None, "due_date": None, "version": 1,
+        "official_code": None, "received_at": None, "due_date": None, "decided_at": None,
+        "version": 1,
         "created_at": ctx.now, "updated_at": ctx.now,
     }
     ctx.defer(DOSSIERS, row)
@@ -204,12 +206,28 @@ def _locked(ctx: Ctx, m: Mutation) -> Dossier:
     if row is not None and not ctx.deferred:
         d = _adopt(ctx, row)
     else:
+        ctx.flush_deferred()  # the row may be among the batch's buffered creates
         with ctx.session.no_autoflush:
             d = ctx.session.get(Dossier, m.entity_id)
     if d is None:
         raise not_found("hồ sơ", "Dossier")
     _visible(ctx, d)
     return d
+
+
+def _buffered(ctx: Ctx, m: Mutation) -> tuple[Dossier, dict[str, Any]] | None:
+    """A dossier this batch created whose row is still buffered (`ctx.defer`), as a detached
+    object outside the session, with its row. Why: a new dossier submitted in the same batch
+    (the usual pair) was written, then read back as an object, then UPDATEd; now the submission
+    changes the buffered row and the dossier is INSERTed once, as submitted."""
+    row = ctx.cache.get(("dossier_row", m.entity_id))
+    if row is None or not ctx.is_deferred(row):
+        return None
+    d: Dossier = DOSSIER_MAPPER.class_manager.new_instance()
+    for name in DOSSIER_COLUMNS:
+        set_committed_value(d, name, row.get(name))
+    _visible(ctx, d)
+    return d, row
 
 
 def _adopt(ctx: Ctx, row: dict[str, Any]) -> Dossier:
@@ -330,7 +348,8 @@ def _check_submission(ctx: Ctx, m: Mutation, d: Dossier, procedure: Procedure) -
 
 def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
     check_fields(m, SUBMIT_FIELDS)
-    d = _locked(ctx, m)
+    buffered = _buffered(ctx, m)
+    d = buffered[0] if buffered else _locked(ctx, m)
     if d.status not in ("draft", "supplement_requested"):
         raise Reject("illegal_transition",
                      f"Không thể nộp hồ sơ ở trạng thái «{d.status}».",
@@ -347,11 +366,15 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
                      errors=[{"field": "prev_revision", "expected": last_hash}])
     try:
         apply_action(ctx.session, ctx.principal, ctx.catalog, d.id, action, "", ctx.now,
-                     commit=False)
+                     commit=False, held=d if buffered else None)
     except AppError as exc:
         raise Reject(exc.code, exc.message_vi, exc.message_en) from exc
     d.form_data = {k: v for k, v in m.fields["form_data"].items() if v is not None}
     d.components = m.fields["components"]
+    if buffered:
+        ctx.cache.pop(("dossier_row", d.id))
+        buffered[1].update({name: getattr(d, name) for name in DOSSIER_COLUMNS})
+        rollups.hold(ctx.session, d)
     if action == "supplement":
         # The volunteer answered the officer's request: close the task on every device now.
         close_tasks(ctx.session, d, ctx.now, ctx.principal.user_id)
@@ -412,6 +435,7 @@ HANDLERS = (
     # A create reads no row an earlier mutation of the batch buffered (ctx.defer).
     Registration("dossier", "create", create_dossier, reads_batch=False),
     Registration("dossier", "update", update_dossier),
-    Registration("dossier", "submit", submit_dossier),
+    # A submission flushes the buffered rows itself unless it submits a buffered dossier.
+    Registration("dossier", "submit", submit_dossier, reads_batch=False),
     Registration("dossier", "transition", transition_dossier),
 )

@@ -137,11 +137,15 @@ def apply_action(
     expected_version: int | None = None,
     commit: bool = True,
     audit_data: dict[str, Any] | None = None,
+    held: Dossier | None = None,
 ) -> Dossier:
     """Apply one state-machine action. Officers act only inside their commune; volunteers only
     on dossiers of their villages. `expected_version` guards against acting on a stale view.
-    `audit_data` is stored with the action's audit event (e.g. supplement items)."""
-    dossier = visible_dossier(session, principal, dossier_id)
+    `audit_data` is stored with the action's audit event (e.g. supplement items). `held` is the
+    dossier when the caller holds it outside the session (a push changing a row it has not
+    written yet): the caller checked its visibility and writes it itself."""
+    assert held is None or not commit, "a held dossier is written by its holder"
+    dossier = held if held is not None else visible_dossier(session, principal, dossier_id)
     if expected_version is not None and expected_version != dossier.version:
         raise AppError(
             "stale_version",
@@ -197,7 +201,8 @@ def apply_action(
         )
     dossier.version += 1
     dossier.updated_at = now
-    session.add(dossier)
+    if held is None:
+        session.add(dossier)
     if commit:  # commit=False: the sync push records the version and commits the batch
         record_rest_change(session, "dossier", dossier, principal.user_id, now)
         session.commit()

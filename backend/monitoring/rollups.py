@@ -103,10 +103,24 @@ def _add(acc: dict[Key, dict[str, int]], key: Key, counts: dict[str, int]) -> No
         row[name] = row.get(name, 0) + value
 
 
+_HELD = "langso_held_dossiers"
+
+
+def hold(session: OrmSession, dossier: Dossier) -> None:
+    """Tell the counts about a dossier whose row the caller writes itself, outside the ORM (a
+    push batch's buffered rows), so that its events and revisions are counted from it."""
+    session.info.setdefault(_HELD, {})[dossier.id] = dossier
+
+
+def release(session: OrmSession) -> None:
+    session.info.pop(_HELD, None)
+
+
 def _pending(session: OrmSession) -> dict[Key, dict[str, int]]:
     acc: dict[Key, dict[str, int]] = defaultdict(dict)
     # Dossiers added in this same flush are not in the identity map yet.
     new_dossiers = {o.id: o for o in session.new if isinstance(o, Dossier)}
+    new_dossiers.update(session.info.get(_HELD) or {})
 
     def dossier_of(dossier_id: str) -> Dossier | None:
         return new_dossiers.get(dossier_id) or session.get(Dossier, dossier_id)

@@ -20,15 +20,18 @@ rolls the whole batch back (the client retries it; replays are safe).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import traceback
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
+from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlmodel import Session, col, select
 
@@ -44,6 +47,7 @@ from backend.dossiers import batch_cache
 from backend.lib.auth import Principal
 from backend.lib.errors import AppError
 from backend.lib.vntime import local_date
+from backend.monitoring import rollups
 from backend.sync_api import wire_v2
 from backend.sync_api.registry import REGISTRY
 from sync.errors import ClockDrift, SyncError
@@ -367,6 +371,31 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
               else max_dossier_bytes)
     ctx.existing = existing_records(session, fresh)
     batch_cache.remember_batch(ctx, fresh)
+    # The ORM objects of a batch may reference rows it buffered (a revision of a dossier the
+    # batch created): whatever flushes them first writes the buffered rows.
+    with _deferred_first(session, ctx):
+        return _apply_batch(session, principal, device, ctx, items, ms, replays, fresh, poisoned,
+                            doc if v2 else None)
+
+
+@contextlib.contextmanager
+def _deferred_first(session: Session, ctx: Ctx) -> Iterator[None]:
+    def before_flush(*_: Any) -> None:
+        ctx.flush_deferred()
+
+    event.listen(session, "before_flush", before_flush)
+    try:
+        yield
+    finally:
+        event.remove(session, "before_flush", before_flush)
+        rollups.release(session)
+
+
+def _apply_batch(session: Session, principal: Principal, device: Device, ctx: Ctx,
+                 items: list[dict[str, Any]], ms: list[Mutation],
+                 replays: dict[int, dict[str, Any]], fresh: list[Mutation],
+                 poisoned: frozenset[int], doc: dict[str, Any] | None) -> dict[str, Any]:
+    now, versions = ctx.now, ctx.versions
     results: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     by_n = {m.n: i for i, m in enumerate(ms)}
@@ -395,7 +424,7 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
         session.commit()
     answer = {"protocol": PROTOCOL, "device_id": device.id, "results": results,
               "last_n": device.last_n, "last_hash": device.last_hash}
-    return wire_v2.compact_answer(answer, ms) if v2 else answer
+    return wire_v2.compact_answer(answer, ms) if doc is not None else answer
 
 
 __all__ = ["GENESIS", "MAX_BATCH", "PROTOCOL", "push"]

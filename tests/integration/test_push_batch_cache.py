@@ -113,3 +113,41 @@ def test_a_rerun_after_a_poisoned_item_keeps_the_created_and_submitted_dossier(
         assert len(s.exec(select(DossierRevision).where(
             DossierRevision.dossier_id == did)).all()) == 1
     assert_chain_advanced(dev, engine)
+
+
+def test_a_dossier_created_and_submitted_in_one_batch_is_stored_and_counted_as_in_two(
+    make_device: Any, engine: Engine
+) -> None:
+    """The pair in one batch takes the buffered-row path (the submission changes the row the
+    create buffered); in two batches it takes the written-row path. Same rows, same audit
+    events, and the service-index rollups equal the oracle recomputed from the audit log."""
+    from backend.monitoring import rollups
+
+    dev = make_device()
+    _, head = seed(dev)
+    one, two = new_uuid(), new_uuid()
+    dev.mutate("dossier", one, "create", {"procedure_code": "khai-sinh",
+                                          "applicant_member_id": head})
+    dev.mutate("dossier", one, "submit", submit_fields(), base=1)
+    assert results(dev.push()) == [("applied", None)] * 2
+    dev.mutate("dossier", two, "create", {"procedure_code": "khai-sinh",
+                                          "applicant_member_id": head})
+    assert results(dev.push()) == [("applied", None)]
+    dev.mutate("dossier", two, "submit", submit_fields(), base=1)
+    assert results(dev.push()) == [("applied", None)]
+    columns = ("status", "outcome", "version", "form_data", "components", "official_code",
+               "received_at", "due_date", "household_id", "applicant_member_id")
+    with Session(engine) as s:
+        a, b = s.get(Dossier, one), s.get(Dossier, two)
+        assert a is not None and b is not None
+        assert {c: getattr(a, c) for c in columns} == {c: getattr(b, c) for c in columns}
+        assert a.status == "submitted" and a.version == 2
+        for did in (one, two):
+            events = s.exec(select(DossierEvent.action, DossierEvent.to_status).where(
+                DossierEvent.dossier_id == did).order_by(col(DossierEvent.id))).all()
+            assert [tuple(e) for e in events] == [("create", "draft"), ("submit", "submitted")]
+        commune = [a.commune_id]
+        counted = rollups.stored(s, commune)
+        assert counted == rollups.recompute(s, commune)
+        assert sum(v.get("submitted", 0) for v in counted.values()) == 2
+        assert sum(v.get("timed", 0) for v in counted.values()) == 2
