@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from backend.catalog.loader import Catalog
 from backend.changelog.bulk import insert_rows
@@ -48,6 +48,9 @@ def not_found(what_vi: str, what_en: str) -> Reject:
 def forbidden() -> Reject:
     return Reject("forbidden", "Bạn không có quyền với dữ liệu này.",
                   "You may not change this record.")
+
+
+_TABLE_ORDER = {table: i for i, table in enumerate(SQLModel.metadata.sorted_tables)}
 
 
 @dataclass
@@ -100,8 +103,9 @@ class Ctx:
             by_table.setdefault(table, []).append(row)
         self.deferred = []
         self._deferred_rows.clear()
-        for table, rows in by_table.items():
-            insert_rows(self.session, table, rows)
+        # Parents before children (a dossier before its events), whatever order they came in.
+        for table in sorted(by_table, key=_TABLE_ORDER.__getitem__):
+            insert_rows(self.session, table, by_table[table])
 
 
 @dataclass

@@ -53,3 +53,15 @@ def new_row(model: type[T], **values: Any) -> T:
             state[name] = factory()
     state.update(values)
     return obj
+
+
+def plain_row(model: type[SQLModel], **values: Any) -> dict[str, Any]:
+    """The row `new_row(model, **values)` would insert, as a plain dict for a Core bulk insert
+    (`backend.changelog.bulk.insert_rows`): every column, defaults filled the same way, except
+    an autoincremented key left unset (the database assigns it)."""
+    obj = new_row(model, **values)
+    row = {name: obj.__dict__[name] for name in model.model_fields}
+    for column in sa_inspect(model).primary_key:
+        if column.autoincrement is not False and row.get(column.key) is None:
+            row.pop(column.key, None)
+    return row

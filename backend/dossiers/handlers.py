@@ -42,10 +42,10 @@ from backend.changelog.entities import (
 )
 from backend.changelog.registry import Registration
 from backend.db.models import Dossier, DossierAmendment, DossierEvent, DossierRevision, Member
-from backend.db.new_rows import new_row
+from backend.db.new_rows import new_row, plain_row
 from backend.dossiers import batch_cache
 from backend.dossiers.receipts import make_receipt
-from backend.dossiers.service import apply_action
+from backend.dossiers.service import Held, apply_action
 from backend.lib.clock import new_id
 from backend.lib.errors import AppError
 from backend.monitoring import rollups
@@ -58,6 +58,7 @@ from sync.mutations import Mutation
 HEX64 = re.compile(r"[0-9a-f]{64}")
 DOSSIERS = Dossier.__table__  # type: ignore[attr-defined]
 DOSSIER_EVENTS = DossierEvent.__table__  # type: ignore[attr-defined]
+DOSSIER_REVISIONS = DossierRevision.__table__  # type: ignore[attr-defined]
 DOSSIER_MAPPER = sa_inspect(Dossier)
 DOSSIER_COLUMNS = tuple(c.key for c in DOSSIER_MAPPER.column_attrs)
 EDITABLE = frozenset({"draft", "supplement_requested"})
@@ -181,11 +182,10 @@ def create_dossier(ctx: Ctx, m: Mutation) -> Applied:
     }
     ctx.defer(DOSSIERS, row)
     ctx.cache[("dossier_row", m.entity_id)] = row
-    ctx.defer(DOSSIER_EVENTS, {
-        "dossier_id": m.entity_id, "action": "create", "from_status": None,
-        "to_status": "draft", "actor_id": ctx.principal.user_id,
-        "actor_role": ctx.principal.role, "at": ctx.now, "reason": "",
-        "data": {"mutation_id": m.id}})
+    ctx.defer(DOSSIER_EVENTS, plain_row(
+        DossierEvent, dossier_id=m.entity_id, action="create", from_status=None,
+        to_status="draft", actor_id=ctx.principal.user_id, actor_role=ctx.principal.role,
+        at=ctx.now, reason="", data={"mutation_id": m.id}))
     ctx.created.add(("dossier", m.entity_id))
     data = new_dossier_data(row)
     ctx.versions.write("dossier", m.entity_id, 1, data, {k: m.hlc for k in flatten(data)},
@@ -228,6 +228,16 @@ def _buffered(ctx: Ctx, m: Mutation) -> tuple[Dossier, dict[str, Any]] | None:
         set_committed_value(d, name, row.get(name))
     _visible(ctx, d)
     return d, row
+
+
+def _attach(ctx: Ctx, d: Dossier, row: dict[str, Any]) -> None:
+    """Hand the changes of a `_buffered` dossier whose row (`row`, as written) got written
+    meanwhile to the session: they are then UPDATEd like any loaded dossier's change."""
+    target = _adopt(ctx, row)
+    for name in DOSSIER_COLUMNS:
+        value = getattr(d, name)
+        if value != getattr(target, name):
+            setattr(target, name, value)
 
 
 def _adopt(ctx: Ctx, row: dict[str, Any]) -> Dossier:
@@ -364,30 +374,43 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
         raise Reject("stale_revision", "Hồ sơ đã có phiên bản nộp mới hơn; hãy đồng bộ lại.",
                      "prev_revision is not the dossier's latest revision.",
                      errors=[{"field": "prev_revision", "expected": last_hash}])
+    held = Held(d) if buffered else None
     try:
         apply_action(ctx.session, ctx.principal, ctx.catalog, d.id, action, "", ctx.now,
-                     commit=False, held=d if buffered else None)
+                     commit=False, held=held)
     except AppError as exc:
         raise Reject(exc.code, exc.message_vi, exc.message_en) from exc
     d.form_data = {k: v for k, v in m.fields["form_data"].items() if v is not None}
     d.components = m.fields["components"]
-    if buffered:
-        ctx.cache.pop(("dossier_row", d.id))
-        buffered[1].update({name: getattr(d, name) for name in DOSSIER_COLUMNS})
-        rollups.hold(ctx.session, d)
     if action == "supplement":
         # The volunteer answered the officer's request: close the task on every device now.
         close_tasks(ctx.session, d, ctx.now, ctx.principal.user_id)
-    notify_after_commit(ctx.session, "dossier_submitted", dossier_id=d.id, data_dir=ctx.data_dir)
+    notify_after_commit(ctx.session, "dossier_submitted", dossier_id=d.id, data_dir=ctx.data_dir,
+                        defer=ctx.defer if held else None)
     assert ctx.mutation is not None and ctx.extra.get("item") is not None
     receipt = make_receipt(ctx.session, ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now,
                            key=batch_cache.signing_key(ctx, d.commune_id))
     item = ctx.extra["item"]
     number = last[1] + 1 if last else 1
-    ctx.session.add(new_row(
-        DossierRevision, hash=m.hash, dossier_id=d.id, number=number, kind=action,
-        prev_revision=last_hash, mutation_id=m.id, device_id=m.device,
-        payload=item["payload"], sig=item["sig"], receipt=receipt, created_at=ctx.now))
+    revision = {"hash": m.hash, "dossier_id": d.id, "number": number, "kind": action,
+                "prev_revision": last_hash, "mutation_id": m.id, "device_id": m.device,
+                "payload": item["payload"], "sig": item["sig"], "receipt": receipt,
+                "created_at": ctx.now}
+    if held and buffered:
+        # Plain rows after the dossier's own (one bulk insert per table at the batch's end),
+        # counted for the service index here since the flush hook sees ORM objects only.
+        ctx.cache.pop(("dossier_row", d.id))
+        if ctx.is_deferred(buffered[1]):
+            buffered[1].update({name: getattr(d, name) for name in DOSSIER_COLUMNS})
+        else:  # a read above flushed the batch: the row is written, UPDATE it
+            _attach(ctx, d, buffered[1])
+        rows = [plain_row(DossierRevision, **revision)]
+        for event in held.events:
+            ctx.defer(DOSSIER_EVENTS, event)
+        ctx.defer(DOSSIER_REVISIONS, rows[0])
+        rollups.count_rows(ctx.session, d, held.events, rows)
+    else:
+        ctx.session.add(new_row(DossierRevision, **revision))
     batch_cache.revised(ctx, d.id, m.hash, number)
     _write(ctx, d, _clocks_after(clocks, current, dossier_data(d, m.hash), m.hlc,
                                  ctx.server_hlc), m.hash)

@@ -4,6 +4,7 @@ through `sync.states.transition` and appends one `DossierEvent` in the same tran
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from backend.attachments.service import DEFAULT_MAX_DOSSIER_BYTES, check_dossier
 from backend.catalog.loader import Catalog, ProcedureNotFound
 from backend.changelog.changes import record_rest_change
 from backend.db.models import Commune, Dossier, DossierEvent, Household, Member
-from backend.db.new_rows import new_row
+from backend.db.new_rows import new_row, plain_row
 from backend.dossiers import codes, deadlines
 from backend.households.service import visible_member
 from backend.households.validation import valid_uuid
@@ -96,6 +97,16 @@ def create_draft(
     return dossier
 
 
+@dataclass
+class Held:
+    """A dossier the caller holds outside the session and writes itself (a push batch changing
+    a row it has not inserted yet), with the audit events the action adds, as plain rows for
+    the caller's bulk insert. The caller checked the dossier's visibility."""
+
+    dossier: Dossier
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
 def _audit(
     session: Session,
     dossier: Dossier,
@@ -106,21 +117,18 @@ def _audit(
     now: datetime,
     reason: str,
     data: dict[str, Any] | None = None,
+    held: Held | None = None,
 ) -> None:
-    session.add(
-        new_row(
-            DossierEvent,
-            dossier_id=dossier.id,
-            action=action,
-            from_status=source,
-            to_status=target,
-            actor_id=principal.user_id if principal else None,
-            actor_role=principal.role if principal else "system",
-            at=now,
-            reason=reason,
-            data=data or {},
-        )
-    )
+    values = {
+        "dossier_id": dossier.id, "action": action, "from_status": source, "to_status": target,
+        "actor_id": principal.user_id if principal else None,
+        "actor_role": principal.role if principal else "system", "at": now, "reason": reason,
+        "data": data or {},
+    }
+    if held is not None:
+        held.events.append(plain_row(DossierEvent, **values))
+    else:
+        session.add(new_row(DossierEvent, **values))
 
 
 REASON_REQUIRED = {"refuse", "request_supplement", "reject", "stop", "withdraw"}
@@ -137,7 +145,7 @@ def apply_action(
     expected_version: int | None = None,
     commit: bool = True,
     audit_data: dict[str, Any] | None = None,
-    held: Dossier | None = None,
+    held: Held | None = None,
 ) -> Dossier:
     """Apply one state-machine action. Officers act only inside their commune; volunteers only
     on dossiers of their villages. `expected_version` guards against acting on a stale view.
@@ -145,7 +153,7 @@ def apply_action(
     dossier when the caller holds it outside the session (a push changing a row it has not
     written yet): the caller checked its visibility and writes it itself."""
     assert held is None or not commit, "a held dossier is written by its holder"
-    dossier = held if held is not None else visible_dossier(session, principal, dossier_id)
+    dossier = held.dossier if held is not None else visible_dossier(session, principal, dossier_id)
     if expected_version is not None and expected_version != dossier.version:
         raise AppError(
             "stale_version",
@@ -186,11 +194,12 @@ def apply_action(
             "due_date": due.isoformat() if due else None,
         }
     _audit(session, dossier, action, source, step.target, principal, now, reason,
-           {**(audit_data or {}), **data})
+           {**(audit_data or {}), **data}, held)
     if action == "receive":
         # Receipt starts processing at once: the clock runs from receipt (system step).
         started = transition(dossier.status, "start", "system")
-        _audit(session, dossier, "start", dossier.status, started.target, None, now, "")
+        _audit(session, dossier, "start", dossier.status, started.target, None, now, "",
+               held=held)
         dossier.status = started.target
     if dossier.received_at is not None and source == "supplement_requested":
         # Leaving a pause: the days spent waiting for the supplement do not count.

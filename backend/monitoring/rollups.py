@@ -4,7 +4,8 @@ One `before_flush` hook sees every new `DossierEvent` (state transitions from
 `backend.dossiers.service`, results issued, apologies) and every new `Rating`, and adds
 its counts to the row of (commune, procedure, local day) with one upsert per row — inside
 the same transaction (and savepoint) as the event, so a rollback takes the counts with it.
-Events written with bulk Core inserts (only the `create` of a draft) count nothing.
+Rows written with bulk Core inserts are counted when their writer says so (`count_rows`; a
+draft's `create` counts nothing).
 
 `recompute` derives the same rows from the audit log, the dossiers and the ratings: the
 oracle of the property test and the way to (re)build the table.
@@ -103,24 +104,33 @@ def _add(acc: dict[Key, dict[str, int]], key: Key, counts: dict[str, int]) -> No
         row[name] = row.get(name, 0) + value
 
 
-_HELD = "langso_held_dossiers"
+_ROWS = "langso_rollup_rows"
 
 
-def hold(session: OrmSession, dossier: Dossier) -> None:
-    """Tell the counts about a dossier whose row the caller writes itself, outside the ORM (a
-    push batch's buffered rows), so that its events and revisions are counted from it."""
-    session.info.setdefault(_HELD, {})[dossier.id] = dossier
+def count_rows(session: OrmSession, dossier: Dossier, events: Iterable[dict[str, Any]] = (),
+               revisions: Iterable[dict[str, Any]] = ()) -> None:
+    """Count audit events and revisions of `dossier` that the caller inserts as plain rows (a
+    Core bulk insert the hook cannot see); added to the rollups at the next flush, in the
+    same transaction. The same rules as for ORM rows (`event_counts`, `submission_counts`)."""
+    acc: dict[Key, dict[str, int]] = session.info.setdefault(_ROWS, defaultdict(dict))
+    for ev in events:
+        if ev["action"] in SIMPLE or ev["action"] in FINISH:
+            _add(acc, (dossier.commune_id, dossier.procedure_code, local_date(ev["at"])),
+                 event_counts(ev["action"], ev["at"], dossier.due_date, dossier.received_at))
+    for rev in revisions:
+        _add(acc, (dossier.commune_id, dossier.procedure_code, local_date(rev["created_at"])),
+             submission_counts(rev["kind"], rev["payload"]))
 
 
 def release(session: OrmSession) -> None:
-    session.info.pop(_HELD, None)
+    """Forget what `count_rows` was told (the caller's transaction has ended)."""
+    session.info.pop(_ROWS, None)
 
 
 def _pending(session: OrmSession) -> dict[Key, dict[str, int]]:
     acc: dict[Key, dict[str, int]] = defaultdict(dict)
     # Dossiers added in this same flush are not in the identity map yet.
     new_dossiers = {o.id: o for o in session.new if isinstance(o, Dossier)}
-    new_dossiers.update(session.info.get(_HELD) or {})
 
     def dossier_of(dossier_id: str) -> Dossier | None:
         return new_dossiers.get(dossier_id) or session.get(Dossier, dossier_id)
@@ -178,10 +188,15 @@ def upsert(session: OrmSession, acc: dict[Key, dict[str, int]]) -> None:
 
 @event.listens_for(OrmSession, "before_flush")
 def _count_before_flush(session: OrmSession, _ctx: Any, _instances: Any) -> None:
-    if not any(isinstance(o, (DossierEvent, Rating, DossierRevision)) for o in session.new):
+    rows: dict[Key, dict[str, int]] = session.info.pop(_ROWS, None) or {}
+    if not rows and not any(isinstance(o, (DossierEvent, Rating, DossierRevision))
+                            for o in session.new):
         return
     with session.no_autoflush:
-        upsert(session, _pending(session))
+        acc = _pending(session)
+        for key, counts in rows.items():
+            _add(acc, key, counts)
+        upsert(session, acc)
 
 
 # --- the oracle ---------------------------------------------------------------------------

@@ -54,7 +54,8 @@ SessionFactory = Callable[[], Session]
 _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="langso-push")
 _pending: set[Future[Any]] = set()
 _queued: dict[tuple[int, str], Future[Any]] = {}  # kick(): deliveries not started yet
-_ROUND = 20  # notices claimed per transaction
+_ROUND = 20  # notices leased per transaction
+_SCAN = 500  # due notices looked at per transaction (those nobody can receive are closed)
 _MAX_ROUNDS = 50  # per delivery job; what is left waits for the next commit or the worker
 _lock = threading.Lock()
 
@@ -98,15 +99,18 @@ def deliver_inline(on: bool) -> None:
 
 
 def notify_after_commit(session: Session, event_name: str, *, dossier_id: str,
-                        data_dir: Path) -> None:
+                        data_dir: Path,
+                        defer: Callable[[Any, dict[str, Any]], None] | None = None) -> None:
     """Write a durable notice (`push_outbox`) into `session`'s transaction: it exists only if
     the transaction commits. After the commit this process tries to deliver it at once (a
     background thread); `langso worker` delivers whatever is still due (backend/push/outbox.py).
+    With `defer` (a push batch's bulk insert, `Ctx.defer`) the notice is handed over as a plain
+    row instead of an ORM object.
     """
 
     if not session.in_transaction():
         session.begin()
-    enqueue(session, event_name, dossier_id, utcnow())
+    enqueue(session, event_name, dossier_id, utcnow(), defer)
     pending: list[Path] | None = session.info.get(_INFO_KEY)
     if pending is None:
         pending = []
@@ -142,9 +146,9 @@ def kick(engine: Engine, data_dir: Path) -> Future[Any]:
         done = 0
         try:
             for _ in range(_MAX_ROUNDS):
-                handled = deliver_due(engine, data_dir, utcnow(), _ROUND)
+                handled = deliver_due(engine, data_dir, utcnow(), _ROUND, _SCAN)
                 done += handled
-                if handled < _ROUND:
+                if handled < _SCAN:
                     break
         except Exception:
             log.exception("push outbox delivery failed")

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from pywebpush import WebPushException, webpush
@@ -42,7 +42,17 @@ def payload(event_name: str, dossier_id: str, audience: str) -> dict[str, Any]:
     return {"v": 1, "type": event_name, "dossier_id": dossier_id, "url": url}
 
 
-def recipients(session: Session, spec: EventSpec, dossier: Dossier) -> list[str]:
+class Addressed(Protocol):
+    """What `recipients` reads of a dossier (a `Dossier`, or a row of just these columns)."""
+
+    @property
+    def prepared_by(self) -> str: ...
+
+    @property
+    def commune_id(self) -> str: ...
+
+
+def recipients(session: Session, spec: EventSpec, dossier: Addressed) -> list[str]:
     if spec.audience == "volunteer":
         return [dossier.prepared_by]
     rows = session.exec(

@@ -151,3 +151,55 @@ def test_a_dossier_created_and_submitted_in_one_batch_is_stored_and_counted_as_i
         assert counted == rollups.recompute(s, commune)
         assert sum(v.get("submitted", 0) for v in counted.values()) == 2
         assert sum(v.get("timed", 0) for v in counted.values()) == 2
+
+
+def test_a_submission_whose_buffered_row_a_read_wrote_meanwhile_is_stored_whole(
+    make_device: Any, engine: Engine
+) -> None:
+    """A submission of a stored draft leaves ORM rows pending; the next submission, of a
+    dossier the batch created in another household, reads that household's members with a
+    flush, which writes the row the create buffered. The submission must then UPDATE the
+    written row (not change a buffer already spent)."""
+    from backend.dossiers import handlers
+    from backend.monitoring import rollups
+
+    dev = make_device()
+    _, head = seed(dev)
+    _, other_head = seed(dev)
+    stored, did = new_uuid(), new_uuid()
+    dev.mutate("dossier", stored, "create", {"procedure_code": "khai-sinh",
+                                             "applicant_member_id": head})
+    assert results(dev.push()) == [("applied", None)]
+    # X's create reads (and keeps) the other household's head; the submission of the stored
+    # draft leaves ORM rows pending; the create of `did` then reads nothing and buffers.
+    dev.mutate("dossier", new_uuid(), "create", {"procedure_code": "khai-sinh",
+                                                 "applicant_member_id": other_head})
+    dev.mutate("dossier", stored, "submit", submit_fields(), base=1)
+    dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
+                                          "applicant_member_id": other_head})
+    sub = dev.mutate("dossier", did, "submit", submit_fields(), base=1)
+    attached: list[str] = []
+    real = handlers._attach
+
+    def spy(ctx: Any, d: Any, row: Any) -> None:
+        attached.append(d.id)
+        real(ctx, d, row)
+
+    handlers._attach = spy  # type: ignore[assignment]
+    try:
+        assert results(dev.push()) == [("applied", None)] * 4
+    finally:
+        handlers._attach = real  # type: ignore[assignment]
+    assert attached == [did]
+    with Session(engine) as s:
+        for dossier_id in (stored, did):
+            d = s.get(Dossier, dossier_id)
+            assert d is not None and d.status == "submitted" and d.version == 2
+            events = s.exec(select(DossierEvent.action).where(
+                DossierEvent.dossier_id == dossier_id).order_by(col(DossierEvent.id))).all()
+            assert list(events) == ["create", "submit"]
+        revs = s.exec(select(DossierRevision.hash).where(
+            DossierRevision.dossier_id == did)).all()
+        assert list(revs) == [sub.hash]
+        assert d.form_data == {k: v for k, v in BIRTH_FORM.items() if v is not None}
+        assert rollups.stored(s, [d.commune_id]) == rollups.recompute(s, [d.commune_id])
