@@ -90,19 +90,22 @@ class ResultRecord:
 
 def rfc3339_ms(ms: int) -> str:
     """RES1: Unix milliseconds as ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (UTC)."""
-    moment = EPOCH + timedelta(milliseconds=ms)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+    # Formatted by hand: strftime was a tenth of signing a receipt (the push hot path).
+    m = EPOCH + timedelta(milliseconds=ms)
+    return (f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:"
+            f"{m.second:02d}.{ms % 1000:03d}Z")
 
 
 def parse_rfc3339_ms(text: str) -> int:
     """The inverse of :func:`rfc3339_ms`; anything but that exact form raises BadRecord."""
     if not _RFC3339_MS.fullmatch(text):
         raise BadRecord(f"not an RFC 3339 UTC time with milliseconds: {text!r}")
-    try:
-        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    try:  # the shape is fixed by the pattern: slices instead of strptime (much slower)
+        moment = datetime(int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                          int(text[14:16]), int(text[17:19]), tzinfo=UTC)
     except ValueError as exc:
         raise BadRecord(f"not a real time: {text!r}") from exc
-    return (moment - EPOCH) // timedelta(milliseconds=1)
+    return (moment - EPOCH) // timedelta(milliseconds=1) + int(text[20:23])
 
 
 def initials(name: str) -> str:

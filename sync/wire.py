@@ -17,12 +17,12 @@ what the other side can recompute left off the wire.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sync.canonical import canonical_text, parse_canonical
 from sync.errors import MutationInvalid
 from sync.receipt_code import receipt_code_for
+from sync.result_record import parse_rfc3339_ms, rfc3339_ms
 
 DERIVED = ("device", "n", "prev", "v")
 ECHOES = ("id", "n", "entity", "entity_id", "hlc", "revision")
@@ -68,16 +68,6 @@ def expand_object(compact_text: str, device: str, n: int, prev: str) -> dict[str
     return full
 
 
-def rfc3339_ms(ms: int) -> str:
-    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
-
-
-def ms_of_rfc3339(text: str) -> int:
-    moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-    return int(moment.timestamp()) * 1000 + moment.microsecond // 1000
-
-
 def receipt_record(commune_id: str, dossier_id: str, content_hash: str, key_id: str,
                    received_ms: int) -> str:
     """WIRE3: the receipt payload the commune signed (identical to version 1's), rebuilt
@@ -105,7 +95,7 @@ def compact_result(result: dict[str, Any], fields: dict[str, Any] | None) -> dic
     receipt = out.pop("receipt", None)
     if receipt is not None:
         record = parse_canonical(receipt["payload"].encode("utf-8"))
-        out["receipt"] = {"at": ms_of_rfc3339(record["received_at"]),
+        out["receipt"] = {"at": parse_rfc3339_ms(record["received_at"]),
                           "key_id": record["key_id"], "sig": receipt["sig"]}
     missing = out.pop("missing_attachments", None)
     if missing is not None:

@@ -59,9 +59,29 @@ def plain_row(model: type[SQLModel], **values: Any) -> dict[str, Any]:
     """The row `new_row(model, **values)` would insert, as a plain dict for a Core bulk insert
     (`backend.changelog.bulk.insert_rows`): every column, defaults filled the same way, except
     an autoincremented key left unset (the database assigns it)."""
-    obj = new_row(model, **values)
-    row = {name: obj.__dict__[name] for name in model.model_fields}
-    for column in sa_inspect(model).primary_key:
-        if column.autoincrement is not False and row.get(column.key) is None:
-            row.pop(column.key, None)
+    plain, factories, required = _defaults(model)
+    unknown = values.keys() - model.model_fields.keys()
+    missing = required - values.keys()
+    if unknown or missing:
+        raise TypeError(f"{model.__name__}: unknown {sorted(unknown)}, missing {sorted(missing)}")
+    row = dict(plain)
+    for name, factory in factories:
+        if name not in values:
+            row[name] = factory()
+    row.update(values)
+    for key in _serial_keys(model):
+        if row.get(key) is None:
+            row.pop(key, None)
     return row
+
+
+_SERIAL: dict[type, tuple[str, ...]] = {}
+
+
+def _serial_keys(model: type[SQLModel]) -> tuple[str, ...]:
+    found = _SERIAL.get(model)
+    if found is None:
+        found = tuple(c.key for c in sa_inspect(model).primary_key
+                      if c.autoincrement is not False)
+        _SERIAL[model] = found
+    return found

@@ -224,8 +224,7 @@ def _buffered(ctx: Ctx, m: Mutation) -> tuple[Dossier, dict[str, Any]] | None:
     if row is None or not ctx.is_deferred(row):
         return None
     d: Dossier = DOSSIER_MAPPER.class_manager.new_instance()
-    for name in DOSSIER_COLUMNS:
-        set_committed_value(d, name, row.get(name))
+    d.__dict__.update(row)  # never joins the session as it is: no committed state to keep
     _visible(ctx, d)
     return d, row
 
@@ -404,11 +403,10 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
             buffered[1].update({name: getattr(d, name) for name in DOSSIER_COLUMNS})
         else:  # a read above flushed the batch: the row is written, UPDATE it
             _attach(ctx, d, buffered[1])
-        rows = [plain_row(DossierRevision, **revision)]
         for event in held.events:
             ctx.defer(DOSSIER_EVENTS, event)
-        ctx.defer(DOSSIER_REVISIONS, rows[0])
-        rollups.count_rows(ctx.session, d, held.events, rows)
+        ctx.defer(DOSSIER_REVISIONS, plain_row(DossierRevision, **revision))
+        rollups.count_rows(ctx.session, d, held.events, [(action, ctx.now, m.fields)])
     else:
         ctx.session.add(new_row(DossierRevision, **revision))
     batch_cache.revised(ctx, d.id, m.hash, number)

@@ -80,7 +80,12 @@ def submission_counts(kind: str, payload: str) -> dict[str, int]:
         fields = json.loads(payload).get("fields") or {}
     except (ValueError, TypeError, AttributeError):  # not ours to judge: count nothing
         return {}
-    if not isinstance(fields, dict):
+    return submission_field_counts(kind, fields)
+
+
+def submission_field_counts(kind: str, fields: object) -> dict[str, int]:
+    """`submission_counts` of the payload's already parsed `fields`."""
+    if kind != "submit" or not isinstance(fields, dict):
         return {}
     counts: dict[str, int] = {}
     fill = _count(fields.get("fill_seconds"))
@@ -108,18 +113,19 @@ _ROWS = "langso_rollup_rows"
 
 
 def count_rows(session: OrmSession, dossier: Dossier, events: Iterable[dict[str, Any]] = (),
-               revisions: Iterable[dict[str, Any]] = ()) -> None:
-    """Count audit events and revisions of `dossier` that the caller inserts as plain rows (a
-    Core bulk insert the hook cannot see); added to the rollups at the next flush, in the
-    same transaction. The same rules as for ORM rows (`event_counts`, `submission_counts`)."""
+               revisions: Iterable[tuple[str, datetime, Any]] = ()) -> None:
+    """Count audit events and revisions — (kind, created_at, the payload's fields) — of
+    `dossier` that the caller inserts as plain rows (a Core bulk insert the hook cannot see);
+    added to the rollups at the next flush, in the same transaction. The same rules as for
+    ORM rows (`event_counts`, `submission_counts`)."""
     acc: dict[Key, dict[str, int]] = session.info.setdefault(_ROWS, defaultdict(dict))
     for ev in events:
         if ev["action"] in SIMPLE or ev["action"] in FINISH:
             _add(acc, (dossier.commune_id, dossier.procedure_code, local_date(ev["at"])),
                  event_counts(ev["action"], ev["at"], dossier.due_date, dossier.received_at))
-    for rev in revisions:
-        _add(acc, (dossier.commune_id, dossier.procedure_code, local_date(rev["created_at"])),
-             submission_counts(rev["kind"], rev["payload"]))
+    for kind, created_at, fields in revisions:
+        _add(acc, (dossier.commune_id, dossier.procedure_code, local_date(created_at)),
+             submission_field_counts(kind, fields))
 
 
 def release(session: OrmSession) -> None:
