@@ -160,6 +160,17 @@ def canonical_bytes(value: Any) -> bytes:
         _fail("not_canonical", str(exc))
 
 
+def canonical_text_of_checked(value: Any) -> str:
+    """:func:`canonical_text` of a value already known to be inside the profile — what
+    :func:`parse_canonical` returned, possibly extended by the caller with ASCII strings and
+    integers within ±(2^53 − 1) at depth 1 — without walking it again (the protocol-2 push
+    rebuilds every item's payload this way). Text beyond the BMP still takes the full path."""
+    fast = _FAST_ENCODE(value)
+    if _NON_BMP.search(fast) is None:
+        return fast.decode("utf-8")
+    return canonical_text(value)
+
+
 def canonical_text(value: Any) -> str:
     """:func:`canonical_bytes` decoded as UTF-8 (the form carried in a push item's payload)."""
     return canonical_bytes(value).decode("utf-8")

@@ -17,9 +17,10 @@ what the other side can recompute left off the wire.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sync.canonical import canonical_text, parse_canonical
+from sync.canonical import INT_MAX, canonical_text, canonical_text_of_checked, parse_canonical
 from sync.errors import MutationInvalid
 from sync.receipt_code import receipt_code_for
 from sync.result_record import parse_rfc3339_ms, rfc3339_ms
@@ -48,7 +49,17 @@ def compact_payload(payload_text: str) -> str:
 def expand_payload(compact_text: str, device: str, n: int, prev: str) -> str:
     """WIRE2: the full canonical payload (the signed bytes) of a compact one. Raises
     CanonicalError (not canonical, …) or MutationInvalid (a derived key present, a bad clock)."""
-    return canonical_text(expand_object(compact_text, device, n, prev))
+    return expand(compact_text, device, n, prev)[0]
+
+
+def expand(compact_text: str, device: str, n: int, prev: str) -> tuple[str, dict[str, Any]]:
+    """`expand_payload` and `expand_object` together: the text and the value it parses to."""
+    full = expand_object(compact_text, device, n, prev)
+    # The compact value passed parse_canonical; what was added is plain ASCII text and a small
+    # integer when the envelope is well formed, so the profile need not be walked again.
+    if device.isascii() and prev.isascii() and 0 < n <= INT_MAX:
+        return canonical_text_of_checked(full), full
+    return canonical_text(full), full
 
 
 def expand_object(compact_text: str, device: str, n: int, prev: str) -> dict[str, Any]:
@@ -94,7 +105,7 @@ def compact_result(result: dict[str, Any], fields: dict[str, Any] | None) -> dic
     out = {k: v for k, v in result.items() if k not in ECHOES}
     receipt = out.pop("receipt", None)
     if receipt is not None:
-        record = parse_canonical(receipt["payload"].encode("utf-8"))
+        record = json.loads(receipt["payload"])  # the server's own canonical text
         out["receipt"] = {"at": parse_rfc3339_ms(record["received_at"]),
                           "key_id": record["key_id"], "sig": receipt["sig"]}
     missing = out.pop("missing_attachments", None)

@@ -12,11 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from backend.lib.errors import AppError
-from sync.canonical import canonical_text
 from sync.errors import SyncError
 from sync.hashing import GENESIS
 from sync.mutations import Mutation, mutation_hash
-from sync.wire import compact_result, expand_object
+from sync.wire import compact_result, expand
 
 ENVELOPE_KEYS = {"protocol", "device_id", "n", "prev", "mutations"}
 
@@ -56,8 +55,7 @@ def expand_items(doc: dict[str, Any], device_id: str, items: list[dict[str, Any]
     n, prev = doc["n"], doc["prev"]
     for i, item in enumerate(items):
         try:
-            value = expand_object(item["p"], device_id, n + i, prev)
-            payload = canonical_text(value)
+            payload, value = expand(item["p"], device_id, n + i, prev)
         except SyncError as exc:
             raise item_error(i, exc) from exc
         out.append({"payload": payload, "sig": item["s"]})
