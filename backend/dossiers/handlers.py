@@ -384,8 +384,9 @@ def submit_dossier(ctx: Ctx, m: Mutation) -> Applied:
     if action == "supplement":
         # The volunteer answered the officer's request: close the task on every device now.
         close_tasks(ctx.session, d, ctx.now, ctx.principal.user_id)
-    notify_after_commit(ctx.session, "dossier_submitted", dossier_id=d.id, data_dir=ctx.data_dir,
-                        defer=ctx.defer if held else None)
+    if batch_cache.officers_listen(ctx, d):
+        notify_after_commit(ctx.session, "dossier_submitted", dossier_id=d.id,
+                            data_dir=ctx.data_dir, defer=ctx.defer if held else None)
     assert ctx.mutation is not None and ctx.extra.get("item") is not None
     receipt = make_receipt(ctx.session, ctx.data_dir, d.commune_id, d.id, m.hash, ctx.now,
                            key=batch_cache.signing_key(ctx, d.commune_id))

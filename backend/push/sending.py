@@ -62,6 +62,14 @@ def recipients(session: Session, spec: EventSpec, dossier: Addressed) -> list[st
     return list(rows)
 
 
+def anyone_subscribed(session: Session, spec: EventSpec, dossier: Addressed) -> bool:
+    """Whether a notice of `spec` about `dossier` has anybody to reach right now (a recipient
+    with a push subscription)."""
+    users = recipients(session, spec, dossier)
+    return bool(users) and session.exec(select(PushSubscription.id).where(
+        col(PushSubscription.user_id).in_(sorted(set(users)))).limit(1)).first() is not None
+
+
 @dataclass
 class Delivery:
     sent: int = 0

@@ -325,6 +325,36 @@ def test_a_signed_submission_synced_from_a_device_notifies_the_commune_officers(
                               "url": f"/officer/dossiers/{did}"}
 
 
+def test_a_synced_submission_nobody_could_be_told_of_writes_no_notice(
+    client: TestClient[Any], as_user: Any, push_service: PushEndpoint, make_device: Any,
+    engine: Engine
+) -> None:
+    from tests.integration.test_sync_push import seed_household
+    from tests.support.device import new_uuid, submit_fields
+
+    subscribe(client, as_user("officer_b"), push_service)  # another commune's officer only
+    dev = make_device("vol_a1")
+    _, head, _ = seed_household(dev)
+    did = new_uuid()
+    dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
+                                          "applicant_member_id": head})
+    dev.mutate("dossier", did, "submit", submit_fields(), base=1)
+    assert [r["status"] for r in dev.push().json()["results"]][-1] == "applied"
+    assert drain()
+    with Session(engine) as s:
+        assert s.exec(select(PushOutbox).where(PushOutbox.dossier_id == did)).all() == []
+    # once an officer of the commune subscribes, the next submission is announced
+    officer = subscribe(client, as_user("officer_a"), push_service)
+    other = new_uuid()
+    dev.mutate("dossier", other, "create", {"procedure_code": "khai-sinh",
+                                            "applicant_member_id": head})
+    dev.mutate("dossier", other, "submit", submit_fields(), base=1)
+    assert [r["status"] for r in dev.push().json()["results"]][-1] == "applied"
+    drain()
+    got = push_service.wait_for(1)
+    assert [(m.token, m.payload["dossier_id"]) for m in got] == [(token_of(officer), other)]
+
+
 def test_notices_nobody_subscribed_to_are_closed_together_without_sending(
     client: TestClient[Any], as_user: Any, push_service: PushEndpoint, engine: Engine, app: Any
 ) -> None:
