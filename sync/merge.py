@@ -85,6 +85,9 @@ def json_equal(a: Any, b: Any) -> bool:
     otherwise — objects member-wise regardless of order, arrays element-wise in order,
     strings exactly (no normalisation). ``None`` is ``null``.
     """
+    kind = type(a)
+    if kind is type(b) and (kind is str or kind is int or a is None):  # the common case
+        return bool(a == b)
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, dict) and isinstance(b, dict):

@@ -72,17 +72,28 @@ def _store(session: Session) -> None:
     dirty = sorted((c, v) for c, (v, d) in clocks.items() if d and isinstance(v, Hlc))
     if not dirty:
         return
-    postgres = session.get_bind().dialect.name == "postgresql"
-    insert = pg_insert if postgres else sqlite_insert
+    stmt = _upsert(session.get_bind().dialect.name)
     for commune_id, value in dirty:
-        stmt = insert(CommuneClock).values(commune_id=commune_id, hlc=format_hlc(value))
+        session.execute(stmt, {"commune_id": commune_id, "hlc": format_hlc(value)})
+        clocks[commune_id][1] = False
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    """The clock upsert, built once per dialect (building it cost more than running it)."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        postgres = dialect == "postgresql"
+        base = (pg_insert if postgres else sqlite_insert)(CommuneClock)
         # Wire strings of node "server" are fixed-width: byte order is clock order (HLC2).
         larger = (func.greatest(CommuneClock.hlc.collate("C"),  # type: ignore[attr-defined]
-                                stmt.excluded.hlc.collate("C"))
-                  if postgres else func.max(CommuneClock.hlc, stmt.excluded.hlc))
-        session.execute(stmt.on_conflict_do_update(index_elements=["commune_id"],
-                                                   set_={"hlc": larger}))
-        clocks[commune_id][1] = False
+                                base.excluded.hlc.collate("C"))
+                  if postgres else func.max(CommuneClock.hlc, base.excluded.hlc))
+        stmt = base.on_conflict_do_update(index_elements=["commune_id"], set_={"hlc": larger})
+        _UPSERTS[dialect] = stmt
+    return stmt
 
 
 def _forget(session: Session) -> None:
