@@ -248,20 +248,25 @@ def lock_rows(session: Session, ms: list[Mutation]) -> None:
     if session.get_bind().dialect.name != "postgresql" or not ms:
         return
     want: dict[str, set[str]] = {"household": set(), "member": set(), "dossier": set()}
+
+    def add(entity: str, value: Any) -> None:
+        if _lockable(value):  # a signed field may hold anything, a list included
+            want[entity].add(value)
+
     for m in ms:
         fields = m.fields if isinstance(m.fields, dict) else {}
         if m.entity in want and m.op != "create":
-            want[m.entity].add(m.entity_id)
+            add(m.entity, m.entity_id)
         if m.entity == "member":
-            want["household"].add(fields.get("household_id"))  # type: ignore[arg-type]
+            add("household", fields.get("household_id"))
         elif m.entity == "dossier" and m.op == "create":
-            want["member"].add(fields.get("applicant_member_id"))  # type: ignore[arg-type]
-    members = sorted(i for i in want["member"] if _lockable(i))
+            add("member", fields.get("applicant_member_id"))
+    members = sorted(want["member"])
     if members:  # a member's household changes with it (roster, search key)
         want["household"].update(session.exec(
             select(Member.household_id).where(col(Member.id).in_(members))).all())
     for entity, model in MODELS.items():
-        ids = sorted(i for i in want[entity] if _lockable(i))
+        ids = sorted(i for i in want[entity] if _lockable(i))  # households read back above
         if ids:
             session.exec(select(model.id).where(col(model.id).in_(ids))
                          .order_by(col(model.id)).with_for_update()).all()

@@ -238,3 +238,22 @@ def test_an_item_whose_handler_fails_unforeseen_is_rejected_and_the_rest_applies
     monkeypatch.setitem(REGISTRY.by_key, ("member", "create"), real_reg)
     dev.mutate("member", new_uuid(), "create", member_fields(hid, "Lò Văn Tú", "con", 2007))
     assert push_one(dev)["status"] == "applied"
+
+
+def test_a_list_where_a_referenced_id_belongs_is_rejected_not_a_500(
+    make_device: Any, engine: Engine
+) -> None:
+    """PostgreSQL locks the rows a batch references before applying it; an id field holding a
+    list or an object (signed, so it reaches the server) once broke that with a TypeError."""
+    dev = make_device()
+    hid, head = seed(dev)
+    dev.mutate("dossier", new_uuid(), "create", {"procedure_code": "khai-sinh",
+                                                 "applicant_member_id": [head]})
+    dev.mutate("member", new_uuid(), "create", dict(member_fields(hid), household_id={"id": hid}))
+    dev.mutate("member", head, "update", {"household_id": [hid, hid]}, base=1)
+    r = dev.push()
+    assert r.status_code == 200, r.text
+    assert [x["status"] for x in r.json()["results"]] == ["rejected"] * 3
+    dev.mutate("member", new_uuid(), "create", member_fields(hid, "Lò Thị Mỷ", "con", 2003))
+    assert push_one(dev)["status"] == "applied"
+    assert_chain_advanced(dev, engine)
