@@ -98,8 +98,8 @@ def size_thread_pool(threads: int) -> None:
 
 
 def settle_heap() -> None:
-    """Move everything the start-up built (modules, the app, metadata, catalogue: about a
-    million objects that live as long as the process) out of the collector's sight, and let
+    """Move everything the start-up built (modules, the app, metadata, catalogue: about
+    250,000 tracked objects that live as long as the process) out of the collector's sight, and let
     the youngest generation grow before a collection. Why: the cyclic collector walked that
     heap again and again while a push batch allocated its short-lived rows: about 14 % of
     the server's CPU per pushed item (docs/benchmarks.md). Once per process (a test run
