@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, head, patch, post
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter
 
 from backend.attachments import service
@@ -78,7 +79,9 @@ class AttachmentController(Controller):
         """Which of these SHA-256 hashes has the server no verified blob for (≤ 500)."""
         return MissingOut(missing=service.missing_blobs(db, data.hashes))
 
-    @post("/uploads", sync_to_thread=True, guards=[uploaders])
+    @post("/uploads", sync_to_thread=True, guards=[uploaders], status_code=201,
+          responses={200: ResponseSpec(UploadOut, description="An upload resumed, or the blob "
+                                       "is already stored (`complete: true`).")})
     def create_upload(
         self, db: Session, principal: Principal, state: State, data: UploadIn
     ) -> Response[UploadOut]:

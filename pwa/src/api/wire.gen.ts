@@ -6591,6 +6591,12 @@ export interface operations {
       };
     };
     responses: {
+      /** @description An upload resumed, or the blob is already stored (`complete: true`). */
+      200: {
+        content: {
+          "application/json": components["schemas"]["UploadOut"];
+        };
+      };
       /** @description Document created, URL follows */
       201: {
         headers: {
