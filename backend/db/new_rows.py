@@ -37,28 +37,10 @@ def _defaults(model: type[SQLModel]) -> tuple[dict[str, Any], tuple[tuple[str, A
     return found
 
 
-def new_row(model: type[T], **values: Any) -> T:
-    """`model(**values)` for a table model, without pydantic's per-field assignment. Unknown
-    or missing required fields are a TypeError, as a typo must not become a NULL column."""
-    plain, factories, required = _defaults(model)
-    unknown = values.keys() - model.model_fields.keys()
-    missing = required - values.keys()
-    if unknown or missing:
-        raise TypeError(f"{model.__name__}: unknown {sorted(unknown)}, missing {sorted(missing)}")
-    obj: T = sa_inspect(model).class_manager.new_instance()
-    state = obj.__dict__
-    state.update(plain)
-    for name, factory in factories:
-        if name not in values:
-            state[name] = factory()
-    state.update(values)
-    return obj
-
-
-def plain_row(model: type[SQLModel], **values: Any) -> dict[str, Any]:
-    """The row `new_row(model, **values)` would insert, as a plain dict for a Core bulk insert
-    (`backend.changelog.bulk.insert_rows`): every column, defaults filled the same way, except
-    an autoincremented key left unset (the database assigns it)."""
+def _filled(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
+    """Every field of `model`: defaults filled as the constructor fills them, then `values`.
+    Unknown or missing required fields are a TypeError, as a typo must not become a NULL
+    column."""
     plain, factories, required = _defaults(model)
     unknown = values.keys() - model.model_fields.keys()
     missing = required - values.keys()
@@ -69,6 +51,21 @@ def plain_row(model: type[SQLModel], **values: Any) -> dict[str, Any]:
         if name not in values:
             row[name] = factory()
     row.update(values)
+    return row
+
+
+def new_row(model: type[T], **values: Any) -> T:
+    """`model(**values)` for a table model, without pydantic's per-field assignment."""
+    obj: T = sa_inspect(model).class_manager.new_instance()
+    obj.__dict__.update(_filled(model, values))
+    return obj
+
+
+def plain_row(model: type[SQLModel], **values: Any) -> dict[str, Any]:
+    """The row `new_row(model, **values)` would insert, as a plain dict for a Core bulk insert
+    (`backend.changelog.bulk.insert_rows`): every column, defaults filled the same way, except
+    an autoincremented key left unset (the database assigns it)."""
+    row = _filled(model, values)
     for key in _serial_keys(model):
         if row.get(key) is None:
             row.pop(key, None)

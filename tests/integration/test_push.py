@@ -304,20 +304,27 @@ def test_the_notify_due_command_sends_due_soon_notices(
     assert push_service.errors == []
 
 
-def test_a_signed_submission_synced_from_a_device_notifies_the_commune_officers(
-    client: TestClient[Any], as_user: Any, push_service: PushEndpoint, make_device: Any
-) -> None:
-    from tests.integration.test_sync_push import seed_household
+def push_new_submission(dev: Any, head: str) -> str:
+    """A device creates and submits a birth registration for `head` in one push; its id."""
     from tests.support.device import new_uuid, submit_fields
 
-    officer = subscribe(client, as_user("officer_a"), push_service)
-    dev = make_device("vol_a1")
-    _, head, _ = seed_household(dev)
     did = new_uuid()
     dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
                                           "applicant_member_id": head})
     dev.mutate("dossier", did, "submit", submit_fields(), base=1)
     assert [r["status"] for r in dev.push().json()["results"]][-1] == "applied"
+    return did
+
+
+def test_a_signed_submission_synced_from_a_device_notifies_the_commune_officers(
+    client: TestClient[Any], as_user: Any, push_service: PushEndpoint, make_device: Any
+) -> None:
+    from tests.integration.test_sync_push import seed_household
+
+    officer = subscribe(client, as_user("officer_a"), push_service)
+    dev = make_device("vol_a1")
+    _, head, _ = seed_household(dev)
+    did = push_new_submission(dev, head)
     drain()
     got = push_service.wait_for(1)
     assert [m.token for m in got] == [token_of(officer)]
@@ -330,26 +337,17 @@ def test_a_synced_submission_nobody_could_be_told_of_writes_no_notice(
     engine: Engine
 ) -> None:
     from tests.integration.test_sync_push import seed_household
-    from tests.support.device import new_uuid, submit_fields
 
     subscribe(client, as_user("officer_b"), push_service)  # another commune's officer only
     dev = make_device("vol_a1")
     _, head, _ = seed_household(dev)
-    did = new_uuid()
-    dev.mutate("dossier", did, "create", {"procedure_code": "khai-sinh",
-                                          "applicant_member_id": head})
-    dev.mutate("dossier", did, "submit", submit_fields(), base=1)
-    assert [r["status"] for r in dev.push().json()["results"]][-1] == "applied"
+    did = push_new_submission(dev, head)
     assert drain()
     with Session(engine) as s:
         assert s.exec(select(PushOutbox).where(PushOutbox.dossier_id == did)).all() == []
     # once an officer of the commune subscribes, the next submission is announced
     officer = subscribe(client, as_user("officer_a"), push_service)
-    other = new_uuid()
-    dev.mutate("dossier", other, "create", {"procedure_code": "khai-sinh",
-                                            "applicant_member_id": head})
-    dev.mutate("dossier", other, "submit", submit_fields(), base=1)
-    assert [r["status"] for r in dev.push().json()["results"]][-1] == "applied"
+    other = push_new_submission(dev, head)
     drain()
     got = push_service.wait_for(1)
     assert [(m.token, m.payload["dossier_id"]) for m in got] == [(token_of(officer), other)]
