@@ -25,7 +25,7 @@ Prints, per run (no outage; a 5 s outage every 20 s): time, bytes up and down pe
 connections, and the re-sent share (extra bytes up compared with the no-outage run).
 
     .venv/bin/python bench/edge_link.py [--dossiers 1000] [--runs clean,outage,village]
-        [--no-pouch] [--protocol 2] [--closed 3000] [--open 20]
+        [--no-pouch] [--protocol 2] [--coding deflate|gzip] [--closed 3000] [--open 20]
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ from backend.accounts.service import create_user  # noqa: E402
 from backend.db.engine import make_engine  # noqa: E402
 from backend.db.migrate import upgrade  # noqa: E402
 from backend.lib.clock import utcnow  # noqa: E402
+from backend.sync_api.dictionaries import Dictionary, deflate, dictionary_id  # noqa: E402
 from sync.signatures import verify  # noqa: E402
 from sync.wire import compact_payload, receipt_record  # noqa: E402
 from tests.support.device import (  # noqa: E402
@@ -320,13 +321,15 @@ def check_receipts(outbox: list[Sent], start: int, results: list[dict[str, Any]]
 
 async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
                          outbox: list[Sent], prev0: str, protocol: int = 2,
-                         commune_id: str = "", keys: dict[str, str] | None = None
-                         ) -> PushStats:
+                         commune_id: str = "", keys: dict[str, str] | None = None,
+                         dictionary: Dictionary | None = None) -> PushStats:
     """Push the whole outbox: batches sized from the acknowledged throughput (about 0.64 s
     of link each, at most IN_FLIGHT_MAX bytes in flight), pipelined on one connection,
-    resent from the first unacknowledged item after a reset."""
+    resent from the first unacknowledged item after a reset. Bodies are deflated with the
+    server's preset dictionary when one is given (gzip after a `415`), else gzip."""
     stats = PushStats()
-    headers = dict(auth, **{"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    coding = "gzip" if dictionary is None else "deflate"
+    headers = dict(auth, **{"Content-Type": "application/json", "Content-Encoding": coding})
     acked = 0
     ratio = 0.4  # gzip size / raw size, learned from the previous batch
     rate = 8_000.0  # acknowledged bytes/s since the start, learned
@@ -380,7 +383,8 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
                     end = len(outbox)  # a small tail rides along (batch-size.ts)
                 body_raw = json.dumps(envelope(next_index, end), separators=(",", ":"),
                                       ensure_ascii=False).encode()
-                body = gzip.compress(body_raw, 9)
+                body = (gzip.compress(body_raw, 9) if dictionary is None
+                        else deflate(body_raw, dictionary))
                 ratio = len(body) / len(body_raw)
                 conn.send("POST", "/api/sync/push", headers, body)
                 stats.requests += 1
@@ -405,6 +409,11 @@ async def push_pipelined(port: int, auth: dict[str, str], device_id: str,
             elif answer.status == 409 and answer.json().get("code") == "chain_gap":
                 expected = answer.json()["errors"][0]["expected_n"]
                 acked = next(i for i, s in enumerate(outbox) if s.n == expected)
+                conn.close()
+                conn = None
+            elif answer.status == 415 and dictionary is not None:
+                dictionary = None  # the server lacks the dictionary: nothing written, gzip now
+                headers["Content-Encoding"] = "gzip"
                 conn.close()
                 conn = None
             elif answer.status == 503:
@@ -527,8 +536,19 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def fetch_dictionary(http: httpx.Client) -> Dictionary:
+    """The server's current push dictionary (docs/protocol.md §4), fetched once per device like
+    the keys; checked against its id."""
+    listing = http.get("/api/sync/dictionaries").raise_for_status().json()
+    entry = next(d for d in listing["dictionaries"] if d["id"] == listing["current"])
+    data = http.get(entry["url"]).raise_for_status().content
+    if dictionary_id(data) != entry["id"]:
+        raise SystemExit("the dictionary's bytes do not match its id")
+    return Dictionary(entry["id"], entry["seq"], data)
+
+
 async def ours(base: str, dossiers: int, outages: bool, protocol: int,
-               server_pid: int | None = None) -> Side:
+               server_pid: int | None = None, coding: str = "deflate") -> Side:
     http = httpx.Client(base_url=base, timeout=120)
     dev = SimDevice(http, login(http, "vol_a1"))
     dev.enrol(user_id("vol_a1"))
@@ -548,8 +568,9 @@ async def ours(base: str, dossiers: int, outages: bool, protocol: int,
     proxy = EdgeProxy(upstream, outages)
     await proxy.start()
     t0, cpu0 = time.perf_counter(), cpu_seconds(server_pid)
+    dictionary = fetch_dictionary(http) if coding == "deflate" else None
     stats = await push_pipelined(proxy.port, dev.headers, dev.device_id, dev.outbox, prev0,
-                                 protocol, WORLD.commune_a, keys)
+                                 protocol, WORLD.commune_a, keys, dictionary)
     side = Side(time.perf_counter() - t0, proxy.up.bytes, proxy.down.bytes, proxy.connections,
                 proxy.resets, extra={"requests": stats.requests, "reconnects": stats.reconnects,
                                      "push_body_bytes": stats.bytes_sent,
@@ -753,7 +774,8 @@ async def main_async(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             proc, base = our_server(tmp)
             try:
-                mine = await ours(base, args.dossiers, outages, args.protocol, proc.pid)
+                mine = await ours(base, args.dossiers, outages, args.protocol, proc.pid,
+                                  args.coding)
             finally:
                 proc.terminate()
                 proc.wait(10)
@@ -788,6 +810,8 @@ def main() -> int:
     parser.add_argument("--open", type=int, default=20, help="village run: open dossiers")
     parser.add_argument("--no-pouch", action="store_true", help="measure Làng Số only")
     parser.add_argument("--protocol", type=int, choices=(1, 2), default=2)
+    parser.add_argument("--coding", choices=("deflate", "gzip"), default="deflate",
+                        help="push bodies: deflate with the server's preset dictionary, or gzip")
     args = parser.parse_args()
     return asyncio.run(main_async(args))
 

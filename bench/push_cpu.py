@@ -45,7 +45,7 @@ from backend.lib.clock import utcnow  # noqa: E402
 from backend.push.notify import drain  # noqa: E402
 from backend.settings import Settings  # noqa: E402
 from backend.sync_api import service  # noqa: E402
-from backend.sync_api.gzip_body import decode_body  # noqa: E402
+from backend.sync_api.body_coding import decode_body  # noqa: E402
 from tests.support.databases import create_database, drop_database  # noqa: E402
 from tests.support.device import (  # noqa: E402
     BIRTH_FORM,

@@ -1,6 +1,7 @@
 """Sync throughput: a real server (uvicorn, 1 worker, loopback) on a temporary SQLite database and
-on a temporary PostgreSQL database; a simulated device pushes signed dossier mutations in gzip
-batches of 100 over HTTP, then an officer pulls everything.
+on a temporary PostgreSQL database; a simulated device pushes signed dossier mutations in batches
+of 100 over HTTP, deflated with the preset push dictionary (docs/protocol.md §4), then an officer
+pulls everything.
 
 Prints, per database: mutations/s per server core (server CPU time from /proc), wall-clock
 mutations/s, pull changes/s, and bytes on the wire for one dossier alone and per dossier in a
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from backend.db.engine import make_engine  # noqa: E402
 from backend.db.migrate import upgrade  # noqa: E402
+from backend.sync_api.dictionaries import current, deflate  # noqa: E402
 from tests.support.databases import create_database, drop_database  # noqa: E402
 from tests.support.device import (  # noqa: E402
     BIRTH_FORM,
@@ -98,6 +100,12 @@ def gz_size(body: dict[str, Any]) -> int:
     return len(gzip.compress(json.dumps(body, separators=(",", ":")).encode(), 6))
 
 
+def deflated(body: dict[str, Any]) -> bytes:
+    """As a client sends it: deflated with the preset dictionary (docs/protocol.md §4)."""
+    return deflate(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode(),
+                   current())
+
+
 def run(label: str, url: str, dossiers: int, mix: str = "create",
         protocol: int = 1) -> dict[str, Any]:
     upgrade(url)
@@ -135,13 +143,14 @@ def measure(label: str, base: str, pid: int, dossiers: int, mix: str = "create",
             sub = submit_fields(photo=hashlib.sha256(f"photo-{count[0]}".encode()).hexdigest())
             dev.mutate("dossier", did, "submit", sub, base=1)
 
-    # Bytes on the wire (request bodies as sent: JSON, gzip level 6).
+    # Bytes on the wire (request bodies: JSON, gzip level 6, and deflated with the dictionary).
     dossier()
-    one = gz_size(dev.push_body())
+    one, one_deflate = gz_size(dev.push_body()), len(deflated(dev.push_body()))
     dev.push().raise_for_status()
     for _ in range(BATCH):
         dossier()
     per_batch = gz_size(dev.push_body()) / BATCH
+    per_batch_deflate = len(deflated(dev.push_body())) / BATCH
     dev.push().raise_for_status()
 
     # Throughput: sign everything first, so the clock measures the server.
@@ -149,8 +158,8 @@ def measure(label: str, base: str, pid: int, dossiers: int, mix: str = "create",
         dossier()
     items = len(dev.outbox)
     batches = [dev.outbox[i:i + BATCH] for i in range(0, len(dev.outbox), BATCH)]
-    bodies = [gzip.compress(json.dumps(dev.push_body(b)).encode(), 6) for b in batches]
-    headers = dict(dev.headers, **{"Content-Encoding": "gzip",
+    bodies = [deflated(dev.push_body(b)) for b in batches]
+    headers = dict(dev.headers, **{"Content-Encoding": "deflate",
                                    "Content-Type": "application/json"})
     cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
     for body in bodies:
@@ -199,7 +208,9 @@ def measure(label: str, base: str, pid: int, dossiers: int, mix: str = "create",
         "pull_changes_per_s_per_core": round(changes / pull_cpu) if pull_cpu else None,
         "pull_bytes_per_change": round(wire / changes, 1),
         "bytes_one_dossier": one,
+        "bytes_one_dossier_deflate": one_deflate,
         "bytes_per_dossier_in_batch_of_100": round(per_batch, 1),
+        "bytes_per_dossier_in_batch_of_100_deflate": round(per_batch_deflate, 1),
     }
     http.close()
     return out

@@ -88,8 +88,9 @@ export default defineConfig({
     },
   },
   server: {
-    // Dev-only demo seeding (src/dev/seed.ts) reads the catalogue examples from the backend.
-    fs: { allow: ['.', '../backend/catalog/procedures'] },
+    // Dev-only demo seeding (src/dev/seed.ts) reads the catalogue examples from the backend; the
+    // push dictionary (src/net/push-dictionary.ts) is the server's own file.
+    fs: { allow: ['.', '../backend/catalog/procedures', '../sync/dictionaries'] },
     proxy: {
       '/api': { target: apiTarget, changeOrigin: false },
     },

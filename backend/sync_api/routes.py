@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
@@ -21,13 +21,16 @@ from backend.lib.pagination import Page, PageSize, check_page
 from backend.lib.wire import to_wire
 from backend.sync_api import lean, queries, review, service
 from backend.sync_api import pull as pull_service
-from backend.sync_api.gzip_body import decode_body
+from backend.sync_api.body_coding import decode_body
+from backend.sync_api.dictionaries import current, dictionaries
 from backend.sync_api.schemas import (
     AmendmentOut,
     AmendmentPage,
     ConflictOut,
     ConflictPage,
     DecideIn,
+    DictionaryInfo,
+    DictionaryList,
     DismissIn,
     LoserOut,
     LoserPage,
@@ -90,7 +93,8 @@ class SyncController(Controller):
     @post("/push", sync_to_thread=True, status_code=200,
           dependencies={"raw_body": Provide(read_raw_body)},
           description="Body {protocol: 1, device_id, mutations: [{payload, sig}]}, JSON, "
-                      "optionally Content-Encoding: gzip. See docs/protocol.md.")
+                      "optionally Content-Encoding: gzip or deflate (with a preset dictionary, "
+                      "GET /api/sync/dictionaries). See docs/protocol.md.")
     def push(
         self,
         request: Request[Any, Any, Any],
@@ -201,8 +205,32 @@ def well_known_keys(db: Session, state: State) -> PublicKeys:
     return to_wire(keys, PublicKeys)
 
 
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@get("/api/sync/dictionaries", sync_to_thread=False, opt={"public": True}, tags=["sync"],
+     description="The preset dictionaries a push body may be deflated with "
+                 "(Content-Encoding: deflate, docs/protocol.md §4); `current` is the one to use.")
+def list_dictionaries() -> DictionaryList:
+    return DictionaryList(current=current().id, dictionaries=[
+        DictionaryInfo(id=d.id, seq=d.seq, size=len(d.data), url=f"/api/sync/dictionaries/{d.id}")
+        for d in dictionaries().values()])
+
+
+@get("/api/sync/dictionaries/{dictionary_id:str}", sync_to_thread=False, opt={"public": True},
+     tags=["sync"], media_type="application/octet-stream",
+     description="One preset dictionary's bytes (never changes: cache it for good).")
+def get_dictionary(dictionary_id: str) -> Response[bytes]:
+    found = dictionaries().get(dictionary_id)
+    if found is None:
+        raise AppError("not_found", "Không tìm thấy từ điển nén.", "Dictionary not found.", 404)
+    return Response(found.data, media_type="application/octet-stream",
+                    headers={"Cache-Control": IMMUTABLE})
+
+
 def sync_handlers() -> list[Any]:
-    return [DeviceController, SyncController, well_known_keys]
+    return [DeviceController, SyncController, well_known_keys, list_dictionaries,
+            get_dictionary]
 
 
 __all__ = ["Device", "sync_handlers"]

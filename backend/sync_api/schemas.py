@@ -228,3 +228,16 @@ class PublicKey(Out):
 
 class PublicKeys(Out):
     keys: list[PublicKey]
+
+
+class DictionaryInfo(Out):
+    id: str  # the zlib DICTID (Adler-32 of the bytes), 8 lowercase hex digits
+    seq: int
+    size: int
+    url: str
+
+
+class DictionaryList(Out):
+    """GET /api/sync/dictionaries: the preset dictionaries a push body may be deflated with."""
+    current: str
+    dictionaries: list[DictionaryInfo]

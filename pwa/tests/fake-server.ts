@@ -6,7 +6,8 @@
  * reset, tus-like uploads with server offsets, commune-signed receipts, conflicts.
  * Hooks let a test decide per-mutation results and simulate dropped connections.
  */
-import { gunzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { canonicalBytes, canonicalText, type Json } from '../src/sync/canonical';
 import { GENESIS, sha256Hex } from '../src/sync/hashing';
 import { decodeSignedMutation, mutationHash, type Mutation } from '../src/sync/mutations';
@@ -14,6 +15,9 @@ import { receiptCodeFor } from '../src/sync/receipt-code';
 import { deviceKeyFromBytes, keyId, sign, verify, type DeviceKey } from '../src/sync/signatures';
 import type { PushResult } from '../src/store/types';
 import { compactResult, expandPayload } from '../src/sync/wire';
+
+/** The server's preset dictionary for deflated pushes (docs/protocol.md §4). */
+const PUSH_DICTIONARY = readFileSync(new URL('../../sync/dictionaries/push-1.txt', import.meta.url));
 
 export const USER = {
   id: '11111111-1111-4111-8111-111111111111',
@@ -93,7 +97,9 @@ export class FakeServer {
   decide: Decide | undefined;
   /** Requests seen, "METHOD path". */
   log: string[] = [];
-  pushBodies: { gzip: boolean; count: number; protocol?: number; compact?: boolean }[] = [];
+  pushBodies: { gzip: boolean; coding: string | null; count: number; protocol?: number; compact?: boolean }[] = [];
+  /** Answer deflated pushes 415 unknown_dictionary, as a server without this dictionary does. */
+  refuseDictionary = false;
   blobs = new Map<string, Uint8Array>();
   uploads = new Map<string, { size: number; data: Uint8Array; offset: number; type: string }>();
   patchBytesReceived = 0;
@@ -205,8 +211,10 @@ export class FakeServer {
   }
 
   private async push(raw: Uint8Array, headers: Headers): Promise<Response> {
-    const gz = headers.get('Content-Encoding') === 'gzip';
-    const text = new TextDecoder().decode(gz ? gunzipSync(raw) : raw);
+    const coding = headers.get('Content-Encoding');
+    const gz = coding === 'gzip';
+    if (coding === 'deflate' && this.refuseDictionary) return problem(415, 'unknown_dictionary', 'Máy chủ không có từ điển nén.');
+    const text = new TextDecoder().decode(gz ? gunzipSync(raw) : coding === 'deflate' ? inflateSync(raw, { dictionary: PUSH_DICTIONARY }) : raw);
     const sent = JSON.parse(text) as { protocol: number; device_id: string; n?: number; prev?: string; mutations: { payload?: string; sig?: string; p?: string; s?: string }[] };
     // Protocol 2 (SPEC §WIRE): rebuild each signed payload from the envelope, answer compactly.
     const v2 = sent.protocol === 2;
@@ -226,7 +234,7 @@ export class FakeServer {
       }
       body = { protocol: 2, device_id: sent.device_id, mutations: items };
     }
-    this.pushBodies.push({ gzip: gz, count: body.mutations.length, protocol: sent.protocol, compact: sent.mutations.every((m) => typeof m.p === 'string' && m.payload === undefined) });
+    this.pushBodies.push({ gzip: gz, coding, count: body.mutations.length, protocol: sent.protocol, compact: sent.mutations.every((m) => typeof m.p === 'string' && m.payload === undefined) });
     if (body.mutations.length > 500) return problem(413, 'batch_too_large', 'Tối đa 500 thay đổi mỗi lần gửi.');
     const device = this.devices.get(body.device_id);
     if (!device) return problem(404, 'unknown_device', 'Thiết bị chưa được đăng ký.');

@@ -2,11 +2,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setTransport } from '../src/api/http';
 import { pushPending, SyncStop } from '../src/net/push';
+import { resetBodyCoding } from '../src/net/push-body';
 import { queueMutation } from '../src/store/outbox';
 import { DOSSIER, HH, loggedIn, MEMBER, teardown, type World } from './sync-helpers';
 
 let w: World | undefined;
 beforeEach(async () => {
+  resetBodyCoding();
   w = await loggedIn();
 });
 afterEach(() => {
@@ -29,18 +31,33 @@ async function seedMembers(count: number, bulky = false): Promise<void> {
 }
 
 describe('push', () => {
-  it('sends pending mutations in order, gzip-compressed, compact (protocol 2), in batches sized by bytes of at most 100', async () => {
+  it('sends pending mutations in order, deflated with the preset dictionary, compact (protocol 2), in batches sized by bytes of at most 100', async () => {
     const { d, server } = w!;
     await seedMembers(150);
     const report = await pushPending(d);
     expect(server.pushBodies.length).toBeGreaterThan(1);
-    for (const body of server.pushBodies) expect(body).toMatchObject({ gzip: true, protocol: 2, compact: true });
+    for (const body of server.pushBodies) expect(body).toMatchObject({ coding: 'deflate', protocol: 2, compact: true });
     expect(server.pushBodies.every((b) => b.count >= 1 && b.count <= 100)).toBe(true);
     expect(server.pushBodies.reduce((a, b) => a + b.count, 0)).toBe(150); // each once: nothing overtook
     expect(report.acknowledged).toBe(150);
     expect(await d.outbox.where('state').equals('pending').count()).toBe(0);
     expect((await d.members.get(member(7)))).toMatchObject({ version: 1, pending: false });
   // 150 signed mutations, each row encrypted (branch vault): over vitest's 5 s default on a loaded machine.
+  }, 30_000);
+
+  it('falls back to gzip when the server does not know the dictionary, losing and refusing nothing', async () => {
+    const { d, server } = w!;
+    server.refuseDictionary = true;
+    await seedMembers(30);
+    const report = await pushPending(d);
+    expect(report.acknowledged).toBe(30);
+    expect(report.rejected).toBe(0);
+    // The refused deflated batches never reach the recorded bodies; everything went as gzip.
+    expect(server.pushBodies.length).toBeGreaterThan(0);
+    for (const body of server.pushBodies) expect(body).toMatchObject({ coding: 'gzip', protocol: 2 });
+    expect(server.pushBodies.reduce((a, b) => a + b.count, 0)).toBe(30);
+    expect(await d.outbox.where('state').equals('pending').count()).toBe(0);
+    expect(await d.outbox.filter((r) => r.error_vi !== undefined).count()).toBe(0);
   }, 30_000);
 
   it('applies per-mutation results: applied, rejected (with reason), conflict (to the inbox), not_processed (stays pending)', async () => {

@@ -1,6 +1,7 @@
 """A volunteer works offline, then syncs over an EDGE-like link: the push is pipelined (more
 than one batch on its way at once) in batches sized by the measured throughput, every edit
-reaches the server exactly once and in order, and the pull asks for the lean view
+reaches the server exactly once and in order, every push body is deflated with the preset
+dictionary (the real server inflates what fflate wrote), and the pull asks for the lean view
 (docs/protocol.md §5, lean view, §12). The page is never reloaded after the login."""
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class PushWatch:
         self.open = 0
         self.most = 0
         self.sizes: list[int] = []
+        self.codings: list[str | None] = []
         self.pulls: list[str] = []
 
     def request(self, req: Any) -> None:
@@ -54,6 +56,7 @@ class PushWatch:
             self.open += 1
             self.most = max(self.most, self.open)
             self.sizes.append(len(req.post_data_buffer or b""))
+            self.codings.append(req.headers.get("content-encoding"))
 
     def done(self, req: Any) -> None:
         if "/api/sync/push" in req.url and req.method == "POST":
@@ -101,6 +104,8 @@ def test_offline_work_syncs_pipelined_over_a_slow_link(
     assert watch.most >= 2, f"never more than one push in flight: {watch.sizes}"
     assert all(size <= MAX_BATCH_BYTES + ITEM_SLACK for size in watch.sizes), watch.sizes
     assert watch.pulls and all("view=lean" in url for url in watch.pulls), watch.pulls
+    # Deflated with the preset dictionary (docs/protocol.md §4), and the server took every one.
+    assert watch.codings == ["deflate"] * len(watch.sizes), watch.codings
 
     # Everything arrived, once, and the last edit of each member is what the server holds.
     assert [r for r in idb_all(page, "outbox") if r.get("state") == "pending"] == []

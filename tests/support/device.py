@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from backend.sync_api.dictionaries import current, deflate
 from sync.canonical import canonical_bytes, nfc
 from sync.hashing import GENESIS
 from sync.hlc import Hlc, format_hlc, tick
@@ -135,10 +136,16 @@ class SimDevice:
         """The hash of this device's mutation n (the chain is kept in `hashes`)."""
         return self.hashes[n - 1]
 
-    def post_push(self, body: dict[str, Any] | bytes, gzip_body: bool | None = None) -> Any:
+    def post_push(self, body: dict[str, Any] | bytes, gzip_body: bool | None = None,
+                  encoding: str | None = None) -> Any:
+        """`encoding` "deflate" sends the body deflated with the server's current preset
+        dictionary; otherwise gzip when `gzip_body` (default: `gzip_push`)."""
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         headers = dict(self.headers, **{"Content-Type": "application/json"})
-        if self.gzip_push if gzip_body is None else gzip_body:
+        if encoding == "deflate":
+            raw = deflate(raw, current())
+            headers["Content-Encoding"] = "deflate"
+        elif self.gzip_push if gzip_body is None else gzip_body:
             raw = gzip.compress(raw)
             headers["Content-Encoding"] = "gzip"
         return self.http.post("/api/sync/push", content=raw, headers=headers)

@@ -296,6 +296,20 @@ export interface paths {
     /** Resolve */
     post: operations["ApiSyncConflictsConflictIdResolveResolve"];
   };
+  "/api/sync/dictionaries": {
+    /**
+     * ListDictionaries
+     * @description The preset dictionaries a push body may be deflated with (Content-Encoding: deflate, docs/protocol.md §4); `current` is the one to use.
+     */
+    get: operations["ApiSyncDictionariesListDictionaries"];
+  };
+  "/api/sync/dictionaries/{dictionary_id}": {
+    /**
+     * GetDictionary
+     * @description One preset dictionary's bytes (never changes: cache it for good).
+     */
+    get: operations["ApiSyncDictionariesDictionaryIdGetDictionary"];
+  };
   "/api/sync/dossiers/{dossier_id}": {
     /**
      * Dossier
@@ -322,7 +336,7 @@ export interface paths {
   "/api/sync/push": {
     /**
      * Push
-     * @description Body {protocol: 1, device_id, mutations: [{payload, sig}]}, JSON, optionally Content-Encoding: gzip. See docs/protocol.md.
+     * @description Body {protocol: 1, device_id, mutations: [{payload, sig}]}, JSON, optionally Content-Encoding: gzip or deflate (with a preset dictionary, GET /api/sync/dictionaries). See docs/protocol.md.
      */
     post: operations["ApiSyncPushPush"];
   };
@@ -704,6 +718,18 @@ export interface components {
       device_id: string;
       revoked: boolean;
       wipe: boolean;
+    };
+    /** DictionaryInfo */
+    DictionaryInfo: {
+      id: string;
+      seq: number;
+      size: number;
+      url: string;
+    };
+    /** DictionaryList */
+    DictionaryList: {
+      current: string;
+      dictionaries: components["schemas"]["DictionaryInfo"][];
     };
     /** DismissIn */
     DismissIn: {
@@ -6205,6 +6231,61 @@ export interface operations {
     };
   };
   /**
+   * ListDictionaries
+   * @description The preset dictionaries a push body may be deflated with (Content-Encoding: deflate, docs/protocol.md §4); `current` is the one to use.
+   */
+  ApiSyncDictionariesListDictionaries: {
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+        };
+        content: {
+          "application/json": components["schemas"]["DictionaryList"];
+        };
+      };
+    };
+  };
+  /**
+   * GetDictionary
+   * @description One preset dictionary's bytes (never changes: cache it for good).
+   */
+  ApiSyncDictionariesDictionaryIdGetDictionary: {
+    parameters: {
+      path: {
+        dictionary_id: string;
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+        };
+        content: {
+          "application/octet-stream": string;
+        };
+      };
+      /** @description Bad Request (problem+json) */
+      400: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not Found (problem+json) */
+      404: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Entity (problem+json) */
+      422: {
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  /**
    * Dossier
    * @description One dossier whole, as a pull change, for a phone that holds only its closed row from a lean pull (docs/protocol.md §5, lean view).
    */
@@ -6459,7 +6540,7 @@ export interface operations {
   };
   /**
    * Push
-   * @description Body {protocol: 1, device_id, mutations: [{payload, sig}]}, JSON, optionally Content-Encoding: gzip. See docs/protocol.md.
+   * @description Body {protocol: 1, device_id, mutations: [{payload, sig}]}, JSON, optionally Content-Encoding: gzip or deflate (with a preset dictionary, GET /api/sync/dictionaries). See docs/protocol.md.
    */
   ApiSyncPushPush: {
     responses: {

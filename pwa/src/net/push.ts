@@ -3,7 +3,8 @@
  * results (docs/protocol.md "Push" and §12; backend/sync_api/service.py).
  *
  * - Batches sized by the measured throughput (batch-size.ts), at most BATCH_MAX items,
- *   gzip-compressed when CompressionStream exists, pipelined: the next batch leaves while the
+ *   deflated with the shipped preset dictionary (push-body.ts; gzip after a server's 415),
+ *   pipelined: the next batch leaves while the
  *   previous answer is awaited; answers are applied in chain order. A batch that reached the
  *   server before its predecessor is refused whole (`chain_gap`) and sent again after it.
  * - 413 batch_too_large → halve the batch.
@@ -22,7 +23,8 @@ import type { PushResult, ReceiptRow } from '../store/types';
 import type { Json } from '../sync/canonical';
 import { attachmentRefs, compactPayload, receiptRecord, type CompactReceipt } from '../sync/wire';
 import { batchCount, BATCH_MAX_ITEMS, LinkMeter, mayLaunch } from './batch-size';
-import { gzip, HttpError, OfflineError, requestJson } from '../api/http';
+import { HttpError, OfflineError, requestJson } from '../api/http';
+import { encodeBody, refuseDictionary } from './push-body';
 import { cachedKeys, verifyReceipt, type CommuneKey } from '../verify/receipts';
 import { refreshKeys } from './keys';
 
@@ -107,12 +109,6 @@ export async function expandAnswer(rows: readonly SignedOutboxRow[], body: PushR
   return out;
 }
 
-async function encodeBody(body: unknown): Promise<{ data: Uint8Array<ArrayBuffer>; gzipped: boolean }> {
-  const raw = new TextEncoder().encode(JSON.stringify(body));
-  const packed = await gzip(raw);
-  return packed ? { data: packed, gzipped: true } : { data: raw, gzipped: false };
-}
-
 async function receiptsOf(rows: readonly SignedOutboxRow[], results: readonly PushResult[], d: LangsoDB): Promise<Map<string, ReceiptRow>> {
   const out = new Map<string, ReceiptRow>();
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -187,9 +183,9 @@ async function pushRound(deviceId: string, rows: SignedOutboxRow[], meter: LinkM
     const batch = rows.slice(next, next + count);
     const envelope = { protocol: PROTOCOL, device_id: deviceId, n: batch[0]!.n, prev: batch[0]!.prev, mutations: items.slice(next, next + count) };
     next += count;
-    const { data, gzipped } = await encodeBody(envelope);
+    const { data, coding } = await encodeBody(envelope);
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (gzipped) headers['Content-Encoding'] = 'gzip';
+    if (coding) headers['Content-Encoding'] = coding;
     meter.sent(sizes.slice(next - count, next).reduce((a, b) => a + b, 0), data.byteLength, Date.now());
     const answer = requestJson<PushResponse>('/api/sync/push', { method: 'POST', headers, body: data, d, timeoutMs: 60_000 }).then(
       (body): Settled => ({ ok: true, body }),
@@ -206,6 +202,8 @@ async function pushRound(deviceId: string, rows: SignedOutboxRow[], meter: LinkM
     if (!settled.ok) {
       const { error } = settled;
       if (!(error instanceof HttpError)) throw error; // OfflineError: the caller resumes
+      // The server does not know our dictionary (nothing was written): gzip from now on.
+      if (error.status === 415 && refuseDictionary()) return 'again';
       if (error.status === 413 && limits.maxItems > 1) {
         limits.maxItems = Math.max(1, Math.floor(head.rows.length / 2));
         return 'again';
