@@ -6,7 +6,6 @@
  * reset, tus-like uploads with server offsets, commune-signed receipts, conflicts.
  * Hooks let a test decide per-mutation results and simulate dropped connections.
  */
-import { readFileSync } from 'node:fs';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { canonicalBytes, canonicalText, type Json } from '../src/sync/canonical';
 import { GENESIS, sha256Hex } from '../src/sync/hashing';
@@ -15,9 +14,9 @@ import { receiptCodeFor } from '../src/sync/receipt-code';
 import { deviceKeyFromBytes, keyId, sign, verify, type DeviceKey } from '../src/sync/signatures';
 import type { PushResult } from '../src/store/types';
 import { compactResult, expandPayload } from '../src/sync/wire';
-
-/** The server's preset dictionary for deflated pushes (docs/protocol.md §4). */
-const PUSH_DICTIONARY = readFileSync(new URL('../../sync/dictionaries/push-1.txt', import.meta.url));
+// The server's preset dictionary (docs/protocol.md §4): the app's copy, which
+// sync-vectors-push-dictionary.test.ts pins to sync/dictionaries/.
+import { DICTIONARY as PUSH_DICTIONARY } from '../src/net/push-dictionary';
 
 export const USER = {
   id: '11111111-1111-4111-8111-111111111111',
