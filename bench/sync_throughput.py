@@ -13,7 +13,8 @@ batch of 100.
 `--mix real` is the real dossier mix: every dossier is a signed create plus a signed submission
 (form validated against the catalogue, a revision stored, a receipt signed by the commune key),
 so one dossier is two items; the figures then give items and dossiers per second per core and
-the server CPU seconds per item (less sensitive to the machine's load than the rates).
+the server CPU seconds per item (less sensitive to the machine's load than the rates), also in
+units of this machine's Ed25519 verification (printed first), which travel between machines.
 
 With --rounds N every database is measured N times (a fresh database and server each time) and
 a summary line gives the median per-core rate: on a shared machine one run can be off by 30 %.
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -216,6 +218,23 @@ def measure(label: str, base: str, pid: int, dossiers: int, mix: str = "create",
     return out
 
 
+def machine_speed() -> dict[str, Any]:
+    """A yardstick printed beside the rates: this machine's Ed25519 verification of a
+    dossier-sized payload (issue 13's machine: about 125 µs) and its load average. Machines
+    differ by 2x; the ratio of CPU per item to this figure travels between them."""
+    key = Ed25519PrivateKey.generate()
+    public, message = key.public_key(), b"x" * 600
+    signature = key.sign(message)
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for _ in range(1000):
+            public.verify(signature, message)
+        runs.append((time.perf_counter() - t0) * 1000)  # µs per verification
+    return {"machine": {"ed25519_verify_us": round(sorted(runs)[1], 1),
+                        "load_average": [round(x, 2) for x in os.getloadavg()]}}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=2000)
@@ -227,6 +246,8 @@ def main() -> int:
     # The migration seals the PII data keys under a master key and the server must open them
     # with the same one: one key for this process and the servers it starts (as in the tests).
     os.environ.setdefault("LANGSO_PII_KEY", "33" * 32)
+    speed = machine_speed()
+    print(json.dumps(speed), flush=True)
     results = []
     for _ in range(max(1, args.rounds)):
         if args.db in ("sqlite", "both"):
@@ -240,6 +261,8 @@ def main() -> int:
             finally:
                 drop_database(url)
     for r in results:
+        r["cpu_per_item_in_verifications"] = round(
+            r["server_cpu_ms_per_item"] * 1000 / speed["machine"]["ed25519_verify_us"], 2)
         print(json.dumps(r, ensure_ascii=False))
     if args.rounds > 1:
         for db in ("sqlite", "postgres"):
