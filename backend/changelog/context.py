@@ -163,6 +163,13 @@ def check_text(m: Mutation) -> None:
         )
 
 
+def check_base(m: Mutation, version: int) -> None:
+    """A device cannot have seen a version the server never had (SPEC MRG3)."""
+    if m.base > version:
+        raise Reject("bad_base", "Phiên bản gốc lớn hơn phiên bản trên máy chủ.",
+                     f"base {m.base} is ahead of the server version {version}.")
+
+
 def three_way(ctx: Ctx, m: Mutation, entity: str, version: int, current: dict[str, Any],
               rules: dict[str, str]) -> tuple[MergeOutcome, Snapshot | None]:
     """Merge `m.fields` into `current` against the stored view at `m.base` (SPEC MRG3).
@@ -171,9 +178,7 @@ def three_way(ctx: Ctx, m: Mutation, entity: str, version: int, current: dict[st
     the base is taken as empty: every differing field then counts as changed on both sides,
     which can only produce more conflicts/recorded losers, never a silent overwrite.
     """
-    if m.base > version:
-        raise Reject("bad_base", "Phiên bản gốc lớn hơn phiên bản trên máy chủ.",
-                     f"base {m.base} is ahead of the server version {version}.")
+    check_base(m, version)
     latest = ctx.versions.latest(entity, m.entity_id)
     clocks = dict(latest.clocks) if latest else {}
     base_snap = ctx.versions.at(entity, m.entity_id, m.base)

@@ -23,6 +23,7 @@ from backend.changelog.context import (
     Applied,
     Ctx,
     Reject,
+    check_base,
     check_fields,
     forbidden,
     merge_extra,
@@ -297,6 +298,7 @@ def update_dossier(ctx: Ctx, m: Mutation) -> Applied:
 
 
 def _amendment(ctx: Ctx, m: Mutation, d: Dossier) -> Applied:
+    check_base(m, d.version)
     aid = new_id()
     ctx.session.add(DossierAmendment(
         id=aid, dossier_id=d.id, mutation_id=m.id, base_version=m.base, fields=dict(m.fields),

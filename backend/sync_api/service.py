@@ -272,6 +272,12 @@ def lock_rows(session: Session, ms: list[Mutation]) -> None:
                          .order_by(col(model.id)).with_for_update()).all()
 
 
+class WriteFailed(Exception):
+    """A write failed and the item to blame is not known: buffered rows are written at the
+    batch's end or by a later item's flush. The batch is run again writing each item's rows
+    right after it (`careful`), so the failing item is the one whose write fails."""
+
+
 class ItemFailed(Exception):
     """A handler failed in a way no rule foresaw (a bug, not bad input): the batch is run again
     with this item stored as rejected, so one item can never block the device's queue."""
@@ -287,7 +293,8 @@ CANNOT_APPLY_EN = ("The server could not apply this change; it was recorded for 
                    "The other changes go through as usual.")
 
 
-def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int]) -> dict[str, Any]:
+def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int],
+               careful: bool = False) -> dict[str, Any]:
     result: dict[str, Any] = {"id": m.id, "n": m.n, "entity": m.entity,
                               "entity_id": m.entity_id}
     if m.n in poisoned:
@@ -315,6 +322,9 @@ def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int]) -> dict[str, Any
                          f"Operation {m.op!r} on {m.entity!r} is not supported.")
         check_text(m)
         applied: Applied = registration.handler(ctx, m)
+        if careful:  # write this item's rows now, so that a failure is this item's
+            ctx.flush_deferred()
+            ctx.session.flush()
     except Reject as exc:
         out = result | {"status": exc.status, "code": exc.code, "message_vi": exc.vi,
                         "message_en": exc.en, "version": None, "hlc": ctx.server_hlc}
@@ -324,6 +334,8 @@ def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int]) -> dict[str, Any
     except (sa_exc.DBAPIError, sa_exc.TimeoutError) as exc:
         if is_transient(exc):
             raise  # the whole transaction is retried (run_transaction)
+        if not careful:  # the write may have been an earlier item's buffered rows
+            raise WriteFailed from exc
         raise ItemFailed(m.n) from exc
     except Exception as exc:
         raise ItemFailed(m.n) from exc
@@ -337,13 +349,23 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
     # A deadlock or serialization failure runs the whole transaction again (bounded); what
     # still fails is a 503 with Retry-After (backend/db/retry.py), never a 500. An item whose
     # handler fails unexpectedly runs the batch again with that item rejected (`cannot_apply`):
-    # the happy path pays nothing, and at most one re-run per failing item.
+    # the happy path pays nothing, and at most one re-run per failing item. A failed write whose
+    # item is unknown (buffered rows are written late) first runs the batch again `careful`,
+    # each item's rows written right after it, so that the item whose write fails is the one.
     poisoned: set[int] = set()
+    careful = False
     while True:
         try:
             return run_transaction(session, functools.partial(
                 _push, session, principal, catalog, data_dir, device_id, items, now,
-                max_dossier_bytes, frozenset(poisoned), doc))
+                max_dossier_bytes, frozenset(poisoned), doc, careful))
+        except WriteFailed as exc:
+            session.rollback()
+            if careful:  # cannot happen: a careful run blames the item whose write fails
+                raise
+            log.error("push: the batch of device %s failed to write its rows (%s); running it "
+                      "again item by item", device_id, type(exc.__cause__).__name__)
+            careful = True
         except ItemFailed as exc:
             session.rollback()
             cause = exc.__cause__
@@ -359,7 +381,7 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
 def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
           device_id: str, items: list[dict[str, Any]], now: datetime,
           max_dossier_bytes: int | None, poisoned: frozenset[int],
-          doc: dict[str, Any] | None = None) -> dict[str, Any]:
+          doc: dict[str, Any] | None = None, careful: bool = False) -> dict[str, Any]:
     device = load_device(session, principal, device_id)
     v2 = doc is not None and doc.get("protocol") == 2
     values = None
@@ -380,7 +402,7 @@ def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pa
     # batch created): whatever flushes them first writes the buffered rows.
     with _deferred_first(session, ctx):
         return _apply_batch(session, principal, device, ctx, items, ms, replays, fresh, poisoned,
-                            doc if v2 else None)
+                            doc if v2 else None, careful)
 
 
 @contextlib.contextmanager
@@ -399,7 +421,8 @@ def _deferred_first(session: Session, ctx: Ctx) -> Iterator[None]:
 def _apply_batch(session: Session, principal: Principal, device: Device, ctx: Ctx,
                  items: list[dict[str, Any]], ms: list[Mutation],
                  replays: dict[int, dict[str, Any]], fresh: list[Mutation],
-                 poisoned: frozenset[int], doc: dict[str, Any] | None) -> dict[str, Any]:
+                 poisoned: frozenset[int], doc: dict[str, Any] | None,
+                 careful: bool = False) -> dict[str, Any]:
     now, versions = ctx.now, ctx.versions
     results: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
@@ -409,7 +432,7 @@ def _apply_batch(session: Session, principal: Principal, device: Device, ctx: Ct
             results.append(replays[m.n])
             continue
         ctx.extra = {"item": items[by_n[m.n]]}
-        result = _apply_one(ctx, m, poisoned)
+        result = _apply_one(ctx, m, poisoned, careful)
         results.append(result)
         rows.append({"id": m.id, "device_id": device.id, "n": m.n, "hash": m.hash,
                      "user_id": principal.user_id, "entity": m.entity,
@@ -417,8 +440,13 @@ def _apply_batch(session: Session, principal: Principal, device: Device, ctx: Ct
                      "commune_id": device.commune_id, "payload": items[by_n[m.n]]["payload"],
                      "sig": items[by_n[m.n]]["sig"], "result": result, "received_at": now})
     if fresh:
-        ctx.flush_deferred()
-        session.flush()
+        try:
+            ctx.flush_deferred()
+            session.flush()
+        except sa_exc.DBAPIError as exc:
+            if careful or is_transient(exc):
+                raise
+            raise WriteFailed from exc
         insert_rows(session, SYNC_MUTATIONS, rows)
         device.last_n = fresh[-1].n
         device.last_hash = fresh[-1].hash

@@ -1,8 +1,8 @@
 """No poison pill, as a property (issue 8): whatever a validly signed mutation carries — wrong
 types, out-of-range numbers, NUL and control characters, huge strings, unknown keys, nulls — for
 every entity and op the push accepts, the push answers 200 with a per-item result, the device
-chain advances past every item, and the next valid mutation applies. On SQLite and PostgreSQL
-(the `client` fixture's database parameter).
+chain advances past every item, and the next valid mutation applies — sent gzip or deflated
+with the preset dictionary. On SQLite and PostgreSQL (the `client` fixture's database parameter).
 
 Bounded (fixed seed, a few dozen batches per database) so it runs in seconds. For a longer,
 randomised exploration: LANGSO_FUZZ_EXAMPLES=1000 pytest tests/property/test_push_fuzz.py
@@ -171,8 +171,10 @@ def test_any_signed_mutation_is_a_result_and_never_blocks_the_queue(
                          suppress_health_check=[HealthCheck.too_slow,
                                                 HealthCheck.function_scoped_fixture,
                                                 HealthCheck.data_too_large])
-    @given(st.lists(mutations(), min_size=1, max_size=3))
-    def push_anything(batch: list[tuple[str, str, str, dict[str, Any], int]]) -> None:
+    @given(st.lists(mutations(), min_size=1, max_size=3), st.booleans())
+    def push_anything(batch: list[tuple[str, str, str, dict[str, Any], int]],
+                      deflated: bool) -> None:
+        dev.deflate_push = deflated  # as the PWA sends it, or gzip
         for entity, entity_id, op, fields, base in batch:
             dev.mutate(entity, entity_id, op, fields, base=base)
         r = dev.push()

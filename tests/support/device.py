@@ -82,6 +82,7 @@ class SimDevice:
     replica: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     cursor: str | None = None
     gzip_push: bool = True
+    deflate_push: bool = False  # deflate with the preset dictionary instead (protocol.md §4)
     protocol: int = 1
 
     # --- enrolment ----------------------------------------------------------------------
@@ -138,11 +139,13 @@ class SimDevice:
 
     def post_push(self, body: dict[str, Any] | bytes, gzip_body: bool | None = None,
                   encoding: str | None = None) -> Any:
-        """`encoding` "deflate" sends the body deflated with the server's current preset
-        dictionary; otherwise gzip when `gzip_body` (default: `gzip_push`)."""
+        """`encoding` "deflate" (default: `deflate_push`) sends the body deflated with the
+        server's current preset dictionary; otherwise gzip when `gzip_body` (default:
+        `gzip_push`)."""
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         headers = dict(self.headers, **{"Content-Type": "application/json"})
-        if encoding == "deflate":
+        if encoding == "deflate" or (encoding is None and gzip_body is None
+                                     and self.deflate_push):
             raw = deflate(raw, current())
             headers["Content-Encoding"] = "deflate"
         elif self.gzip_push if gzip_body is None else gzip_body:
