@@ -82,8 +82,18 @@ def test_first_session_works_offline_without_any_reload(
         ] == 0
 
     # Back in signal: it syncs, and the phone shows the verified receipt and then the status.
+    pushes: list[Any] = []
+    context.on("request", lambda req: pushes.append(req)
+               if req.method == "POST" and "/api/sync/push" in req.url else None)
     go_online(context, server)
     sync_now(page)
+    # The push went deflated with the preset dictionary the app shipped (docs/protocol.md §4),
+    # loaded from the precache during the offline session, and the real server inflated it.
+    assert pushes and all(r.headers.get("content-encoding") == "deflate" for r in pushes)
+    for r in pushes:
+        sizes = r.sizes()
+        print(f"first-session push: body {sizes['requestBodySize']} B, headers "
+              f"{sizes['requestHeadersSize']} B")
     go(page, f"/dossiers/{dossier_id}")
     badge = page.locator("main .state").first
     badge.filter(has_text="Đã gửi — biên nhận").wait_for(timeout=60_000)
