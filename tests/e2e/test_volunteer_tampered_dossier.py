@@ -3,12 +3,12 @@ refused by the server, which stores nothing of it, and the volunteer is told why
 
 from __future__ import annotations
 
-import gzip
 import json
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from backend.sync_api.body_coding import decode_body
 from tests.e2e.conftest import OfflineVolunteer
 from tests.e2e.helpers import (
     document_photo,
@@ -29,8 +29,8 @@ def _tamper_push(dossier_id: str, before: str, after: str, seen: list[str]) -> A
     def handle(route: Any) -> None:
         request = route.request
         body = request.post_data_buffer or b""
-        gz = (request.headers.get("content-encoding") or "") == "gzip"
-        doc = json.loads(gzip.decompress(body) if gz else body)
+        # gzip or deflated with the preset dictionary: decoded as the server decodes it
+        doc = json.loads(decode_body(body, request.headers.get("content-encoding")))
         for item in doc.get("mutations", []):
             key = "payload" if "payload" in item else "p"  # protocol 1 or 2 (compact items)
             payload = item.get(key, "")
