@@ -18,18 +18,18 @@ from __future__ import annotations
 
 import json
 import sys
-import zlib
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from backend.catalog.loader import DEFAULT_DIRECTORY as CATALOGUE  # noqa: E402
+from backend.sync_api.dictionaries import DIRECTORY as OUT  # noqa: E402
+from backend.sync_api.dictionaries import dictionaries, dictionary_id  # noqa: E402
 from sync.canonical import canonical_text  # noqa: E402
 from sync.records import HOUSEHOLD_FIELDS, MEMBER_FIELDS  # noqa: E402
 
-OUT = ROOT / "sync" / "dictionaries"
-CATALOGUE = ROOT / "backend" / "catalog" / "procedures"
 COMMONEST = "khai-sinh"
 COMMON_VALUES = ["Mông", "Dao", "Tày", "Thái", "Nùng", "Kinh", "Giáy", "Hà Nhì", "Bản ",
                  " xã ", "Giàng", "Vàng", "Thị", "Sùng", "Lý", "Hoàng"]
@@ -44,12 +44,10 @@ def item(payload: dict[str, Any]) -> str:
     return '{"p":"' + escaped(canonical_text(payload)) + '","s":""},'
 
 
-def placeholder(field: dict[str, Any]) -> Any:
-    options = field.get("options") or []
-    if field.get("type") == "select" and options:
-        first = options[0]
-        return first["value"] if isinstance(first, dict) else first
-    return ""
+def placeholder(field: dict[str, Any]) -> str:
+    """A select's first option (short, and often the value sent); empty for the rest."""
+    options = option_values([field]) if field.get("type") == "select" else []
+    return options[0] if options else ""
 
 
 def form_of(fields: list[dict[str, Any]]) -> dict[str, Any]:
@@ -103,12 +101,12 @@ def build() -> bytes:
 
 def main() -> int:
     data = build()
-    dict_id = f"{zlib.adler32(data):08x}"
-    existing = {f.read_bytes(): f.name for f in OUT.glob("push-*.txt")}
-    if data in existing:
-        print(f"unchanged: {existing[data]} (id {dict_id}, {len(data)} bytes)")
+    dict_id = dictionary_id(data)
+    shipped = dictionaries()
+    if dict_id in shipped and shipped[dict_id].data == data:
+        print(f"unchanged: push-{shipped[dict_id].seq}.txt (id {dict_id}, {len(data)} bytes)")
         return 0
-    seq = 1 + max((int(f.stem.split("-")[1]) for f in OUT.glob("push-*.txt")), default=0)
+    seq = 1 + max((d.seq for d in shipped.values()), default=0)
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"push-{seq}.txt"
     path.write_bytes(data)

@@ -23,9 +23,9 @@ def decode_body(raw: bytes, content_encoding: str | None, limit: int = MAX_DECOM
     if encoding in ("", "identity"):
         return raw
     if encoding == "gzip":
-        return _inflate(zlib.decompressobj(GZIP_WBITS), raw, limit, "bad_gzip", "gzip")
+        return _inflate(zlib.decompressobj(GZIP_WBITS), raw, limit, "gzip")
     if encoding == "deflate":
-        return _inflate(_zlib_inflater(raw), raw, limit, "bad_deflate", "deflate")
+        return _inflate(_zlib_inflater(raw), raw, limit, "deflate")
     raise AppError(
         "unsupported_encoding",
         f"Không hỗ trợ mã hoá nội dung «{encoding}» (chỉ gzip hoặc deflate).",
@@ -39,7 +39,7 @@ def _zlib_inflater(raw: bytes) -> zlib._Decompress:
     if len(raw) < 2 or raw[1] & FDICT == 0 or not _zlib_header(raw[0], raw[1]):
         return zlib.decompressobj(zlib.MAX_WBITS)  # no dictionary; a bad header fails below
     if len(raw) < 6:
-        raise _corrupt("bad_deflate", "deflate", "header cut off before its DICTID")
+        raise _corrupt("deflate", "header cut off before its DICTID")
     wanted = raw[2:6].hex()
     known = dictionaries().get(wanted)
     if known is None:
@@ -59,23 +59,25 @@ def _zlib_header(cmf: int, flg: int) -> bool:
     return cmf & 0x0F == 8 and cmf >> 4 <= 7 and (cmf * 256 + flg) % 31 == 0
 
 
-def _inflate(inflater: zlib._Decompress, raw: bytes, limit: int, code: str, name: str) -> bytes:
+def _inflate(inflater: zlib._Decompress, raw: bytes, limit: int, name: str) -> bytes:
     try:
         out = inflater.decompress(raw, limit + 1)
         if len(out) > limit or inflater.unconsumed_tail:
             raise _too_large(limit)
         out += inflater.flush()
     except zlib.error as exc:
-        raise _corrupt(code, name, str(exc)) from exc
+        raise _corrupt(name, str(exc)) from exc
     if len(out) > limit:
         raise _too_large(limit)
     if not inflater.eof:
-        raise AppError(code, f"Dữ liệu {name} bị cắt cụt.", f"Truncated {name} body.", 400)
+        raise AppError(f"bad_{name}", f"Dữ liệu {name} bị cắt cụt.", f"Truncated {name} body.",
+                       400)
     return out
 
 
-def _corrupt(code: str, name: str, why: str) -> AppError:
-    return AppError(code, f"Dữ liệu {name} bị hỏng.", f"Corrupt {name} body: {why}", 400)
+def _corrupt(name: str, why: str) -> AppError:
+    """`bad_gzip` / `bad_deflate`: the stream of that coding is corrupt."""
+    return AppError(f"bad_{name}", f"Dữ liệu {name} bị hỏng.", f"Corrupt {name} body: {why}", 400)
 
 
 def _too_large(limit: int) -> AppError:

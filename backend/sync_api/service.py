@@ -266,7 +266,7 @@ def lock_rows(session: Session, ms: list[Mutation]) -> None:
         want["household"].update(session.exec(
             select(Member.household_id).where(col(Member.id).in_(members))).all())
     for entity, model in MODELS.items():
-        ids = sorted(i for i in want[entity] if _lockable(i))  # households read back above
+        ids = sorted(want[entity])
         if ids:
             session.exec(select(model.id).where(col(model.id).in_(ids))
                          .order_by(col(model.id)).with_for_update()).all()
@@ -294,7 +294,7 @@ CANNOT_APPLY_EN = ("The server could not apply this change; it was recorded for 
 
 
 def _apply_one(ctx: Ctx, m: Mutation, poisoned: frozenset[int],
-               careful: bool = False) -> dict[str, Any]:
+               careful: bool) -> dict[str, Any]:
     result: dict[str, Any] = {"id": m.id, "n": m.n, "entity": m.entity,
                               "entity_id": m.entity_id}
     if m.n in poisoned:
@@ -381,7 +381,7 @@ def push(session: Session, principal: Principal, catalog: Catalog, data_dir: Pat
 def _push(session: Session, principal: Principal, catalog: Catalog, data_dir: Path,
           device_id: str, items: list[dict[str, Any]], now: datetime,
           max_dossier_bytes: int | None, poisoned: frozenset[int],
-          doc: dict[str, Any] | None = None, careful: bool = False) -> dict[str, Any]:
+          doc: dict[str, Any] | None, careful: bool) -> dict[str, Any]:
     device = load_device(session, principal, device_id)
     v2 = doc is not None and doc.get("protocol") == 2
     values = None
@@ -422,7 +422,7 @@ def _apply_batch(session: Session, principal: Principal, device: Device, ctx: Ct
                  items: list[dict[str, Any]], ms: list[Mutation],
                  replays: dict[int, dict[str, Any]], fresh: list[Mutation],
                  poisoned: frozenset[int], doc: dict[str, Any] | None,
-                 careful: bool = False) -> dict[str, Any]:
+                 careful: bool) -> dict[str, Any]:
     now, versions = ctx.now, ctx.versions
     results: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []

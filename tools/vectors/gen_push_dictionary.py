@@ -7,26 +7,19 @@ from __future__ import annotations
 import base64
 import json
 import sys
-import zlib
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from backend.sync_api.dictionaries import dictionaries, dictionary_id  # noqa: E402
+from backend.sync_api.dictionaries import deflate, dictionaries, dictionary_id  # noqa: E402
 
 cases: list[dict[str, Any]] = []
 
 
 def nid() -> str:
     return f"DICT-{len(cases) + 1:03d}"
-
-
-def deflate(data: bytes, zdict: bytes) -> bytes:
-    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS, 9, zlib.Z_DEFAULT_STRATEGY,
-                              zdict=zdict)
-    return packer.compress(data) + packer.flush()
 
 
 ITEM_P = ('{"base":0,"entity":"household","entity_id":"0b6c2f4e-8a1d-4c3b-9e7f-5a6b7c8d9e0f",'
@@ -50,7 +43,7 @@ for did, d in dictionaries().items():
                   "file": f"sync/dictionaries/{name}", "size": len(d.data),
                   "expected": dictionary_id(d.data)})
     for comment, text in BODIES:
-        packed = deflate(text.encode("utf-8"), d.data)
+        packed = deflate(text.encode("utf-8"), d)
         cases.append({"id": nid(), "rule": "WIRE6", "op": "inflate",
                       "comment": f"{comment}, deflated at level 9 with {name}",
                       "file": f"sync/dictionaries/{name}", "dictionary_id": did,
