@@ -37,6 +37,7 @@ from typing import Any
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.signing import VerifyKey
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -221,8 +222,9 @@ def measure(label: str, base: str, pid: int, dossiers: int, mix: str = "create",
 
 def machine_speed() -> dict[str, Any]:
     """A yardstick printed beside the rates: this machine's Ed25519 verification of a
-    dossier-sized payload (issue 13's machine: about 125 µs) and its load average. Machines
-    differ by 2x; the ratio of CPU per item to this figure travels between them."""
+    dossier-sized payload with OpenSSL (`cryptography`; issue 13's machine: about 125 µs) and
+    its load average. Machines differ by 2x; the ratio of CPU per item to this figure travels
+    between them. The server verifies with libsodium (ADR 0025), printed beside it."""
     key = Ed25519PrivateKey.generate()
     public, message = key.public_key(), b"x" * 600
     signature = key.sign(message)
@@ -232,7 +234,15 @@ def machine_speed() -> dict[str, Any]:
         for _ in range(1000):
             public.verify(signature, message)
         runs.append((time.perf_counter() - t0) * 1000)  # µs per verification
+    sodium = VerifyKey(public.public_bytes_raw())
+    fast = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for _ in range(1000):
+            sodium.verify(message, signature)
+        fast.append((time.perf_counter() - t0) * 1000)
     return {"machine": {"ed25519_verify_us": round(sorted(runs)[1], 1),
+                        "ed25519_verify_us_libsodium": round(sorted(fast)[1], 1),
                         "load_average": [round(x, 2) for x in os.getloadavg()]}}
 
 

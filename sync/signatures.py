@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
 
 from sync.errors import MalformedKey, SignatureInvalid, UnsupportedAlgorithm
 
@@ -98,6 +100,13 @@ def load_public_key(
         raise _bad_key("point is not on P-256") from exc
 
 
+@lru_cache(maxsize=1024)
+def _sodium_key(public_key_b64u: str) -> VerifyKey:
+    """The libsodium form of an Ed25519 key :func:`load_public_key` has accepted: libsodium
+    verifies in half OpenSSL's time, and the server verifies every item it is sent (ADR 0025)."""
+    return VerifyKey(b64u_decode(public_key_b64u))
+
+
 def verify(alg: str, public_key_b64u: str, message: bytes, signature_b64u: str) -> None:
     """Verify ``signature_b64u`` over exactly ``message``.
 
@@ -114,14 +123,14 @@ def verify(alg: str, public_key_b64u: str, message: bytes, signature_b64u: str) 
         raise _bad_sig(f"signature must be 64 bytes, got {len(sig)}")
     try:
         if isinstance(key, ed25519.Ed25519PublicKey):
-            key.verify(sig, message)
+            _sodium_key(public_key_b64u).verify(message, sig)
         else:
             r = int.from_bytes(sig[:32], "big")
             s = int.from_bytes(sig[32:], "big")
             if not (0 < r < _P256_ORDER and 0 < s < _P256_ORDER):
                 raise _bad_sig("r or s out of range")
             key.verify(encode_dss_signature(r, s), message, ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature as exc:
+    except (InvalidSignature, BadSignatureError) as exc:
         raise _bad_sig("verification failed") from exc
 
 
@@ -172,6 +181,16 @@ def public_key_b64u(private_key: PrivateKey) -> str:
     return b64u_encode(raw)
 
 
+@lru_cache(maxsize=64)
+def _sodium_signer(private_key: ed25519.Ed25519PrivateKey) -> SigningKey:
+    """The libsodium form of an Ed25519 private key (keyed by the object: the server signs a
+    receipt per submission with the same commune key). Ed25519 is deterministic, so both
+    libraries give the same signature; libsodium's costs two thirds."""
+    return SigningKey(private_key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+        serialization.NoEncryption()))
+
+
 def sign(alg: str, private_key: PrivateKey, message: bytes) -> str:
     """Sign ``message``; returns the wire signature (base64url). Ed25519 is deterministic;
     ES256 uses a random nonce, so its output differs per call. Raises ``bad_alg`` if ``alg``
@@ -183,7 +202,7 @@ def sign(alg: str, private_key: PrivateKey, message: bytes) -> str:
             f"Khoá không dùng được với {alg} / key does not match algorithm {alg}"
         )
     if isinstance(private_key, ed25519.Ed25519PrivateKey):
-        return b64u_encode(private_key.sign(message))
+        return b64u_encode(_sodium_signer(private_key).sign(message).signature)
     der = private_key.sign(message, ec.ECDSA(hashes.SHA256()))
     r, s = decode_dss_signature(der)
     return b64u_encode(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
