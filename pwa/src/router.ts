@@ -15,6 +15,9 @@ export function useHashPath(): string {
   useEffect(() => {
     const onChange = (): void => setPath(currentPath());
     window.addEventListener('hashchange', onChange);
+    // A link followed between the first render and this effect (a lazily loaded screen, a
+    // tap during start-up) fired its hashchange before anyone listened: read the hash again.
+    onChange();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return path;
