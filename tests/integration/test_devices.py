@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.db.models import DeviceTicket
-from sync.signatures import public_key_b64u
+from sync.signatures import b64u_encode, public_key_b64u
 from tests.support.device import enrol_proof, make_key
 from tests.support.world import user_id
 
@@ -38,6 +38,18 @@ def test_enrolment_retry_with_same_key_returns_same_device(client: Any, as_user:
     again = client.post("/api/devices", json=enrol_body(key, user_id("vol_a1")),
                         headers=as_user("vol_a1"))
     assert again.status_code == 201 and again.json()["id"] == first["id"]
+
+
+def test_a_small_order_key_cannot_be_enrolled(client: Any, as_user: Any) -> None:
+    """The identity point with R = identity and S = 0 "signs" every message under OpenSSL's
+    check; the server verifies with libsodium (ADR 0025), which refuses small-order points, so
+    nobody can enrol a key whose signatures anyone could forge."""
+    identity = b64u_encode(bytes([1]) + bytes(31))
+    forged = b64u_encode(bytes([1]) + bytes(31) + bytes(32))
+    r = client.post("/api/devices", json={"alg": "Ed25519", "public_key": identity,
+                                          "label": "Điện thoại", "proof": forged},
+                    headers=as_user("vol_a1"))
+    assert r.status_code == 422 and r.json()["code"] == "bad_proof"
 
 
 def test_proof_signed_for_another_user_is_refused(client: Any, as_user: Any) -> None:

@@ -99,7 +99,8 @@ def test_libsodium_signs_and_judges_as_openssl_does(seed: bytes, message: bytes,
 def test_a_small_order_key_verifies_nothing() -> None:
     """Where the two libraries differ: the identity point as a public key with R = identity
     and S = 0 passes OpenSSL's check for every message; libsodium refuses small-order keys,
-    so such a device key signs nothing (no honest signer produces one)."""
+    so such a key neither proves possession at enrolment nor signs anything (no honest signer
+    produces one)."""
     identity = b64u_encode(bytes([1]) + bytes(31))
     forged = b64u_encode(bytes([1]) + bytes(31) + bytes(32))
     ed25519.Ed25519PublicKey.from_public_bytes(b64u_decode(identity)).verify(
